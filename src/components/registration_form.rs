@@ -1,0 +1,243 @@
+use super::error_summary::{focus_element, Problem};
+use super::{CreatedView, ErrorSummary, TextField};
+use crate::config::{AuthMode, Config};
+use crate::hq::{self, CreateError, Credentials};
+use crate::mobile_worker::{normalise_username, Draft, Field, FieldError};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Success {
+    user_id: String,
+    full_username: String,
+}
+
+/// The mobile worker form: validates on submit, re-validates as fields change once submitted,
+/// sends exactly one request per submit, and keeps every typed value after any error.
+#[component]
+pub fn RegistrationForm(config: Config) -> impl IntoView {
+    let config = StoredValue::new(config);
+    let draft = RwSignal::new(Draft::default());
+    // In memory only: never stored, never in a URL.
+    let credentials = RwSignal::new(Credentials::default());
+    let submitted = RwSignal::new(false);
+    let in_flight = RwSignal::new(false);
+    let server_error = RwSignal::new(None::<CreateError>);
+    let success = RwSignal::new(None::<Success>);
+    let summary_ref = NodeRef::<html::Div>::new();
+
+    let rule_errors = Memo::new(move |_| {
+        if submitted.get() {
+            draft.with(|d| d.validate().err().unwrap_or_default())
+        } else {
+            Vec::new()
+        }
+    });
+    let credential_errors = Memo::new(move |_| {
+        if !submitted.get() || config.with_value(|c| c.auth) != AuthMode::ApiKey {
+            return Vec::new();
+        }
+        credentials.with(|c| {
+            let mut errors = Vec::new();
+            if c.email.trim().is_empty() {
+                errors.push((
+                    "web-user-email",
+                    "Enter the email address of your CommCare web user",
+                ));
+            }
+            if c.api_key.trim().is_empty() {
+                errors.push(("api-key", "Enter your CommCare API key"));
+            }
+            errors
+        })
+    });
+    let problems = Memo::new(move |_| {
+        let mut problems: Vec<Problem> = credential_errors
+            .get()
+            .into_iter()
+            .map(|(id, message)| Problem {
+                field: None,
+                message: message.into(),
+                anchor: Some(id),
+            })
+            .collect();
+        problems.extend(
+            rule_errors
+                .get()
+                .into_iter()
+                .map(|FieldError { field, message }| Problem {
+                    field: Some(field),
+                    message,
+                    anchor: None,
+                }),
+        );
+        if let Some(error) = server_error.get() {
+            problems.push(Problem {
+                field: error.field(),
+                message: error.to_string(),
+                anchor: None,
+            });
+        }
+        problems
+    });
+    let field_error = move |field: Field| {
+        Signal::derive(move || {
+            problems.with(|ps| {
+                ps.iter()
+                    .find(|p| p.field == Some(field))
+                    .map(|p| p.message.clone())
+            })
+        })
+    };
+    let credential_error = move |id: &'static str| {
+        Signal::derive(move || {
+            problems.with(|ps| {
+                ps.iter()
+                    .find(|p| p.anchor == Some(id))
+                    .map(|p| p.message.clone())
+            })
+        })
+    };
+
+    let focus_summary = move || {
+        request_animation_frame(move || {
+            if let Some(summary) = summary_ref.get_untracked() {
+                let _ = summary.focus();
+            }
+        });
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if in_flight.get_untracked() {
+            return;
+        }
+        submitted.set(true);
+        server_error.set(None);
+        let body = draft.with_untracked(Draft::validate);
+        let body = match body {
+            Ok(body) if credential_errors.get_untracked().is_empty() => body,
+            _ => return focus_summary(),
+        };
+        let credentials = match config.with_value(|c| c.auth) {
+            AuthMode::ApiKey => Some(credentials.get_untracked()),
+            AuthMode::Proxy => None,
+        };
+        in_flight.set(true);
+        spawn_local(async move {
+            let config = config.get_value();
+            let answer = hq::create_mobile_worker(&config, credentials.as_ref(), &body).await;
+            in_flight.set(false);
+            match answer {
+                Ok(created) => success.set(Some(Success {
+                    user_id: created.user_id,
+                    full_username: config.full_username(&body.username),
+                })),
+                Err(error) => {
+                    server_error.set(Some(error));
+                    focus_summary();
+                }
+            }
+        });
+    };
+
+    // A server refusal stands until the field it is about changes.
+    Effect::new(move |previous: Option<String>| {
+        let username = draft.with(|d| d.username.clone());
+        if previous.is_some_and(|p| p != username) {
+            server_error.update(|e| {
+                if e.as_ref()
+                    .is_some_and(|e| e.field() == Some(Field::Username))
+                {
+                    *e = None;
+                }
+            });
+        }
+        username
+    });
+
+    let start_another = move || {
+        draft.set(Draft::default());
+        submitted.set(false);
+        server_error.set(None);
+        success.set(None);
+        request_animation_frame(|| focus_element(&Field::Username.id()));
+    };
+
+    let full_username_hint = Signal::derive(move || {
+        let typed = draft.with(|d| normalise_username(&d.username));
+        let shown = if typed.is_empty() {
+            "name".to_string()
+        } else {
+            typed
+        };
+        format!(
+            "Their login will be {}",
+            config.with_value(|c| c.full_username(&shown))
+        )
+    });
+
+    view! {
+        <Show
+            when=move || success.with(Option::is_none)
+            fallback=move || {
+                let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
+                view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
+            }
+        >
+            <ErrorSummary problems=problems node_ref=summary_ref />
+            <form class="registration" novalidate on:submit=on_submit>
+                <Show when=move || config.with_value(|c| c.auth) == AuthMode::ApiKey>
+                    <fieldset class="credentials">
+                        <legend>"Your CommCare web user"</legend>
+                        <TextField
+                            id="web-user-email".into()
+                            label="Web user email"
+                            value=Signal::derive(move || credentials.with(|c| c.email.clone()))
+                            on_input=move |v| credentials.update(|c| c.email = v)
+                            error=credential_error("web-user-email")
+                            input_type="email"
+                            autocomplete="username"
+                            required=true
+                        />
+                        <TextField
+                            id="api-key".into()
+                            label="API key"
+                            hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
+                            value=Signal::derive(move || credentials.with(|c| c.api_key.clone()))
+                            on_input=move |v| credentials.update(|c| c.api_key = v)
+                            error=credential_error("api-key")
+                            input_type="password"
+                            autocomplete="off"
+                            required=true
+                        />
+                    </fieldset>
+                </Show>
+                <TextField
+                    id=Field::Username.id()
+                    label="Username"
+                    hint=full_username_hint
+                    value=Signal::derive(move || draft.with(|d| d.username.clone()))
+                    on_input=move |v| draft.update(|d| d.username = v)
+                    error=field_error(Field::Username)
+                    autocomplete="off"
+                    required=true
+                />
+                <TextField
+                    id=Field::Password.id()
+                    label="Password"
+                    value=Signal::derive(move || draft.with(|d| d.password.clone()))
+                    on_input=move |v| draft.update(|d| d.password = v)
+                    error=field_error(Field::Password)
+                    input_type="password"
+                    autocomplete="new-password"
+                    required=true
+                />
+                <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
+                    {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
+                </button>
+            </form>
+        </Show>
+    }
+}

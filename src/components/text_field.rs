@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+/// A labelled input with an optional hint and inline error, wired for screen readers:
+/// the error is linked by `aria-describedby` and flagged with `aria-invalid`.
+#[component]
+pub fn TextField(
+    id: String,
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    on_input: impl Fn(String) + 'static,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}{(!required).then_some(" (optional)")}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <Show when=move || error.with(Option::is_some)>
+                <p class="error-message" id=error_id.clone()>
+                    <span class="visually-hidden">"Error: "</span>
+                    {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <input
+                id=id.clone()
+                name=id
+                type=input_type
+                autocomplete=autocomplete
+                spellcheck="false"
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| on_input(event_target_value(&ev))
+            />
+        </div>
+    }
+}

@@ -1,0 +1,321 @@
+//! Runtime configuration: `config.json`, fetched from beside `index.html` at start-up, so one
+//! build can be pointed at any CommCare server without rebuilding. Nothing in the page URL is
+//! read: where data and credentials go is decided by whoever hosts the files.
+
+use serde::Deserialize;
+use std::fmt;
+
+/// How requests to CommCare HQ are authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// Send no credentials: a same-origin reverse proxy adds them on the server side.
+    Proxy,
+    /// The operator types their web-user email and API key; held in memory only.
+    ApiKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: String,
+    domain: String,
+    #[serde(default = "default_api_version")]
+    api_version: String,
+    auth: AuthMode,
+    #[serde(default = "default_timeout_seconds")]
+    timeout_seconds: u32,
+}
+
+fn default_api_version() -> String {
+    "v0.5".into()
+}
+
+fn default_timeout_seconds() -> u32 {
+    30
+}
+
+/// A checked configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `""` for same origin, otherwise scheme and host without a trailing slash.
+    pub base_url: String,
+    /// The project space.
+    pub domain: String,
+    pub api_version: String,
+    pub auth: AuthMode,
+    pub timeout_seconds: u32,
+}
+
+/// Why `config.json` could not be used. The text is shown on the error screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The file could not be fetched at all (missing, server error, network).
+    Unavailable(String),
+    /// The file is not the JSON object this page expects.
+    Malformed(String),
+    /// A key has a value this page cannot use.
+    Invalid { key: &'static str, reason: String },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unavailable(why) => write!(f, "config.json could not be loaded: {why}"),
+            Self::Malformed(why) => write!(f, "config.json is not valid: {why}"),
+            Self::Invalid { key, reason } => write!(f, "config.json: \"{key}\" {reason}"),
+        }
+    }
+}
+
+impl Config {
+    /// Parses and checks the text of `config.json`.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        Ok(Config {
+            base_url: check_base_url(&raw.base_url)?,
+            domain: check_domain(&raw.domain)?,
+            api_version: check_api_version(&raw.api_version)?,
+            auth: raw.auth,
+            timeout_seconds: check_timeout(raw.timeout_seconds)?,
+        })
+    }
+
+    /// `{base_url}/a/{domain}/api/{api_version}/user/`
+    pub fn user_endpoint(&self) -> String {
+        format!(
+            "{}/a/{}/api/{}/user/",
+            self.base_url, self.domain, self.api_version
+        )
+    }
+
+    /// The full username HQ makes of a local part: `name@{domain}.commcarehq.org`.
+    pub fn full_username(&self, username: &str) -> String {
+        format!("{username}@{}.commcarehq.org", self.domain)
+    }
+
+    /// True when requests leave the page's own origin, where HQ's error replies cannot be read.
+    pub fn is_cross_origin(&self, page_origin: &str) -> bool {
+        !self.base_url.is_empty() && self.base_url != page_origin
+    }
+}
+
+/// Fetches `config.json` from beside the page (a relative URL, so sub-path hosting works).
+pub async fn load() -> Result<Config, ConfigError> {
+    use gloo_net::http::Request;
+    use web_sys::RequestCache;
+
+    let response = Request::get("config.json")
+        .cache(RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    if !response.ok() {
+        return Err(ConfigError::Unavailable(format!(
+            "the server answered {} {}",
+            response.status(),
+            response.status_text()
+        )));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    Config::parse(&text)
+}
+
+fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        reason: reason.into(),
+    }
+}
+
+fn check_base_url(value: &str) -> Result<String, ConfigError> {
+    let value = value.trim().trim_end_matches('/');
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| {
+            invalid(
+                "base_url",
+                "must be \"\" (same origin) or start with https:// or http://",
+            )
+        })?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !host_ok {
+        return Err(invalid(
+            "base_url",
+            "must be only a scheme and host, e.g. https://www.commcarehq.org (no path, query or credentials)",
+        ));
+    }
+    Ok(value.to_string())
+}
+
+fn check_domain(value: &str) -> Result<String, ConfigError> {
+    // HQ project space names are lower-case letters, digits and hyphens.
+    let ok = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(invalid(
+            "domain",
+            "must be the project space name: lower-case letters, digits and hyphens",
+        ))
+    }
+}
+
+fn check_api_version(value: &str) -> Result<String, ConfigError> {
+    let ok = value
+        .strip_prefix('v')
+        .and_then(|v| v.split_once('.'))
+        .is_some_and(|(major, minor)| {
+            [major, minor]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        });
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(invalid("api_version", "must look like \"v0.5\""))
+    }
+}
+
+fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
+    if (1..=600).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(invalid("timeout_seconds", "must be between 1 and 600"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: &str =
+        r#"{"base_url": "", "domain": "demo", "api_version": "v0.5", "auth": "proxy"}"#;
+
+    #[test]
+    fn the_shipped_config_targets_the_same_origin() {
+        let shipped = Config::parse(include_str!("../config.json")).unwrap();
+        assert_eq!(shipped.base_url, "");
+        assert_eq!(shipped.auth, AuthMode::Proxy);
+        assert_eq!(shipped.user_endpoint(), "/a/demo/api/v0.5/user/");
+    }
+
+    #[test]
+    fn same_origin_endpoint_and_defaults() {
+        let c = Config::parse(DEFAULT).unwrap();
+        assert_eq!(c.user_endpoint(), "/a/demo/api/v0.5/user/");
+        assert_eq!(c.timeout_seconds, 30);
+        assert_eq!(c.full_username("jdoe"), "jdoe@demo.commcarehq.org");
+        assert!(!c.is_cross_origin("http://localhost:8080"));
+    }
+
+    #[test]
+    fn remote_server_endpoint_drops_trailing_slash() {
+        let c = Config::parse(
+            r#"{"base_url": "https://www.commcarehq.org/", "domain": "my-project", "auth": "api_key"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.user_endpoint(),
+            "https://www.commcarehq.org/a/my-project/api/v0.5/user/"
+        );
+        assert_eq!(c.auth, AuthMode::ApiKey);
+        assert!(c.is_cross_origin("http://localhost:8080"));
+        assert!(!c.is_cross_origin("https://www.commcarehq.org"));
+    }
+
+    #[test]
+    fn broken_json_is_reported_as_malformed() {
+        let err = Config::parse("{\"base_url\": ").unwrap_err();
+        assert!(matches!(err, ConfigError::Malformed(_)));
+        assert!(err.to_string().starts_with("config.json is not valid"));
+    }
+
+    #[test]
+    fn missing_and_misspelt_keys_are_named() {
+        let err = Config::parse(r#"{"base_url": "", "auth": "proxy"}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field `domain`"), "{err}");
+        let err =
+            Config::parse(r#"{"base_ur": "", "domain": "demo", "auth": "proxy", "base_url": ""}"#)
+                .unwrap_err();
+        assert!(err.to_string().contains("unknown field `base_ur`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_auth_mode_is_refused() {
+        let err =
+            Config::parse(r#"{"base_url": "", "domain": "demo", "auth": "basic"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown variant `basic`"), "{err}");
+    }
+
+    #[test]
+    fn base_url_must_be_scheme_and_host_only() {
+        for bad in [
+            "javascript:alert(1)",
+            "www.commcarehq.org",
+            "https://",
+            "https://hq.example/a/other",
+            "https://user:pw@hq.example",
+            "https://hq.example?x=1",
+        ] {
+            let text = format!(r#"{{"base_url": "{bad}", "domain": "demo", "auth": "proxy"}}"#);
+            let err = Config::parse(&text).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ConfigError::Invalid {
+                        key: "base_url",
+                        ..
+                    }
+                ),
+                "{bad}: {err}"
+            );
+        }
+        let ok = Config::parse(
+            r#"{"base_url": "http://127.0.0.1:8001", "domain": "demo", "auth": "proxy"}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.base_url, "http://127.0.0.1:8001");
+    }
+
+    #[test]
+    fn domain_version_and_timeout_are_checked() {
+        for (text, key) in [
+            (
+                r#"{"base_url": "", "domain": "Demo Space", "auth": "proxy"}"#,
+                "domain",
+            ),
+            (
+                r#"{"base_url": "", "domain": "../x", "auth": "proxy"}"#,
+                "domain",
+            ),
+            (
+                r#"{"base_url": "", "domain": "demo", "api_version": "latest", "auth": "proxy"}"#,
+                "api_version",
+            ),
+            (
+                r#"{"base_url": "", "domain": "demo", "timeout_seconds": 0, "auth": "proxy"}"#,
+                "timeout_seconds",
+            ),
+        ] {
+            match Config::parse(text) {
+                Err(ConfigError::Invalid { key: got, .. }) => assert_eq!(got, key, "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Talking to CommCare HQ's user API: the one request that creates a mobile worker, and the
+//! reading of every answer HQ (or something in the way) can give.
+//!
+//! HQ's wording has changed over the years, so answers are told apart by status code; only a
+//! 400's own text is shown, because it is HQ explaining a refusal of this very draft.
+
+use crate::config::Config;
+use crate::mobile_worker::{Field, NewMobileWorker};
+use serde::Deserialize;
+use std::fmt;
+
+/// An administrator's web-user email and API key, held in memory only.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Credentials {
+    pub email: String,
+    pub api_key: String,
+}
+
+impl Credentials {
+    pub fn authorization(&self) -> String {
+        format!("ApiKey {}:{}", self.email.trim(), self.api_key.trim())
+    }
+}
+
+/// Never prints the key, so a stray `{:?}` cannot put it in a console or log.
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("email", &self.email)
+            .field("api_key", &"<hidden>")
+            .finish()
+    }
+}
+
+/// A created mobile worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Created {
+    pub user_id: String,
+}
+
+/// Every way creating a mobile worker can fail, each with its own explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreateError {
+    /// 400: HQ refused this draft and said why.
+    Refused { message: String },
+    /// 401: bad credentials, or a plan without API access.
+    Unauthorized { message: Option<String> },
+    /// 403: the web user lacks permission in this project space.
+    Forbidden,
+    /// 404: no user API at that address.
+    NotFound,
+    /// 429: HQ's rate limit.
+    RateLimited,
+    /// 5xx: HQ failed part-way; the account may exist.
+    ServerFault { status: u16 },
+    /// A body that is not HQ's JSON (an HTML error page from a proxy, say).
+    NotJson { status: u16 },
+    /// 201 without the id HQ always sends.
+    MissingId,
+    /// Any other status.
+    Unexpected { status: u16 },
+    /// No answer within the configured time.
+    Timeout { seconds: u32 },
+    /// The connection failed before an answer arrived (same origin).
+    Network,
+    /// A cross-origin request failed and the browser hid the reason.
+    CrossOrigin { base_url: String },
+}
+
+const MAY_EXIST: &str = "The mobile worker may have been created anyway: check the Mobile Workers list in CommCare before trying again.";
+
+impl fmt::Display for CreateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Refused { message } => f.write_str(message),
+            Self::Unauthorized { message } => {
+                f.write_str("CommCare HQ did not accept the credentials (401). Check the web user's email and API key, that the key is still active, and that the project's subscription includes API access.")?;
+                match message {
+                    Some(m) => write!(f, " CommCare HQ said: {m}"),
+                    None => Ok(()),
+                }
+            }
+            Self::Forbidden => f.write_str("This web user is not allowed to create mobile workers in this project space (403). They need to be a member of the project with permission to edit mobile workers and to access APIs."),
+            Self::NotFound => f.write_str("There is no CommCare user API at this address (404). Check base_url and domain in config.json."),
+            Self::RateLimited => f.write_str("CommCare HQ is limiting how often mobile workers can be created (429). Nothing was created: wait a minute, then try again."),
+            Self::ServerFault { status } => write!(f, "CommCare HQ had a problem ({status}). {MAY_EXIST}"),
+            Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
+            Self::MissingId => f.write_str("CommCare HQ said the mobile worker was created, but did not send its id. Check the Mobile Workers list in CommCare."),
+            Self::Unexpected { status } => write!(f, "The server gave an answer this page does not understand ({status}). {MAY_EXIST}"),
+            Self::Timeout { seconds } => write!(f, "CommCare HQ did not answer within {seconds} seconds. {MAY_EXIST}"),
+            Self::Network => write!(f, "The connection failed before the server answered. Check your internet connection. {MAY_EXIST}"),
+            Self::CrossOrigin { base_url } => write!(f, "The request to {base_url} failed and the browser does not let this page read why: CommCare HQ sends its error answers without the headers that allow another website to read them. Serve this page through a same-origin proxy (base_url \"\" in config.json; see the README's Deploy section) to see HQ's reasons. {MAY_EXIST}"),
+        }
+    }
+}
+
+impl CreateError {
+    /// The form field this error belongs next to, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            // HQ's wording: "Username '…' is already taken or reserved."
+            Self::Refused { message } if message.to_ascii_lowercase().contains("username") => {
+                Some(Field::Username)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CreatedBody {
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: Option<String>,
+}
+
+/// Reads HQ's answer to the create request.
+pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
+    match status {
+        200..=299 => match serde_json::from_str::<CreatedBody>(body) {
+            Ok(CreatedBody { id: Some(id) }) if !id.trim().is_empty() => {
+                Ok(Created { user_id: id })
+            }
+            Ok(_) => Err(CreateError::MissingId),
+            Err(_) => Err(CreateError::NotJson { status }),
+        },
+        400 => match serde_json::from_str::<ErrorBody>(body) {
+            Ok(ErrorBody {
+                error: Some(message),
+            }) if !message.trim().is_empty() => Err(CreateError::Refused { message }),
+            Ok(_) => Err(CreateError::Refused {
+                message: "CommCare HQ refused the request (400) without saying why.".into(),
+            }),
+            Err(_) => Err(CreateError::NotJson { status }),
+        },
+        401 => Err(CreateError::Unauthorized {
+            message: serde_json::from_str::<ErrorBody>(body)
+                .ok()
+                .and_then(|b| b.error)
+                .filter(|m| !m.trim().is_empty()),
+        }),
+        403 => Err(CreateError::Forbidden),
+        404 => Err(CreateError::NotFound),
+        429 => Err(CreateError::RateLimited),
+        500..=599 => Err(CreateError::ServerFault { status }),
+        _ => Err(CreateError::Unexpected { status }),
+    }
+}
+
+/// Sends `worker` to the project's user API and reads the answer.
+pub async fn create_mobile_worker(
+    config: &Config,
+    credentials: Option<&Credentials>,
+    worker: &NewMobileWorker,
+) -> Result<Created, CreateError> {
+    use gloo_net::http::Request;
+    use std::{cell::Cell, rc::Rc, time::Duration};
+
+    let controller = web_sys::AbortController::new().ok();
+    let timed_out = Rc::new(Cell::new(false));
+    let timer = {
+        let (controller, timed_out) = (controller.clone(), timed_out.clone());
+        leptos::prelude::set_timeout_with_handle(
+            move || {
+                timed_out.set(true);
+                if let Some(c) = controller {
+                    c.abort();
+                }
+            },
+            Duration::from_secs(config.timeout_seconds.into()),
+        )
+        .ok()
+    };
+
+    let mut request = Request::post(&config.user_endpoint())
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+    if let Some(credentials) = credentials {
+        request = request.header("Authorization", &credentials.authorization());
+    }
+    let answer = async {
+        let response = request
+            .json(worker)
+            .map_err(|_| CreateError::Network)?
+            .send()
+            .await
+            .map_err(|_| CreateError::Network)?;
+        let body = response.text().await.map_err(|_| CreateError::Network)?;
+        read_answer(response.status(), &body)
+    }
+    .await;
+
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    match answer {
+        Err(CreateError::Network) if timed_out.get() => Err(CreateError::Timeout {
+            seconds: config.timeout_seconds,
+        }),
+        Err(CreateError::Network) if config.is_cross_origin(&page_origin()) => {
+            Err(CreateError::CrossOrigin {
+                base_url: config.base_url.clone(),
+            })
+        }
+        other => other,
+    }
+}
+
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_reads_the_id_key() {
+        assert_eq!(
+            read_answer(201, r#"{"id": "0123456789abcdef0123456789abcdef"}"#),
+            Ok(Created {
+                user_id: "0123456789abcdef0123456789abcdef".into()
+            })
+        );
+    }
+
+    #[test]
+    fn created_without_id_or_json_is_its_own_error() {
+        assert_eq!(read_answer(201, "{}"), Err(CreateError::MissingId));
+        assert_eq!(
+            read_answer(201, r#"{"id": ""}"#),
+            Err(CreateError::MissingId)
+        );
+        assert_eq!(
+            read_answer(201, ""),
+            Err(CreateError::NotJson { status: 201 })
+        );
+    }
+
+    #[test]
+    fn refusal_carries_hqs_message_to_the_username_field() {
+        let err = read_answer(
+            400,
+            r#"{"error": "Username 'jdoe@demo.commcarehq.org' is already taken or reserved."}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Username 'jdoe@demo.commcarehq.org' is already taken or reserved."
+        );
+        assert_eq!(err.field(), Some(Field::Username));
+        let other = read_answer(400, r#"{"error": "Invalid group"}"#).unwrap_err();
+        assert_eq!(other.field(), None);
+    }
+
+    #[test]
+    fn html_error_pages_are_not_mistaken_for_hq() {
+        let err = read_answer(400, "<html><body>Bad Request</body></html>").unwrap_err();
+        assert_eq!(err, CreateError::NotJson { status: 400 });
+        assert!(err.to_string().contains("not JSON"));
+    }
+
+    #[test]
+    fn each_status_has_its_own_explanation() {
+        let cases: [(u16, &str, &str); 7] = [
+            (401, "", "did not accept the credentials"),
+            (
+                401,
+                r#"{"error": "Your current subscription does not have access to this feature"}"#,
+                "CommCare HQ said: Your current subscription",
+            ),
+            (403, "", "not allowed to create mobile workers"),
+            (
+                404,
+                "<h1>Not Found</h1>",
+                "no CommCare user API at this address",
+            ),
+            (429, "", "wait a minute"),
+            (
+                500,
+                r#"{"error_message": "Sorry"}"#,
+                "may have been created",
+            ),
+            (302, "", "does not understand (302)"),
+        ];
+        for (status, body, expected) in cases {
+            let message = read_answer(status, body).unwrap_err().to_string();
+            assert!(message.contains(expected), "{status}: {message}");
+        }
+        assert_eq!(
+            read_answer(502, "<html>"),
+            Err(CreateError::ServerFault { status: 502 })
+        );
+    }
+
+    #[test]
+    fn credentials_never_show_the_key_in_debug_output() {
+        let c = Credentials {
+            email: "admin@example.org".into(),
+            api_key: "abc123secret".into(),
+        };
+        assert_eq!(c.authorization(), "ApiKey admin@example.org:abc123secret");
+        assert!(!format!("{c:?}").contains("abc123secret"));
+    }
+}

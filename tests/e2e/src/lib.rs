@@ -1,0 +1,328 @@
+//! The end-to-end harness: the release `dist/` served on a loopback port with a test's own
+//! `config.json`, the stand-in HQ behind it, and headless Chromium driven over WebDriver.
+//!
+//! The static server plays the part of the production reverse proxy: same origin, and in
+//! `proxy` mode it adds the API key to `/a/` requests, so the browser never holds it.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use stand_in_hq::{Settings, StandIn, DEV_API_KEY};
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use fantoccini;
+pub use serde_json;
+pub use stand_in_hq;
+
+/// How long to wait for the page to reach an expected state.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+/// What a test serves as `config.json`.
+#[derive(Clone, Debug)]
+pub enum ConfigFile {
+    /// This JSON value.
+    Json(Value),
+    /// These exact bytes (for broken files).
+    Raw(&'static str),
+    /// No file at all (404).
+    Missing,
+}
+
+impl ConfigFile {
+    /// The default: same origin, project space `demo`, credentials added by the proxy.
+    pub fn proxy() -> Self {
+        ConfigFile::Json(json!({
+            "base_url": "", "domain": "demo", "api_version": "v0.5", "auth": "proxy"
+        }))
+    }
+
+    /// `proxy()` with some keys changed.
+    pub fn proxy_with(changes: Value) -> Self {
+        let mut config = json!({
+            "base_url": "", "domain": "demo", "api_version": "v0.5", "auth": "proxy"
+        });
+        if let (Some(target), Some(changes)) = (config.as_object_mut(), changes.as_object()) {
+            for (k, v) in changes {
+                target.insert(k.clone(), v.clone());
+            }
+        }
+        ConfigFile::Json(config)
+    }
+}
+
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "no release build at {}: run `cargo xtask test` (it runs `trunk build --release` first)",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Serves `dist` with the given `config.json`, forwarding `/a/` to the stand-in.
+pub fn app_router(stand_in: &StandIn, dist: PathBuf, config: ConfigFile) -> Router {
+    let api = stand_in.router();
+    Router::new().fallback(move |request: Request| {
+        let (api, dist, config) = (api.clone(), dist.clone(), config.clone());
+        async move {
+            let path = request.uri().path().to_string();
+            if path.starts_with("/a/") || path.starts_with("/_stand-in/") {
+                return forward_with_credential(api, request).await;
+            }
+            if path == "/config.json" {
+                return match config {
+                    ConfigFile::Json(v) => json_response(v.to_string()),
+                    ConfigFile::Raw(text) => json_response(text.to_string()),
+                    ConfigFile::Missing => StatusCode::NOT_FOUND.into_response(),
+                };
+            }
+            static_file(&dist, &path)
+        }
+    })
+}
+
+async fn forward_with_credential(api: Router, mut request: Request) -> Response {
+    use tower_service::Service;
+    // Like the production proxy: whatever the browser sent is replaced by the server's key.
+    request.headers_mut().insert(
+        header::AUTHORIZATION,
+        HeaderValue::from_str(&format!("ApiKey {DEV_API_KEY}")).unwrap(),
+    );
+    let mut api = api;
+    api.call(request).await.into_response()
+}
+
+fn json_response(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn static_file(dist: &Path, path: &str) -> Response {
+    let relative = path.trim_start_matches('/');
+    let relative = if relative.is_empty() {
+        "index.html"
+    } else {
+        relative
+    };
+    if relative.split('/').any(|part| part == "..") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    let Ok(bytes) = std::fs::read(dist.join(relative)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = match relative.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    ([(header::CONTENT_TYPE, mime)], Body::from(bytes)).into_response()
+}
+
+/// One test's world: stand-in HQ, the served app, Chromium.
+pub struct Harness {
+    pub stand_in: StandIn,
+    pub app_url: String,
+    pub browser: Client,
+    chromedriver: Mutex<Option<Child>>,
+    profile: PathBuf,
+}
+
+impl Harness {
+    pub async fn start(config: ConfigFile) -> Harness {
+        let stand_in = StandIn::new(Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let app = app_router(&stand_in, dist_dir(), config);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        let (browser, chromedriver, profile) = start_browser().await;
+        Harness {
+            stand_in,
+            app_url: format!("http://{addr}/"),
+            browser,
+            chromedriver: Mutex::new(Some(chromedriver)),
+            profile,
+        }
+    }
+
+    async fn close(&self) {
+        let _ = self.browser.clone().close().await;
+        if let Some(mut child) = self.chromedriver.lock().unwrap().take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+
+    /// Opens the form and waits until it (or the configuration error screen) is shown.
+    pub async fn open(&self) {
+        self.browser.goto(&self.app_url).await.unwrap();
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("form.registration, .config-error"))
+            .await
+            .expect("the page never showed the form or the configuration error");
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.browser.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css).await.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    /// Polls `css`'s text until `accept` holds; returns it.
+    pub async fn wait_for_text(&self, css: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.browser.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if accept(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} never showed the expected text; last seen: {last:?}");
+    }
+
+    /// Runs JavaScript in the page and returns its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Saves a PNG of the page under `tests/e2e/artifacts/` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.browser.screenshot().await.unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// The POSTs the stand-in received on the user endpoint.
+    pub fn user_posts(&self) -> Vec<stand_in_hq::ReceivedRequest> {
+        self.stand_in
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/user/"))
+            .collect()
+    }
+}
+
+/// Starts a harness, runs `test`, and always closes the browser, even when the test panics.
+pub async fn with_harness<F, Fut>(config: ConfigFile, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let harness = Arc::new(Harness::start(config).await);
+    let outcome = tokio::spawn(test(harness.clone())).await;
+    harness.close().await;
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("test task failed: {error}"),
+        }
+    }
+}
+
+async fn start_browser() -> (Client, Child, PathBuf) {
+    let port = free_port();
+    let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver must be installed: `cargo xtask test` installs it");
+    let profile = std::env::temp_dir().join(format!("e2e-chromium-{}-{port}", std::process::id()));
+    let args = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1024,1100",
+        &format!("--user-data-dir={}", profile.display()),
+    ];
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), json!({ "args": args }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return (client, chromedriver, profile),
+            Err(e) if Instant::now() > deadline => panic!("could not start Chromium: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}

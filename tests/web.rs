@@ -1,0 +1,171 @@
+//! Component behaviour in a real browser (wasm-bindgen-test in headless Chromium): mount the
+//! form, act like a person, let Leptos settle with `tick`, then read the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use mobile_worker_form::components::RegistrationForm;
+use mobile_worker_form::config::Config;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PROXY: &str = r#"{"base_url": "", "domain": "demo", "auth": "proxy"}"#;
+const API_KEY: &str = r#"{"base_url": "https://hq.example", "domain": "demo", "auth": "api_key"}"#;
+
+fn mount(config: &str) -> HtmlElement {
+    let config = Config::parse(config).unwrap();
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(
+        container.clone(),
+        move || view! { <RegistrationForm config /> },
+    )
+    .forget();
+    container
+}
+
+fn find(root: &HtmlElement, css: &str) -> HtmlElement {
+    root.query_selector(css)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into()
+}
+
+fn type_into(root: &HtmlElement, css: &str, text: &str) {
+    let input: HtmlInputElement = find(root, css).unchecked_into();
+    input.set_value(text);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn submit(root: &HtmlElement) {
+    find(root, "button[type=submit]").click();
+}
+
+async fn settle() {
+    leptos::task::tick().await;
+    // The summary takes focus on the next animation frame.
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window().request_animation_frame(&resolve).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_full_username_is_shown_live_as_it_is_typed() {
+    let root = mount(PROXY);
+    settle().await;
+    assert_eq!(
+        find(&root, "#username-hint").text_content().unwrap(),
+        "Their login will be name@demo.commcarehq.org"
+    );
+    type_into(&root, "#username", "Jane  Doe");
+    settle().await;
+    assert_eq!(
+        find(&root, "#username-hint").text_content().unwrap(),
+        "Their login will be jane.doe@demo.commcarehq.org"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_submit_lists_each_problem_and_focuses_the_summary() {
+    let root = mount(PROXY);
+    settle().await;
+    assert!(
+        find(&root, ".error-summary").hidden(),
+        "no summary before submitting"
+    );
+    submit(&root);
+    settle().await;
+
+    let summary = find(&root, ".error-summary");
+    assert!(!summary.hidden());
+    let links = summary.query_selector_all("a").unwrap();
+    let texts: Vec<(String, String)> = (0..links.length())
+        .map(|i| {
+            let a: HtmlElement = links.item(i).unwrap().unchecked_into();
+            (a.get_attribute("href").unwrap(), a.text_content().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            ("#username".to_string(), "Enter a username".to_string()),
+            ("#password".to_string(), "Enter a password".to_string()),
+        ]
+    );
+    let focused = document().active_element().unwrap();
+    assert_eq!(focused.class_name(), "error-summary");
+    assert_eq!(
+        find(&root, "#username")
+            .get_attribute("aria-describedby")
+            .as_deref(),
+        Some("username-hint username-error")
+    );
+    assert_eq!(
+        find(&root, "#password")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(find(&root, "#password-error")
+        .text_content()
+        .unwrap()
+        .contains("Enter a password"));
+}
+
+#[wasm_bindgen_test]
+async fn errors_update_as_fields_change_after_a_submit() {
+    let root = mount(PROXY);
+    settle().await;
+    submit(&root);
+    settle().await;
+    type_into(&root, "#username", "bad name!");
+    settle().await;
+    assert!(find(&root, "#username-error")
+        .text_content()
+        .unwrap()
+        .contains("remove “!”"));
+    type_into(&root, "#username", "good.name");
+    settle().await;
+    assert!(root.query_selector("#username-error").unwrap().is_none());
+    assert_eq!(find(&root, "#username").get_attribute("aria-invalid"), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_summary_link_moves_focus_to_its_field() {
+    let root = mount(PROXY);
+    settle().await;
+    submit(&root);
+    settle().await;
+    find(&root, ".error-summary a[href='#password']").click();
+    settle().await;
+    assert_eq!(document().active_element().unwrap().id(), "password");
+}
+
+#[wasm_bindgen_test]
+async fn api_key_mode_asks_for_the_web_user_and_masks_the_key() {
+    let root = mount(API_KEY);
+    settle().await;
+    let key: HtmlInputElement = find(&root, "#api-key").unchecked_into();
+    assert_eq!(key.type_(), "password");
+    submit(&root);
+    settle().await;
+    let summary = find(&root, ".error-summary").text_content().unwrap();
+    assert!(
+        summary.contains("Enter the email address of your CommCare web user"),
+        "{summary}"
+    );
+    assert!(summary.contains("Enter your CommCare API key"), "{summary}");
+}
+
+#[wasm_bindgen_test]
+async fn proxy_mode_asks_for_no_credentials() {
+    let root = mount(PROXY);
+    settle().await;
+    assert!(root.query_selector("#api-key").unwrap().is_none());
+}

@@ -1,0 +1,363 @@
+//! The project's commands: `cargo xtask serve`, `cargo xtask test`, `cargo xtask size`,
+//! `cargo xtask setup`. Each installs what is missing first, pinned, into a per-user cache
+//! (`~/.cache/mobile-worker-form/tools/<tool>-<version>`), never over the user's own tools.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode};
+
+const TRUNK_VERSION: &str = "0.21.14";
+/// npm's binaryen build: Debian's binaryen (108) produces wasm that Chromium rejects.
+const BINARYEN_VERSION: &str = "132";
+const STAND_IN_PORT: u16 = 8001;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("size") => size(),
+        Some("setup") => setup(args.iter().any(|a| a == "--browser")).map(|_| ()),
+        _ => Err("usage: cargo xtask <serve | test | size | setup [--browser]>".into()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn tools_dir() -> PathBuf {
+    let cache = env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_else(|| root().join("target"));
+    cache.join("mobile-worker-form").join("tools")
+}
+
+fn step(message: &str) {
+    println!("\n==> {message}");
+    let _ = std::io::stdout().flush();
+}
+
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn found(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The environment every tool runs in: cached tools first on PATH, trunk kept offline.
+struct Tools {
+    path: OsString,
+}
+
+impl Tools {
+    fn cmd(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(root())
+            .env("PATH", &self.path)
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
+        cmd
+    }
+}
+
+fn wasm_bindgen_version() -> Result<String> {
+    let lock =
+        fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen".into())
+}
+
+/// `cargo install` into its own cached root, once per version.
+fn cargo_install(krate: &str, version: &str, locked: bool, bin: &str) -> Result<PathBuf> {
+    let dir = tools_dir().join(format!("{krate}-{version}"));
+    let bin_dir = dir.join("bin");
+    if bin_dir.join(bin).exists() {
+        return Ok(bin_dir);
+    }
+    step(&format!(
+        "installing {krate} {version} into {} (a few minutes, once)",
+        dir.display()
+    ));
+    let mut cmd = Command::new("cargo");
+    cmd.args(["install", krate, "--version", version, "--root"])
+        .arg(&dir)
+        .env("CARGO_TARGET_DIR", tools_dir().join("build"));
+    if locked {
+        cmd.arg("--locked");
+    }
+    run(&mut cmd)?;
+    let _ = fs::remove_dir_all(tools_dir().join("build"));
+    Ok(bin_dir)
+}
+
+fn install_wasm_opt() -> Result<PathBuf> {
+    let dir = tools_dir().join(format!("binaryen-{BINARYEN_VERSION}"));
+    let bin_dir = dir.join("node_modules").join(".bin");
+    if bin_dir.join("wasm-opt").exists() {
+        return Ok(bin_dir);
+    }
+    if !found("npm") {
+        apt_install(&["nodejs", "npm"], "npm (for wasm-opt)")?;
+    }
+    step(&format!(
+        "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into {}",
+        dir.display()
+    ));
+    fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    run(Command::new("npm")
+        .current_dir(&dir)
+        .args(["install", "--no-audit", "--no-fund", "--no-save"])
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    Ok(bin_dir)
+}
+
+fn apt_install(packages: &[&str], what: &str) -> Result {
+    if !is_root() {
+        return Err(format!(
+            "{what} is missing. Install it with: sudo apt-get install -y {}",
+            packages.join(" ")
+        ));
+    }
+    step(&format!("installing {what} with apt-get"));
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// Installs whatever is missing; `browser` adds Chromium and chromedriver for the tests.
+fn setup(browser: bool) -> Result<Tools> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !installed {
+        step("adding the wasm32-unknown-unknown Rust target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let wasm_bindgen = wasm_bindgen_version()?;
+    let bins = [
+        cargo_install("trunk", TRUNK_VERSION, true, "trunk")?,
+        // Its own lock file names a crate release the registry lacks, so no --locked.
+        cargo_install("wasm-bindgen-cli", &wasm_bindgen, false, "wasm-bindgen")?,
+        install_wasm_opt()?,
+    ];
+    if browser && !(found("chromium") && found("chromedriver")) {
+        apt_install(
+            &["chromium", "chromium-driver"],
+            "Chromium and chromedriver",
+        )?;
+    }
+    let mut paths: Vec<PathBuf> = bins.to_vec();
+    paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
+    let path = env::join_paths(paths).map_err(|e| e.to_string())?;
+    let tools = Tools { path };
+    step("fetching crates (trunk builds offline)");
+    run(tools.cmd("cargo").args(["fetch", "--locked"]))?;
+    Ok(tools)
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve() -> Result {
+    let tools = setup(false)?;
+    step("building the stand-in CommCare HQ");
+    run(tools
+        .cmd("cargo")
+        .args(["build", "--quiet", "-p", "stand-in-hq"]))?;
+    let stand_in = tools
+        .cmd(root().join("target/debug/stand-in-hq").to_str().unwrap())
+        .args(["--port", &STAND_IN_PORT.to_string()])
+        .spawn()
+        .map_err(|e| format!("could not start the stand-in: {e}"))?;
+    let mut stand_in = KillOnDrop(stand_in);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    if let Ok(Some(status)) = stand_in.0.try_wait() {
+        return Err(format!(
+            "the stand-in stopped ({status}); is port {STAND_IN_PORT} in use?"
+        ));
+    }
+    step("serving the form at http://127.0.0.1:8080/ (Ctrl-C stops both)");
+    println!(
+        "    The API goes through trunk's proxy to the stand-in, which adds the dev credential."
+    );
+    run(tools.cmd("trunk").arg("serve"))
+}
+
+fn test() -> Result {
+    let tools = setup(true)?;
+    step("host tests: rules, request building, answer reading, stand-in HQ, xtask");
+    run(tools
+        .cmd("cargo")
+        .args(["test", "--workspace", "--exclude", "e2e"]))?;
+    step("browser component tests (wasm-bindgen-test in headless Chromium)");
+    run(tools.cmd("cargo").args([
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "mobile-worker-form",
+        "--test",
+        "web",
+    ]))?;
+    step("release build (trunk build --release)");
+    run(tools.cmd("trunk").args(["build", "--release"]))?;
+    step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ");
+    run(tools
+        .cmd("cargo")
+        .args(["test", "-p", "e2e", "--", "--test-threads", "1"]))?;
+    Ok(())
+}
+
+fn size() -> Result {
+    let tools = setup(false)?;
+    step("release build (trunk build --release)");
+    run(tools.cmd("trunk").args(["build", "--release"]))?;
+    let report = size_report(&root().join("dist"))?;
+    print!("{report}");
+    Ok(())
+}
+
+/// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page
+/// costs on first load.
+fn size_report(dist: &Path) -> Result<String> {
+    let kinds = ["wasm", "js", "css", "html", "json"];
+    let mut totals = [[0usize; 3]; 5];
+    let entries = fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(i) = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(|e| kinds.iter().position(|k| *k == e))
+        else {
+            continue;
+        };
+        let bytes = fs::read(&path).map_err(|e| e.to_string())?;
+        let sizes = compressed_sizes(&bytes);
+        for (total, size) in totals[i].iter_mut().zip(sizes) {
+            *total += size;
+        }
+    }
+    let mut out = format!(
+        "\n{:<8}{:>12}{:>12}{:>12}\n",
+        "file", "raw", "gzip", "brotli"
+    );
+    let mut sum = [0usize; 3];
+    for (kind, row) in kinds.iter().zip(totals) {
+        out += &format!("{kind:<8}{:>12}{:>12}{:>12}\n", row[0], row[1], row[2]);
+        for (s, v) in sum.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    out += &format!("{:<8}{:>12}{:>12}{:>12}\n", "total", sum[0], sum[1], sum[2]);
+    Ok(out)
+}
+
+fn compressed_sizes(bytes: &[u8]) -> [usize; 3] {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).expect("gzip into memory");
+    let gzip = gz.finish().expect("gzip into memory").len();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).expect("brotli into memory");
+    [bytes.len(), gzip, br.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wasm_bindgen_version_comes_from_the_lock_file() {
+        let v = wasm_bindgen_version().unwrap();
+        assert!(v.starts_with("0.2."), "{v}");
+    }
+
+    #[test]
+    fn compression_shrinks_repetitive_text() {
+        let text = "mobile worker ".repeat(1000);
+        let [raw, gzip, brotli] = compressed_sizes(text.as_bytes());
+        assert_eq!(raw, 14_000);
+        assert!(gzip < raw / 20 && brotli < raw / 20, "{gzip} {brotli}");
+    }
+
+    #[test]
+    fn size_report_sums_each_kind_and_the_total() {
+        let dir = env::temp_dir().join(format!("xtask-size-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.js"), "x".repeat(100)).unwrap();
+        fs::write(dir.join("b.js"), "y".repeat(50)).unwrap();
+        fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
+        fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let report = size_report(&dir).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let row = |name: &str| {
+            report
+                .lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .split_whitespace()
+                .nth(1)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(row("js"), "150");
+        assert_eq!(row("html"), "9");
+        assert_eq!(row("total"), "159");
+    }
+}
