@@ -87,7 +87,10 @@ impl fmt::Display for CreateError {
             Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
             Self::MissingId => f.write_str("CommCare HQ said the mobile worker was created, but did not send its id. Check the Mobile Workers list in CommCare."),
             Self::Unexpected { status } => write!(f, "The server gave an answer this page does not understand ({status}). {MAY_EXIST}"),
-            Self::Timeout { seconds } => write!(f, "CommCare HQ did not answer within {seconds} seconds. {MAY_EXIST}"),
+            Self::Timeout { seconds } => {
+                let unit = if *seconds == 1 { "second" } else { "seconds" };
+                write!(f, "CommCare HQ did not answer within {seconds} {unit}. {MAY_EXIST}")
+            }
             Self::Network => write!(f, "The connection failed before the server answered. Check your internet connection. {MAY_EXIST}"),
             Self::CrossOrigin { base_url } => write!(f, "The request to {base_url} failed and the browser does not let this page read why: CommCare HQ sends its error answers without the headers that allow another website to read them. Serve this page through a same-origin proxy (base_url \"\" in config.json; see the README's Deploy section) to see HQ's reasons. {MAY_EXIST}"),
         }

@@ -7,6 +7,7 @@ pub mod components;
 pub mod config;
 pub mod hq;
 pub mod mobile_worker;
+pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

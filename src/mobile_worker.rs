@@ -97,6 +97,24 @@ pub struct NewMobileWorker {
     pub language: Option<String>,
 }
 
+/// Language codes CommCare apps commonly use, offered in a select; any other code can be typed.
+pub const COMMON_LANGUAGES: [(&str, &str); 14] = [
+    ("en", "English"),
+    ("fra", "French"),
+    ("por", "Portuguese"),
+    ("spa", "Spanish"),
+    ("ara", "Arabic"),
+    ("hin", "Hindi"),
+    ("ben", "Bengali"),
+    ("urd", "Urdu"),
+    ("swa", "Swahili"),
+    ("amh", "Amharic"),
+    ("hau", "Hausa"),
+    ("ind", "Indonesian"),
+    ("nep", "Nepali"),
+    ("tel", "Telugu"),
+];
+
 pub const USERNAME_MAX_CHARS: usize = 50;
 pub const NAME_MAX_CHARS: usize = 30;
 /// E.164 allows at most 15 digits including the country code.
@@ -670,6 +688,13 @@ mod tests {
             errors[1].message,
             "User data “district” is already in the list"
         );
+    }
+
+    #[test]
+    fn every_offered_language_passes_the_rule() {
+        for (code, _) in COMMON_LANGUAGES {
+            assert_eq!(check_language(code).unwrap().as_deref(), Some(code));
+        }
     }
 
     #[test]

@@ -15,6 +15,17 @@ const PROXY: &str = r#"{"base_url": "", "domain": "demo", "auth": "proxy"}"#;
 const API_KEY: &str = r#"{"base_url": "https://hq.example", "domain": "demo", "auth": "api_key"}"#;
 
 fn mount(config: &str) -> HtmlElement {
+    // Tests share one page, and with it sessionStorage, where drafts are kept.
+    window()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    mount_keeping_storage(config)
+}
+
+fn mount_keeping_storage(config: &str) -> HtmlElement {
     let config = Config::parse(config).unwrap();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
@@ -168,4 +179,66 @@ async fn proxy_mode_asks_for_no_credentials() {
     let root = mount(PROXY);
     settle().await;
     assert!(root.query_selector("#api-key").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_kept_draft_is_restored_without_its_password() {
+    let root = mount(PROXY);
+    settle().await;
+    type_into(&root, "#username", "kept.user");
+    type_into(&root, "#password", "not-kept");
+    settle().await;
+    root.remove();
+    let again = mount_keeping_storage(PROXY);
+    settle().await;
+    let username: HtmlInputElement = find(&again, "#username").unchecked_into();
+    let password: HtmlInputElement = find(&again, "#password").unchecked_into();
+    assert_eq!(username.value(), "kept.user");
+    assert_eq!(password.value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn the_page_title_says_error_while_errors_stand() {
+    document().set_title("Create a mobile worker");
+    let root = mount(PROXY);
+    settle().await;
+    submit(&root);
+    settle().await;
+    assert_eq!(document().title(), "Error: Create a mobile worker");
+    type_into(&root, "#username", "ok.name");
+    type_into(&root, "#password", "pw");
+    settle().await;
+    assert_eq!(document().title(), "Create a mobile worker");
+}
+
+#[wasm_bindgen_test]
+async fn phone_numbers_can_be_added_removed_and_made_default() {
+    let root = mount(PROXY);
+    settle().await;
+    for number in ["111", "222", "333"] {
+        find(&root, "button.add[data-list='phone-number']").click();
+        settle().await;
+        let rows = root.query_selector_all("input[type=tel]").unwrap().length();
+        type_into(&root, &format!("#phone-number-{}", rows - 1), number);
+    }
+    settle().await;
+    find(&root, "button.remove[data-index='1']").click();
+    settle().await;
+    find(&root, "button.make-default[data-index='1']").click();
+    settle().await;
+    let values: Vec<String> = (0..2)
+        .map(|i| {
+            let input: HtmlInputElement =
+                find(&root, &format!("#phone-number-{i}")).unchecked_into();
+            input.value()
+        })
+        .collect();
+    assert_eq!(values, vec!["333", "111"]);
+    assert_eq!(
+        find(&root, "label[for='phone-number-0']")
+            .text_content()
+            .unwrap(),
+        "Phone number 1 (default)"
+    );
+    assert_eq!(document().active_element().unwrap().id(), "phone-number-0");
 }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// Shown once HQ has created the mobile worker.
 #[component]
@@ -7,6 +8,19 @@ pub fn CreatedView(
     full_username: String,
     on_another: impl Fn() + 'static,
 ) -> impl IntoView {
+    let copy_status = RwSignal::new("");
+    let copy = {
+        let user_id = user_id.clone();
+        move |_| {
+            let promise = window().navigator().clipboard().write_text(&user_id);
+            spawn_local(async move {
+                copy_status.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
+                    Ok(_) => "Copied",
+                    Err(_) => "Could not copy: select the id and copy it",
+                });
+            });
+        }
+    };
     view! {
         <div class="created" role="status">
             <h2>"Mobile worker created"</h2>
@@ -16,7 +30,11 @@ pub fn CreatedView(
                 <dt>"User id"</dt>
                 <dd><code class="created-user-id">{user_id}</code></dd>
             </dl>
-            <button type="button" class="secondary" on:click=move |_| on_another()>
+            <p class="actions">
+                <button type="button" class="secondary copy" on:click=copy>"Copy user id"</button>
+                <span class="copy-status" aria-live="polite">{move || copy_status.get()}</span>
+            </p>
+            <button type="button" class="another" on:click=move |_| on_another()>
                 "Create another"
             </button>
         </div>

@@ -75,3 +75,14 @@ pub fn focus_element(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// The message for `field`, if the summary lists one.
+pub fn error_for(problems: Memo<Vec<Problem>>, field: Field) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        problems.with(|ps| {
+            ps.iter()
+                .find(|p| p.field == Some(field))
+                .map(|p| p.message.clone())
+        })
+    })
+}

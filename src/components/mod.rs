@@ -3,11 +3,17 @@
 mod app;
 mod created;
 mod error_summary;
+mod language;
 mod registration_form;
+mod string_list;
 mod text_field;
+mod user_data;
 
 pub use app::App;
 pub use created::CreatedView;
 pub use error_summary::ErrorSummary;
+pub use language::LanguageField;
 pub use registration_form::RegistrationForm;
+pub use string_list::StringList;
 pub use text_field::TextField;
+pub use user_data::UserDataRows;

@@ -1,8 +1,9 @@
-use super::error_summary::{focus_element, Problem};
-use super::{CreatedView, ErrorSummary, TextField};
+use super::error_summary::{error_for, focus_element, Problem};
+use super::{CreatedView, ErrorSummary, LanguageField, StringList, TextField, UserDataRows};
 use crate::config::{AuthMode, Config};
 use crate::hq::{self, CreateError, Credentials};
 use crate::mobile_worker::{normalise_username, Draft, Field, FieldError};
+use crate::session;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,8 +18,13 @@ struct Success {
 /// sends exactly one request per submit, and keeps every typed value after any error.
 #[component]
 pub fn RegistrationForm(config: Config) -> impl IntoView {
+    let domain = config.domain.clone();
     let config = StoredValue::new(config);
-    let draft = RwSignal::new(Draft::default());
+    let draft = RwSignal::new(session::restore(&domain).unwrap_or_default());
+    Effect::new({
+        let domain = domain.clone();
+        move || draft.with(|d| session::save(&domain, d))
+    });
     // In memory only: never stored, never in a URL.
     let credentials = RwSignal::new(Credentials::default());
     let submitted = RwSignal::new(false);
@@ -81,15 +87,18 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
         problems
     });
-    let field_error = move |field: Field| {
-        Signal::derive(move || {
-            problems.with(|ps| {
-                ps.iter()
-                    .find(|p| p.field == Some(field))
-                    .map(|p| p.message.clone())
-            })
-        })
-    };
+    let field_error = move |field: Field| error_for(problems, field);
+
+    // "Error: " in the title tells screen-reader users at once that the page has problems.
+    let title = document().title();
+    Effect::new(move || {
+        let prefix = if problems.with(Vec::is_empty) {
+            ""
+        } else {
+            "Error: "
+        };
+        document().set_title(&format!("{prefix}{title}"));
+    });
     let credential_error = move |id: &'static str| {
         Signal::derive(move || {
             problems.with(|ps| {
@@ -130,10 +139,13 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             let answer = hq::create_mobile_worker(&config, credentials.as_ref(), &body).await;
             in_flight.set(false);
             match answer {
-                Ok(created) => success.set(Some(Success {
-                    user_id: created.user_id,
-                    full_username: config.full_username(&body.username),
-                })),
+                Ok(created) => {
+                    session::clear(&config.domain);
+                    success.set(Some(Success {
+                        user_id: created.user_id,
+                        full_username: config.full_username(&body.username),
+                    }));
+                }
                 Err(error) => {
                     server_error.set(Some(error));
                     focus_summary();
@@ -199,7 +211,6 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                             error=credential_error("web-user-email")
                             input_type="email"
                             autocomplete="username"
-                            required=true
                         />
                         <TextField
                             id="api-key".into()
@@ -210,7 +221,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                             error=credential_error("api-key")
                             input_type="password"
                             autocomplete="off"
-                            required=true
+                            revealable=true
                         />
                     </fieldset>
                 </Show>
@@ -222,7 +233,6 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                     on_input=move |v| draft.update(|d| d.username = v)
                     error=field_error(Field::Username)
                     autocomplete="off"
-                    required=true
                 />
                 <TextField
                     id=Field::Password.id()
@@ -232,8 +242,64 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                     error=field_error(Field::Password)
                     input_type="password"
                     autocomplete="new-password"
-                    required=true
+                    revealable=true
                 />
+                <div class="name-row">
+                    <TextField
+                        id=Field::FirstName.id()
+                        label="First name"
+                        value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
+                        on_input=move |v| draft.update(|d| d.first_name = v)
+                        error=field_error(Field::FirstName)
+                        autocomplete="off"
+                        optional=true
+                    />
+                    <TextField
+                        id=Field::LastName.id()
+                        label="Last name"
+                        value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
+                        on_input=move |v| draft.update(|d| d.last_name = v)
+                        error=field_error(Field::LastName)
+                        autocomplete="off"
+                        optional=true
+                    />
+                </div>
+                <TextField
+                    id=Field::Email.id()
+                    label="Email"
+                    value=Signal::derive(move || draft.with(|d| d.email.clone()))
+                    on_input=move |v| draft.update(|d| d.email = v)
+                    error=field_error(Field::Email)
+                    input_type="email"
+                    autocomplete="off"
+                    optional=true
+                />
+                <StringList
+                    draft
+                    problems
+                    legend="Phone numbers"
+                    hint="With the country code, for example +256 772 123456. The first is the default."
+                    item_label="Phone number"
+                    add_label="Add phone number"
+                    field=Field::PhoneNumber
+                    get=|d| &d.phone_numbers
+                    get_mut=|d| &mut d.phone_numbers
+                    first_is_default=true
+                    input_type="tel"
+                />
+                <StringList
+                    draft
+                    problems
+                    legend="Groups"
+                    hint="Group ids from CommCare (Users → Groups): 32 characters each."
+                    item_label="Group id"
+                    add_label="Add group"
+                    field=Field::Group
+                    get=|d| &d.groups
+                    get_mut=|d| &mut d.groups
+                />
+                <UserDataRows draft problems />
+                <LanguageField draft problems />
                 <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
                     {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
                 </button>

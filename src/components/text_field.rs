@@ -5,15 +5,23 @@ use leptos::prelude::*;
 #[component]
 pub fn TextField(
     id: String,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(into)] value: Signal<String>,
     on_input: impl Fn(String) + 'static,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] required: bool,
+    /// Adds "(optional)" to the label.
+    #[prop(optional)]
+    optional: bool,
+    /// Adds a Show/Hide button for a masked value.
+    #[prop(optional)]
+    revealable: bool,
 ) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    let current_type = move || if shown.get() { "text" } else { input_type };
+    let reveal_label = format!("{label}: show or hide");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = {
@@ -32,7 +40,7 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:field-error=move || error.with(Option::is_some)>
-            <label for=id.clone()>{label}{(!required).then_some(" (optional)")}</label>
+            <label for=id.clone()>{label}{optional.then_some(" (optional)")}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
             <Show when=move || error.with(Option::is_some)>
                 <p class="error-message" id=error_id.clone()>
@@ -40,10 +48,11 @@ pub fn TextField(
                     {move || error.get().unwrap_or_default()}
                 </p>
             </Show>
+            <div class="input-row">
             <input
                 id=id.clone()
                 name=id
-                type=input_type
+                type=current_type
                 autocomplete=autocomplete
                 spellcheck="false"
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
@@ -51,6 +60,18 @@ pub fn TextField(
                 prop:value=move || value.get()
                 on:input=move |ev| on_input(event_target_value(&ev))
             />
+            {revealable.then(|| view! {
+                <button
+                    type="button"
+                    class="secondary reveal"
+                    aria-label=reveal_label
+                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    {move || if shown.get() { "Hide" } else { "Show" }}
+                </button>
+            })}
+            </div>
         </div>
     }
 }

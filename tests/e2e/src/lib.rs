@@ -36,6 +36,9 @@ pub enum ConfigFile {
     Raw(&'static str),
     /// No file at all (404).
     Missing,
+    /// This JSON with `base_url` set to the stand-in's own origin, so requests cross origins
+    /// and go straight to it, with no proxy adding credentials.
+    CrossOrigin(Value),
 }
 
 impl ConfigFile {
@@ -80,10 +83,16 @@ fn free_port() -> u16 {
 }
 
 /// Serves `dist` with the given `config.json`, forwarding `/a/` to the stand-in.
-pub fn app_router(stand_in: &StandIn, dist: PathBuf, config: ConfigFile) -> Router {
+pub fn app_router(
+    stand_in: &StandIn,
+    dist: PathBuf,
+    config: ConfigFile,
+    stand_in_url: String,
+) -> Router {
     let api = stand_in.router();
     Router::new().fallback(move |request: Request| {
         let (api, dist, config) = (api.clone(), dist.clone(), config.clone());
+        let stand_in_url = stand_in_url.clone();
         async move {
             let path = request.uri().path().to_string();
             if path.starts_with("/a/") || path.starts_with("/_stand-in/") {
@@ -94,6 +103,10 @@ pub fn app_router(stand_in: &StandIn, dist: PathBuf, config: ConfigFile) -> Rout
                     ConfigFile::Json(v) => json_response(v.to_string()),
                     ConfigFile::Raw(text) => json_response(text.to_string()),
                     ConfigFile::Missing => StatusCode::NOT_FOUND.into_response(),
+                    ConfigFile::CrossOrigin(mut v) => {
+                        v["base_url"] = Value::String(stand_in_url);
+                        json_response(v.to_string())
+                    }
                 };
             }
             static_file(&dist, &path)
@@ -153,9 +166,10 @@ pub struct Harness {
 impl Harness {
     pub async fn start(config: ConfigFile) -> Harness {
         let stand_in = StandIn::new(Settings::default());
+        let direct = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let app = app_router(&stand_in, dist_dir(), config);
+        let app = app_router(&stand_in, dist_dir(), config, format!("http://{direct}"));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -250,14 +264,30 @@ impl Harness {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
-    /// Saves a PNG of the page under `tests/e2e/artifacts/` and returns its path.
+    /// Saves a PNG of the page as `docs/screenshots/{name}.png`, where the README shows it.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.browser.screenshot().await.unwrap();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path
+    }
+
+    /// Replaces the text of an input, as a person selecting all and typing would.
+    pub async fn replace_text(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Chooses `value` in a `<select>`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
     }
 
     /// The POSTs the stand-in received on the user endpoint.

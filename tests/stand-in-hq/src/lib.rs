@@ -62,6 +62,10 @@ pub struct Fault {
     pub delay_ms: u64,
     /// Close the connection without answering.
     pub drop: bool,
+    /// Apply to this many requests in a row (0 and 1 both mean once). Browsers resend a
+    /// request whose reused connection closed without a reply, so a dropped connection needs
+    /// several to reach the page.
+    pub times: u32,
 }
 
 /// A request the stand-in received, as the test sees it.
@@ -274,7 +278,13 @@ async fn record_and_fault(
     let fault = {
         let mut inner = stand_in.lock();
         inner.requests.push(received);
-        inner.faults.pop_front()
+        match inner.faults.front_mut() {
+            Some(fault) if fault.times > 1 => {
+                fault.times -= 1;
+                Some(fault.clone())
+            }
+            _ => inner.faults.pop_front(),
+        }
     };
     let fault = fault.unwrap_or_default();
     if fault.delay_ms > 0 {

@@ -1,0 +1,30 @@
+//! Keeps the draft (never the password: `Draft` skips it when serialised) in sessionStorage,
+//! so a reload or a crashed tab does not lose what was typed. One draft per project space.
+
+use crate::mobile_worker::Draft;
+
+fn key(domain: &str) -> String {
+    format!("mobile-worker-form:draft:{domain}")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+pub fn restore(domain: &str) -> Option<Draft> {
+    let text = storage()?.get_item(&key(domain)).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+pub fn save(domain: &str, draft: &Draft) {
+    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(draft)) {
+        // Storage may be full or disabled; the form still works without it.
+        let _ = storage.set_item(&key(domain), &text);
+    }
+}
+
+pub fn clear(domain: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&key(domain));
+    }
+}
