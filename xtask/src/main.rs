@@ -19,11 +19,14 @@ type Result<T = ()> = std::result::Result<T, String>;
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
-        Some("serve") => serve(),
+        Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("size") => size(),
         Some("setup") => setup(args.iter().any(|a| a == "--browser")).map(|_| ()),
-        _ => Err("usage: cargo xtask <serve | test | size | setup [--browser]>".into()),
+        _ => Err(
+            "usage: cargo xtask <serve [trunk serve options] | test | size | setup [--browser]>"
+                .into(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -168,7 +171,8 @@ fn apt_install(packages: &[&str], what: &str) -> Result {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// Installs whatever is missing; `browser` adds Chromium and chromedriver for the tests.
+/// Installs whatever is missing; `browser` adds what the tests need: Chromium, chromedriver
+/// and nginx.
 fn setup(browser: bool) -> Result<Tools> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -186,11 +190,18 @@ fn setup(browser: bool) -> Result<Tools> {
         cargo_install("wasm-bindgen-cli", &wasm_bindgen, false, "wasm-bindgen")?,
         install_wasm_opt()?,
     ];
-    if browser && !(found("chromium") && found("chromedriver")) {
-        apt_install(
-            &["chromium", "chromium-driver"],
-            "Chromium and chromedriver",
-        )?;
+    if browser {
+        // The tests drive Chromium, and put Debian's nginx in front for the deployment tests.
+        let mut missing = Vec::new();
+        if !(found("chromium") && found("chromedriver")) {
+            missing.extend(["chromium", "chromium-driver"]);
+        }
+        if !(found("nginx") || Path::new("/usr/sbin/nginx").exists()) {
+            missing.push("nginx");
+        }
+        if !missing.is_empty() {
+            apt_install(&missing, "Chromium, chromedriver and nginx for the tests")?;
+        }
     }
     let mut paths: Vec<PathBuf> = bins.to_vec();
     paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
@@ -210,7 +221,8 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn serve() -> Result {
+/// `extra` goes to `trunk serve`, e.g. `--config Trunk.local.toml`.
+fn serve(extra: &[String]) -> Result {
     let tools = setup(false)?;
     step("building the stand-in CommCare HQ");
     run(tools
@@ -232,7 +244,7 @@ fn serve() -> Result {
     println!(
         "    The API goes through trunk's proxy to the stand-in, which adds the dev credential."
     );
-    run(tools.cmd("trunk").arg("serve"))
+    run(tools.cmd("trunk").arg("serve").args(extra))
 }
 
 fn test() -> Result {

@@ -20,6 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub mod nginx;
+
 pub use fantoccini;
 pub use serde_json;
 pub use stand_in_hq;
@@ -75,7 +77,7 @@ pub fn dist_dir() -> PathBuf {
     dir
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -159,6 +161,8 @@ pub struct Harness {
     pub stand_in: StandIn,
     pub app_url: String,
     pub browser: Client,
+    /// The nginx in front, when the test runs behind it.
+    pub nginx: Option<nginx::Nginx>,
     chromedriver: Mutex<Option<Child>>,
     profile: PathBuf,
 }
@@ -173,11 +177,33 @@ impl Harness {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
+        Self::with_browser(stand_in, format!("http://{addr}/"), None).await
+    }
+
+    /// The release build served by real nginx from `deploy/nginx/`, which forwards the API to a
+    /// stand-in that accepts only nginx's key.
+    pub async fn start_behind_nginx(site: nginx::Site) -> Harness {
+        let stand_in = StandIn::new(Settings {
+            api_keys: vec![nginx::PROXY_API_KEY.into()],
+            ..Settings::default()
+        });
+        let upstream = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
+        let front = nginx::Nginx::start(&dist_dir(), &site, upstream);
+        let app_url = front.url(site.form_path);
+        Self::with_browser(stand_in, app_url, Some(front)).await
+    }
+
+    async fn with_browser(
+        stand_in: StandIn,
+        app_url: String,
+        nginx: Option<nginx::Nginx>,
+    ) -> Harness {
         let (browser, chromedriver, profile) = start_browser().await;
         Harness {
             stand_in,
-            app_url: format!("http://{addr}/"),
+            app_url,
             browser,
+            nginx,
             chromedriver: Mutex::new(Some(chromedriver)),
             profile,
         }
@@ -306,7 +332,24 @@ where
     F: FnOnce(Arc<Harness>) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let harness = Arc::new(Harness::start(config).await);
+    run(Harness::start(config).await, test).await
+}
+
+/// `with_harness`, behind real nginx.
+pub async fn with_nginx<F, Fut>(site: nginx::Site, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_behind_nginx(site).await, test).await
+}
+
+async fn run<F, Fut>(harness: Harness, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let harness = Arc::new(harness);
     let outcome = tokio::spawn(test(harness.clone())).await;
     harness.close().await;
     if let Err(error) = outcome {

@@ -1,0 +1,62 @@
+//! `api_key` mode: the operator types a web-user email and API key, and the page calls a
+//! CommCare server on another origin directly. The key lives in memory only.
+
+use e2e::serde_json::json;
+use e2e::stand_in_hq::DEV_API_KEY;
+use e2e::{with_harness, ConfigFile};
+
+#[tokio::test]
+async fn the_typed_key_is_sent_kept_in_memory_for_the_next_user_and_never_stored() {
+    let config = ConfigFile::CrossOrigin(json!({"domain": "demo", "auth": "api_key"}));
+    with_harness(config, |h| async move {
+        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
+        h.open().await;
+        assert_eq!(h.attr("#api-key", "type").await.as_deref(), Some("password"));
+        h.type_into("#web-user-email", email).await;
+        h.type_into("#api-key", key).await;
+        h.type_into("#username", "first.worker").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-username", |t| t.starts_with("first.worker@")).await;
+
+        // The next mobile worker in the same page needs no retyping of the key.
+        h.click("button.another").await;
+        assert_eq!(h.value("#api-key").await, key);
+        h.type_into("#username", "second.worker").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-username", |t| t.starts_with("second.worker@")).await;
+
+        let posts = h.user_posts();
+        assert_eq!(posts.len(), 2);
+        for post in &posts {
+            assert_eq!(post.headers["authorization"], format!("ApiKey {DEV_API_KEY}"));
+            assert!(post.headers["origin"].starts_with("http://127.0.0.1:"));
+        }
+        let stored = h
+            .js("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie + location.href")
+            .await;
+        assert!(!stored.as_str().unwrap().contains(key), "{stored}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_key_cannot_be_read_across_origins_and_says_so() {
+    let config = ConfigFile::CrossOrigin(json!({"domain": "demo", "auth": "api_key"}));
+    with_harness(config, |h| async move {
+        h.open().await;
+        h.type_into("#web-user-email", "dev@example.org").await;
+        h.type_into("#api-key", "wrong-key").await;
+        h.type_into("#username", "jdoe").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".error-summary", |t| {
+            t.contains("does not let this page read why")
+        })
+        .await;
+        assert_eq!(h.value("#api-key").await, "wrong-key");
+        assert!(h.stand_in.users().is_empty());
+    })
+    .await;
+}
