@@ -25,6 +25,15 @@ struct RawConfig {
     auth: AuthMode,
     #[serde(default = "default_timeout_seconds")]
     timeout_seconds: u32,
+    #[serde(default)]
+    embed: RawEmbed,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmbed {
+    #[serde(default)]
+    parent_origins: Vec<String>,
 }
 
 fn default_api_version() -> String {
@@ -45,6 +54,8 @@ pub struct Config {
     pub api_version: String,
     pub auth: AuthMode,
     pub timeout_seconds: u32,
+    /// Origins of admin portals allowed to embed the form and talk to it (see `embed`).
+    pub parent_origins: Vec<String>,
 }
 
 /// Why `config.json` could not be used. The text is shown on the error screen.
@@ -79,6 +90,7 @@ impl Config {
             api_version: check_api_version(&raw.api_version)?,
             auth: raw.auth,
             timeout_seconds: check_timeout(raw.timeout_seconds)?,
+            parent_origins: check_parent_origins(raw.embed.parent_origins)?,
         })
     }
 
@@ -199,6 +211,14 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
     }
 }
 
+fn check_parent_origins(origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
+    for origin in &origins {
+        crate::embed::check_origin(origin)
+            .map_err(|reason| invalid("embed.parent_origins", reason))?;
+    }
+    Ok(origins)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +310,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.base_url, "http://127.0.0.1:8001");
+    }
+
+    #[test]
+    fn parent_origins_are_read_and_checked() {
+        let c = Config::parse(
+            r#"{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {"parent_origins": ["https://portal.example.org"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.parent_origins, vec!["https://portal.example.org"]);
+        assert!(Config::parse(DEFAULT).unwrap().parent_origins.is_empty());
+        let err = Config::parse(
+            r#"{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {"parent_origins": ["*"]}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    key: "embed.parent_origins",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]

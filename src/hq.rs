@@ -9,26 +9,30 @@ use crate::mobile_worker::{Field, NewMobileWorker};
 use serde::Deserialize;
 use std::fmt;
 
-/// An administrator's web-user email and API key, held in memory only.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Credentials {
-    pub email: String,
-    pub api_key: String,
+/// A credential for HQ's API, held in memory only: a web user's API key (typed by the operator
+/// or handed over by an embedding portal) or an OAuth bearer token from the portal.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    ApiKey { email: String, key: String },
+    Bearer { token: String },
 }
 
 impl Credentials {
     pub fn authorization(&self) -> String {
-        format!("ApiKey {}:{}", self.email.trim(), self.api_key.trim())
+        match self {
+            Self::ApiKey { email, key } => format!("ApiKey {}:{}", email.trim(), key.trim()),
+            Self::Bearer { token } => format!("Bearer {}", token.trim()),
+        }
     }
 }
 
-/// Never prints the key, so a stray `{:?}` cannot put it in a console or log.
+/// Never prints the secret, so a stray `{:?}` cannot put it in a console or log.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("email", &self.email)
-            .field("api_key", &"<hidden>")
-            .finish()
+        match self {
+            Self::ApiKey { email, .. } => write!(f, "ApiKey {{ email: {email:?}, key: <hidden> }}"),
+            Self::Bearer { .. } => f.write_str("Bearer { token: <hidden> }"),
+        }
     }
 }
 
@@ -301,12 +305,17 @@ mod tests {
     }
 
     #[test]
-    fn credentials_never_show_the_key_in_debug_output() {
-        let c = Credentials {
+    fn credentials_never_show_the_secret_in_debug_output() {
+        let c = Credentials::ApiKey {
             email: "admin@example.org".into(),
-            api_key: "abc123secret".into(),
+            key: "abc123secret".into(),
         };
         assert_eq!(c.authorization(), "ApiKey admin@example.org:abc123secret");
         assert!(!format!("{c:?}").contains("abc123secret"));
+        let b = Credentials::Bearer {
+            token: "tok-secret".into(),
+        };
+        assert_eq!(b.authorization(), "Bearer tok-secret");
+        assert!(!format!("{b:?}").contains("tok-secret"));
     }
 }

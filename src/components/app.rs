@@ -1,5 +1,8 @@
 use super::RegistrationForm;
 use crate::config::{self, Config, ConfigError};
+use crate::embed::{self, Defaults, Outgoing};
+use crate::hq::Credentials;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -10,10 +13,34 @@ enum Start {
     Failed(ConfigError),
 }
 
+/// The admin portal framing the form, if any: what it handed over, and the way to answer it.
+/// Provided as context; absent outside an iframe.
+#[derive(Clone, Copy)]
+pub struct Portal {
+    allowed: StoredValue<Vec<String>>,
+    pub defaults: RwSignal<Defaults>,
+    /// In memory only, like a typed key.
+    pub credentials: RwSignal<Option<Credentials>>,
+}
+
+impl Portal {
+    pub fn post(&self, message: Outgoing) {
+        self.allowed
+            .with_value(|allowed| embed::browser::post(&message, allowed));
+    }
+
+    /// Whether a parent is there to hear (allowed origins configured).
+    pub fn listening(&self) -> bool {
+        self.allowed.with_value(|a| !a.is_empty())
+    }
+}
+
 /// Loads `config.json`, then shows the form, or a screen naming what is wrong with the file.
 #[component]
 pub fn App() -> impl IntoView {
     let start = RwSignal::new(Start::Loading);
+    let framed = embed::browser::is_framed();
+    let main_ref = NodeRef::<html::Main>::new();
     spawn_local(async move {
         start.set(match config::load().await {
             Ok(config) => Start::Ready(config),
@@ -21,14 +48,34 @@ pub fn App() -> impl IntoView {
         });
     });
 
+    let form = move |config: Config| {
+        if framed {
+            let portal = Portal {
+                allowed: StoredValue::new(config.parent_origins.clone()),
+                defaults: RwSignal::new(Defaults::default()),
+                credentials: RwSignal::new(None),
+            };
+            embed::browser::listen(config.parent_origins.clone(), move |configure| {
+                portal.credentials.set(configure.credentials);
+                portal.defaults.set(configure.defaults);
+            });
+            if let Some(main) = main_ref.get_untracked() {
+                embed::browser::report_height(&main, config.parent_origins.clone());
+            }
+            provide_context(portal);
+            portal.post(Outgoing::Ready);
+        }
+        view! { <RegistrationForm config /> }
+    };
+
     view! {
-        <main class="page">
-            <h1>"Create a mobile worker"</h1>
+        <main class="page" class:embedded=framed node_ref=main_ref>
+            <h1 class:visually-hidden=framed>"Create a mobile worker"</h1>
             {move || match start.get() {
                 Start::Loading => view! {
                     <p class="loading" role="status">"Loading settings…"</p>
                 }.into_any(),
-                Start::Ready(config) => view! { <RegistrationForm config /> }.into_any(),
+                Start::Ready(config) => form(config).into_any(),
                 Start::Failed(error) => view! {
                     <div class="config-error" role="alert">
                         <h2>"This form is not set up correctly"</h2>

@@ -9,7 +9,7 @@ mod string_list;
 mod text_field;
 mod user_data;
 
-pub use app::App;
+pub use app::{App, Portal};
 pub use created::CreatedView;
 pub use error_summary::ErrorSummary;
 pub use language::LanguageField;

@@ -1,12 +1,22 @@
 use super::error_summary::{error_for, focus_element, Problem};
-use super::{CreatedView, ErrorSummary, LanguageField, StringList, TextField, UserDataRows};
+use super::{
+    CreatedView, ErrorSummary, LanguageField, Portal, StringList, TextField, UserDataRows,
+};
 use crate::config::{AuthMode, Config};
+use crate::embed::Outgoing;
 use crate::hq::{self, CreateError, Credentials};
 use crate::mobile_worker::{normalise_username, Draft, Field, FieldError};
 use crate::session;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// The web user's email and API key as typed.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct TypedKey {
+    email: String,
+    key: String,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Success {
@@ -25,8 +35,20 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         let domain = domain.clone();
         move || draft.with(|d| session::save(&domain, d))
     });
+    let portal = use_context::<Portal>();
     // In memory only: never stored, never in a URL.
-    let credentials = RwSignal::new(Credentials::default());
+    let typed_key = RwSignal::new(TypedKey::default());
+    let needs_typed_key = move || {
+        config.with_value(|c| c.auth) == AuthMode::ApiKey
+            && portal.is_none_or(|p| p.credentials.with(Option::is_none))
+    };
+    if let Some(portal) = portal {
+        Effect::new(move || {
+            portal
+                .defaults
+                .with(|defaults| draft.update(|d| defaults.apply_to(d)))
+        });
+    }
     let submitted = RwSignal::new(false);
     let in_flight = RwSignal::new(false);
     let server_error = RwSignal::new(None::<CreateError>);
@@ -41,10 +63,10 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
     });
     let credential_errors = Memo::new(move |_| {
-        if !submitted.get() || config.with_value(|c| c.auth) != AuthMode::ApiKey {
+        if !submitted.get() || !needs_typed_key() {
             return Vec::new();
         }
-        credentials.with(|c| {
+        typed_key.with(|c| {
             let mut errors = Vec::new();
             if c.email.trim().is_empty() {
                 errors.push((
@@ -52,7 +74,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                     "Enter the email address of your CommCare web user",
                 ));
             }
-            if c.api_key.trim().is_empty() {
+            if c.key.trim().is_empty() {
                 errors.push(("api-key", "Enter your CommCare API key"));
             }
             errors
@@ -130,8 +152,14 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             _ => return focus_summary(),
         };
         let credentials = match config.with_value(|c| c.auth) {
-            AuthMode::ApiKey => Some(credentials.get_untracked()),
+            // A same-origin proxy adds the credential; nothing is sent from here.
             AuthMode::Proxy => None,
+            AuthMode::ApiKey => portal
+                .and_then(|p| p.credentials.get_untracked())
+                .or_else(|| {
+                    let TypedKey { email, key } = typed_key.get_untracked();
+                    Some(Credentials::ApiKey { email, key })
+                }),
         };
         in_flight.set(true);
         spawn_local(async move {
@@ -141,12 +169,24 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             match answer {
                 Ok(created) => {
                     session::clear(&config.domain);
+                    let full_username = config.full_username(&body.username);
+                    if let Some(portal) = portal {
+                        portal.post(Outgoing::Created {
+                            user_id: created.user_id.clone(),
+                            username: full_username.clone(),
+                        });
+                    }
                     success.set(Some(Success {
                         user_id: created.user_id,
-                        full_username: config.full_username(&body.username),
+                        full_username,
                     }));
                 }
                 Err(error) => {
+                    if let Some(portal) = portal {
+                        portal.post(Outgoing::Error {
+                            message: error.to_string(),
+                        });
+                    }
                     server_error.set(Some(error));
                     focus_summary();
                 }
@@ -169,12 +209,29 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         username
     });
 
+    let fresh_draft = move || {
+        let mut fresh = Draft::default();
+        if let Some(portal) = portal {
+            portal.defaults.with_untracked(|d| d.apply_to(&mut fresh));
+        }
+        fresh
+    };
     let start_another = move || {
-        draft.set(Draft::default());
+        draft.set(fresh_draft());
         submitted.set(false);
         server_error.set(None);
         success.set(None);
         request_animation_frame(|| focus_element(&Field::Username.id()));
+    };
+
+    // Tells the portal the operator gave up; the next visitor starts afresh.
+    let cancel = move || {
+        if let Some(portal) = portal {
+            portal.post(Outgoing::Cancelled);
+        }
+        draft.set(fresh_draft());
+        submitted.set(false);
+        server_error.set(None);
     };
 
     let full_username_hint = Signal::derive(move || {
@@ -191,119 +248,126 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     });
 
     view! {
-        <Show
-            when=move || success.with(Option::is_none)
-            fallback=move || {
-                let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
-                view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
-            }
-        >
-            <ErrorSummary problems=problems node_ref=summary_ref />
-            <form class="registration" novalidate on:submit=on_submit>
-                <Show when=move || config.with_value(|c| c.auth) == AuthMode::ApiKey>
-                    <fieldset class="credentials">
-                        <legend>"Your CommCare web user"</legend>
+            <Show
+                when=move || success.with(Option::is_none)
+                fallback=move || {
+                    let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
+                    view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
+                }
+            >
+                <ErrorSummary problems=problems node_ref=summary_ref />
+                <form class="registration" novalidate on:submit=on_submit>
+                    <Show when=needs_typed_key>
+                        <fieldset class="credentials">
+                            <legend>"Your CommCare web user"</legend>
+                            <TextField
+                                id="web-user-email".into()
+                                label="Web user email"
+                                value=Signal::derive(move || typed_key.with(|c| c.email.clone()))
+                                on_input=move |v| typed_key.update(|c| c.email = v)
+                                error=credential_error("web-user-email")
+                                input_type="email"
+                                autocomplete="username"
+                            />
+                            <TextField
+                                id="api-key".into()
+                                label="API key"
+                                hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
+                                value=Signal::derive(move || typed_key.with(|c| c.key.clone()))
+                                on_input=move |v| typed_key.update(|c| c.key = v)
+                                error=credential_error("api-key")
+                                input_type="password"
+                                autocomplete="off"
+                                revealable=true
+                            />
+                        </fieldset>
+                    </Show>
+                    <TextField
+                        id=Field::Username.id()
+                        label="Username"
+                        hint=full_username_hint
+                        value=Signal::derive(move || draft.with(|d| d.username.clone()))
+                        on_input=move |v| draft.update(|d| d.username = v)
+                        error=field_error(Field::Username)
+                        autocomplete="off"
+                    />
+                    <TextField
+                        id=Field::Password.id()
+                        label="Password"
+                        value=Signal::derive(move || draft.with(|d| d.password.clone()))
+                        on_input=move |v| draft.update(|d| d.password = v)
+                        error=field_error(Field::Password)
+                        input_type="password"
+                        autocomplete="new-password"
+                        revealable=true
+                    />
+                    <div class="name-row">
                         <TextField
-                            id="web-user-email".into()
-                            label="Web user email"
-                            value=Signal::derive(move || credentials.with(|c| c.email.clone()))
-                            on_input=move |v| credentials.update(|c| c.email = v)
-                            error=credential_error("web-user-email")
-                            input_type="email"
-                            autocomplete="username"
-                        />
-                        <TextField
-                            id="api-key".into()
-                            label="API key"
-                            hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
-                            value=Signal::derive(move || credentials.with(|c| c.api_key.clone()))
-                            on_input=move |v| credentials.update(|c| c.api_key = v)
-                            error=credential_error("api-key")
-                            input_type="password"
+                            id=Field::FirstName.id()
+                            label="First name"
+                            value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
+                            on_input=move |v| draft.update(|d| d.first_name = v)
+                            error=field_error(Field::FirstName)
                             autocomplete="off"
-                            revealable=true
+                            optional=true
                         />
-                    </fieldset>
-                </Show>
-                <TextField
-                    id=Field::Username.id()
-                    label="Username"
-                    hint=full_username_hint
-                    value=Signal::derive(move || draft.with(|d| d.username.clone()))
-                    on_input=move |v| draft.update(|d| d.username = v)
-                    error=field_error(Field::Username)
-                    autocomplete="off"
-                />
-                <TextField
-                    id=Field::Password.id()
-                    label="Password"
-                    value=Signal::derive(move || draft.with(|d| d.password.clone()))
-                    on_input=move |v| draft.update(|d| d.password = v)
-                    error=field_error(Field::Password)
-                    input_type="password"
-                    autocomplete="new-password"
-                    revealable=true
-                />
-                <div class="name-row">
+                        <TextField
+                            id=Field::LastName.id()
+                            label="Last name"
+                            value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
+                            on_input=move |v| draft.update(|d| d.last_name = v)
+                            error=field_error(Field::LastName)
+                            autocomplete="off"
+                            optional=true
+                        />
+                    </div>
                     <TextField
-                        id=Field::FirstName.id()
-                        label="First name"
-                        value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
-                        on_input=move |v| draft.update(|d| d.first_name = v)
-                        error=field_error(Field::FirstName)
+                        id=Field::Email.id()
+                        label="Email"
+                        value=Signal::derive(move || draft.with(|d| d.email.clone()))
+                        on_input=move |v| draft.update(|d| d.email = v)
+                        error=field_error(Field::Email)
+                        input_type="email"
                         autocomplete="off"
                         optional=true
                     />
-                    <TextField
-                        id=Field::LastName.id()
-                        label="Last name"
-                        value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
-                        on_input=move |v| draft.update(|d| d.last_name = v)
-                        error=field_error(Field::LastName)
-                        autocomplete="off"
-                        optional=true
+                    <StringList
+                        draft
+                        problems
+                        legend="Phone numbers"
+                        hint="With the country code, for example +256 772 123456. The first is the default."
+                        item_label="Phone number"
+                        add_label="Add phone number"
+                        field=Field::PhoneNumber
+                        get=|d| &d.phone_numbers
+                        get_mut=|d| &mut d.phone_numbers
+                        first_is_default=true
+                        input_type="tel"
                     />
-                </div>
-                <TextField
-                    id=Field::Email.id()
-                    label="Email"
-                    value=Signal::derive(move || draft.with(|d| d.email.clone()))
-                    on_input=move |v| draft.update(|d| d.email = v)
-                    error=field_error(Field::Email)
-                    input_type="email"
-                    autocomplete="off"
-                    optional=true
-                />
-                <StringList
-                    draft
-                    problems
-                    legend="Phone numbers"
-                    hint="With the country code, for example +256 772 123456. The first is the default."
-                    item_label="Phone number"
-                    add_label="Add phone number"
-                    field=Field::PhoneNumber
-                    get=|d| &d.phone_numbers
-                    get_mut=|d| &mut d.phone_numbers
-                    first_is_default=true
-                    input_type="tel"
-                />
-                <StringList
-                    draft
-                    problems
-                    legend="Groups"
-                    hint="Group ids from CommCare (Users → Groups): 32 characters each."
-                    item_label="Group id"
-                    add_label="Add group"
-                    field=Field::Group
-                    get=|d| &d.groups
-                    get_mut=|d| &mut d.groups
-                />
-                <UserDataRows draft problems />
-                <LanguageField draft problems />
-                <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
-                    {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
-                </button>
-            </form>
-        </Show>
-    }
+                    <StringList
+                        draft
+                        problems
+                        legend="Groups"
+                        hint="Group ids from CommCare (Users → Groups): 32 characters each."
+                        item_label="Group id"
+                        add_label="Add group"
+                        field=Field::Group
+                        get=|d| &d.groups
+                        get_mut=|d| &mut d.groups
+                    />
+                    <UserDataRows draft problems />
+                    <LanguageField draft problems />
+    <div class="form-actions">
+                                    <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
+                        {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
+                    </button>
+                    <Show when=move || portal.is_some_and(|p| p.listening())>
+                        <button type="button" class="secondary cancel" on:click=move |_| cancel()>
+                            "Cancel"
+                        </button>
+                    </Show>
+                    </div>
+                </form>
+            </Show>
+        }
 }

@@ -156,6 +156,25 @@ fn static_file(dist: &Path, path: &str) -> Response {
     ([(header::CONTENT_TYPE, mime)], Body::from(bytes)).into_response()
 }
 
+/// Serves the files of `dir` on a new loopback port (a new origin); returns that origin.
+pub async fn serve_dir(dir: PathBuf) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().fallback(move |request: Request| {
+        let dir = dir.clone();
+        async move { static_file(&dir, request.uri().path()) }
+    });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
+/// `examples/`, where the example admin portal lives.
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
 /// One test's world: stand-in HQ, the served app, Chromium.
 pub struct Harness {
     pub stand_in: StandIn,

@@ -1,0 +1,237 @@
+//! Embedding in an admin portal: the example portal (`examples/admin-portal.html`) on one
+//! loopback origin frames the form on another, and they talk over postMessage.
+
+use e2e::fantoccini::Locator;
+use e2e::serde_json::{json, Value};
+use e2e::stand_in_hq::DEV_API_KEY;
+use e2e::{examples_dir, serve_dir, with_harness, ConfigFile, Harness};
+use std::time::{Duration, Instant};
+
+fn portal_url(portal: &str, h: &Harness, defaults: Value) -> String {
+    format!(
+        "{portal}/admin-portal.html?form={}&defaults={}",
+        h.app_url,
+        defaults.to_string().replace('#', "%23")
+    )
+}
+
+/// The messages the portal page has accepted from the form.
+async fn received(h: &Harness) -> Vec<Value> {
+    let v = h.js("return window.received || []").await;
+    v.as_array().cloned().unwrap_or_default()
+}
+
+async fn wait_for_message(h: &Harness, kind: &str) -> Value {
+    let deadline = Instant::now() + e2e::PATIENCE;
+    loop {
+        if let Some(m) = received(h)
+            .await
+            .into_iter()
+            .rev()
+            .find(|m| m["type"] == kind)
+        {
+            return m;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the portal never received {kind}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn enter_form(h: &Harness) {
+    let frame = h.find("#mobile-worker-form").await;
+    frame.enter_frame().await.unwrap();
+    h.find("form.registration").await;
+}
+
+async fn create_in_frame(h: &Harness, username: &str) {
+    h.type_into("#username", username).await;
+    h.type_into("#password", "s3cret-Pass").await;
+    h.click("button[type=submit]").await;
+    h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+    h.browser.enter_parent_frame().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_defaults() {
+    let portal = serve_dir(examples_dir()).await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal]}}));
+    with_harness(config, move |h| async move {
+        let group = h.stand_in.groups("demo")[7].id.clone();
+        let defaults =
+            json!({"language": "fra", "groups": [group], "user_data": {"district": "Gulu"}});
+        h.browser
+            .goto(&portal_url(&portal, &h, defaults))
+            .await
+            .unwrap();
+        wait_for_message(&h, "ready").await;
+        let resize = wait_for_message(&h, "resize").await;
+        assert!(resize["height"].as_u64().unwrap() > 300, "{resize}");
+        let frame_height = h
+            .js("return document.getElementById('mobile-worker-form').style.height")
+            .await;
+        assert_eq!(frame_height, json!(format!("{}px", resize["height"])));
+
+        enter_form(&h).await;
+        assert_eq!(h.value("#language-choice").await, "fra");
+        assert_eq!(h.value("#group-0").await, group);
+        assert_eq!(h.value("#user-data-key-0").await, "district");
+        assert_eq!(h.value("#user-data-value-0").await, "Gulu");
+        // No page chrome inside the frame; the heading stays for screen readers.
+        assert_eq!(
+            h.attr("h1", "class").await.as_deref(),
+            Some("visually-hidden")
+        );
+        create_in_frame(&h, "Embedded Worker").await;
+
+        let created = wait_for_message(&h, "created").await;
+        let user = &h.stand_in.users()[0];
+        assert_eq!(created["user_id"], json!(user.id));
+        assert_eq!(
+            created["username"],
+            json!("embedded.worker@demo.commcarehq.org")
+        );
+        assert_eq!(created["version"], json!(1));
+        assert_eq!(
+            h.text("#created li").await,
+            format!("embedded.worker@demo.commcarehq.org: {}", user.id)
+        );
+        assert_eq!(h.user_posts()[0].json()["language"], json!("fra"));
+        assert_eq!(h.user_posts()[0].json()["groups"], json!([group]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
+    let portal = serve_dir(examples_dir()).await;
+    let config = ConfigFile::CrossOrigin(json!({
+        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal]}
+    }));
+    with_harness(config, move |h| async move {
+        h.browser
+            .goto(&portal_url(&portal, &h, json!({})))
+            .await
+            .unwrap();
+        wait_for_message(&h, "ready").await;
+        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
+        h.js(&format!(
+            "configure({{}}, {{api_key: {{email: '{email}', key: '{key}'}}}}); return true"
+        ))
+        .await;
+        enter_form(&h).await;
+        let deadline = Instant::now() + e2e::PATIENCE;
+        while h.exists("#api-key").await {
+            assert!(
+                Instant::now() < deadline,
+                "the key field stayed although a key was given"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        create_in_frame(&h, "keyed.worker").await;
+        assert_eq!(
+            h.user_posts()[0].headers["authorization"],
+            format!("ApiKey {DEV_API_KEY}")
+        );
+        enter_form_again_and_check_storage(&h, key).await;
+    })
+    .await;
+}
+
+async fn enter_form_again_and_check_storage(h: &Harness, key: &str) {
+    let frame = h.find("#mobile-worker-form").await;
+    frame.enter_frame().await.unwrap();
+    let stored = h
+        .js("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href")
+        .await;
+    assert!(!stored.as_str().unwrap().contains(key), "{stored}");
+    h.browser.enter_parent_frame().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_page_at_another_origin_can_neither_configure_nor_hear_the_form() {
+    let allowed = serve_dir(examples_dir()).await;
+    let stranger = serve_dir(examples_dir()).await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [allowed]}}));
+    with_harness(config, move |h| async move {
+        h.browser
+            .goto(&portal_url(&stranger, &h, json!({})))
+            .await
+            .unwrap();
+        enter_form(&h).await;
+        h.browser.enter_parent_frame().await.unwrap();
+        h.js("configure({language: 'hin', user_data: {district: 'Stolen'}}); return true")
+            .await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        enter_form(&h).await;
+        assert_eq!(h.value("#language-choice").await, "");
+        assert!(!h.exists("#user-data-key-0").await);
+        create_in_frame(&h, "private.worker").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(received(&h).await, Vec::<Value>::new());
+        assert_eq!(h.stand_in.users().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn with_no_allowed_origins_nothing_is_posted() {
+    let portal = serve_dir(examples_dir()).await;
+    with_harness(ConfigFile::proxy(), move |h| async move {
+        h.browser
+            .goto(&portal_url(&portal, &h, json!({})))
+            .await
+            .unwrap();
+        enter_form(&h).await;
+        assert!(
+            !h.exists("button.cancel").await,
+            "no Cancel when nobody listens"
+        );
+        create_in_frame(&h, "quiet.worker").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(received(&h).await, Vec::<Value>::new());
+        let frame = h
+            .browser
+            .find(Locator::Css("#mobile-worker-form"))
+            .await
+            .unwrap();
+        assert_eq!(
+            frame.attr("style").await.unwrap(),
+            None,
+            "no resize reached the portal"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refusals_and_cancelling_are_reported_to_the_portal() {
+    let portal = serve_dir(examples_dir()).await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal]}}));
+    with_harness(config, move |h| async move {
+        h.stand_in.add_existing_user("demo", "taken");
+        h.browser
+            .goto(&portal_url(&portal, &h, json!({})))
+            .await
+            .unwrap();
+        wait_for_message(&h, "ready").await;
+        enter_form(&h).await;
+        h.type_into("#username", "taken").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text("#username-error", |t| t.contains("already taken"))
+            .await;
+        h.click("button.cancel").await;
+        assert_eq!(h.value("#username").await, "");
+        h.browser.enter_parent_frame().await.unwrap();
+        let error = wait_for_message(&h, "error").await;
+        assert_eq!(
+            error["message"],
+            json!("Username 'taken@demo.commcarehq.org' is already taken or reserved.")
+        );
+        wait_for_message(&h, "cancelled").await;
+    })
+    .await;
+}
