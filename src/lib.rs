@@ -8,6 +8,7 @@ pub mod config;
 pub mod embed;
 pub mod hq;
 pub mod mobile_worker;
+pub mod project_data;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

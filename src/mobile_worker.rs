@@ -20,7 +20,14 @@ pub struct Draft {
     pub email: String,
     /// The first non-empty number is the default one.
     pub phone_numbers: Vec<String>,
+    /// Group ids, chosen by name from the project's list.
     pub groups: Vec<String>,
+    /// Location ids, chosen by name or site code from the project's list.
+    pub locations: Vec<String>,
+    /// One of `locations`; empty or stale means the first.
+    pub primary_location: String,
+    /// A role's exact name in the project.
+    pub role: String,
     pub user_data: Vec<UserDataEntry>,
     pub language: String,
 }
@@ -41,6 +48,8 @@ pub enum Field {
     Email,
     PhoneNumber(usize),
     Group(usize),
+    Location(usize),
+    Role,
     UserDataKey(usize),
     Language,
 }
@@ -55,6 +64,8 @@ impl Field {
             Field::Email => "email".into(),
             Field::PhoneNumber(i) => format!("phone-number-{i}"),
             Field::Group(i) => format!("group-{i}"),
+            Field::Location(i) => format!("location-{i}"),
+            Field::Role => "role".into(),
             Field::UserDataKey(i) => format!("user-data-key-{i}"),
             Field::Language => "language".into(),
         }
@@ -91,6 +102,13 @@ pub struct NewMobileWorker {
     pub default_phone_number: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// HQ requires both together, the primary one in the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_location: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub user_data: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -341,9 +359,19 @@ fn keep_or_record<T>(
 }
 
 impl Draft {
-    /// Applies every rule. On success, the body to send; otherwise every problem, in the
-    /// order the fields appear on the page.
+    /// Applies every rule, taking any group or location id as known. On success, the body to
+    /// send; otherwise every problem, in the order the fields appear on the page.
     pub fn validate(&self) -> Result<NewMobileWorker, Vec<FieldError>> {
+        self.validate_with(|_| true, |_| true)
+    }
+
+    /// `validate`, also refusing group and location ids the project's lists do not hold: HQ
+    /// burns the username when a group turns out unknown after the account was made.
+    pub fn validate_with(
+        &self,
+        known_group: impl Fn(&str) -> bool,
+        known_location: impl Fn(&str) -> bool,
+    ) -> Result<NewMobileWorker, Vec<FieldError>> {
         let mut errors = Vec::new();
 
         let username = keep_or_record(&mut errors, Field::Username, check_username(&self.username));
@@ -379,12 +407,40 @@ impl Draft {
                 Some(g) if groups.contains(&g) => {
                     Err(format!("Group {} is already in the list", i + 1))
                 }
+                Some(g) if !known_group(&g) => Err(format!(
+                    "Group {} is not one of this project's groups; remove it",
+                    i + 1
+                )),
                 other => Ok(other),
             });
             if let Some(Some(g)) = keep_or_record(&mut errors, Field::Group(i), checked) {
                 groups.push(g);
             }
         }
+
+        let mut locations: Vec<String> = Vec::new();
+        for (i, id) in self.locations.iter().enumerate() {
+            let id = id.trim();
+            let checked = if id.is_empty() || locations.iter().any(|l| l == id) {
+                Ok(None)
+            } else if !known_location(id) {
+                Err(format!(
+                    "Location {} is not one of this project's locations; remove it",
+                    i + 1
+                ))
+            } else {
+                Ok(Some(id.to_string()))
+            };
+            if let Some(Some(id)) = keep_or_record(&mut errors, Field::Location(i), checked) {
+                locations.push(id);
+            }
+        }
+        let primary_location = locations
+            .iter()
+            .find(|l| **l == self.primary_location.trim())
+            .or(locations.first())
+            .cloned();
+        let role = optional(&self.role).map(str::to_string);
 
         let mut user_data = BTreeMap::new();
         for (i, entry) in self.user_data.iter().enumerate() {
@@ -432,6 +488,9 @@ impl Draft {
                     phone_numbers,
                     default_phone_number,
                     groups,
+                    primary_location,
+                    locations,
+                    role,
                     user_data,
                     language,
                 })
@@ -625,6 +684,48 @@ mod tests {
             d.validate().unwrap_err()[0].message,
             "Group 2 is already in the list"
         );
+    }
+
+    #[test]
+    fn unknown_groups_and_locations_are_refused_when_lists_are_known() {
+        let id = "0123456789abcdef0123456789abcdef";
+        let mut d = draft("jdoe", "pw");
+        d.groups = vec![id.into()];
+        d.locations = vec!["loc-1".into()];
+        let errors = d.validate_with(|_| false, |_| false).unwrap_err();
+        assert_eq!(errors[0].field, Field::Group(0));
+        assert_eq!(
+            errors[0].message,
+            "Group 1 is not one of this project's groups; remove it"
+        );
+        assert_eq!(errors[1].field, Field::Location(0));
+        assert!(d.validate_with(|g| g == id, |l| l == "loc-1").is_ok());
+    }
+
+    #[test]
+    fn locations_go_with_a_primary_that_is_in_the_list() {
+        let mut d = draft("jdoe", "pw");
+        d.locations = vec!["a".into(), "b".into(), "a".into()];
+        d.primary_location = "b".into();
+        let body = d.validate().unwrap();
+        assert_eq!(body.locations, vec!["a", "b"]);
+        assert_eq!(body.primary_location.as_deref(), Some("b"));
+        // A primary that was removed from the list falls back to the first.
+        d.primary_location = "gone".into();
+        assert_eq!(d.validate().unwrap().primary_location.as_deref(), Some("a"));
+        d.locations.clear();
+        let body = d.validate().unwrap();
+        assert_eq!(body.primary_location, None);
+        assert!(body.locations.is_empty());
+    }
+
+    #[test]
+    fn role_is_trimmed_and_omitted_when_blank() {
+        let mut d = draft("jdoe", "pw");
+        d.role = "  Field worker ".into();
+        assert_eq!(d.validate().unwrap().role.as_deref(), Some("Field worker"));
+        d.role = "  ".into();
+        assert_eq!(d.validate().unwrap().role, None);
     }
 
     #[test]

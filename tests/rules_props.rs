@@ -8,7 +8,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const API_FIELDS: [&str; 10] = [
+const API_FIELDS: [&str; 13] = [
     "username",
     "password",
     "first_name",
@@ -17,6 +17,9 @@ const API_FIELDS: [&str; 10] = [
     "phone_numbers",
     "default_phone_number",
     "groups",
+    "primary_location",
+    "locations",
+    "role",
     "user_data",
     "language",
 ];
@@ -42,9 +45,21 @@ fn draft() -> impl Strategy<Value = Draft> {
         vec(text("[0-9a-f]{32}"), 0..3),
         vec((text("[a-z_][a-z0-9_-]{0,12}"), text("[ -~]{0,12}")), 0..4),
         text("(en|fra|hin|[a-z]{2,3}(-[A-Z]{2})?)"),
+        (vec(text("[a-z0-9-]{1,12}"), 0..3), text("[A-Za-z ]{0,20}")),
     )
         .prop_map(
-            |(username, password, first, last, email, phones, groups, data, language)| Draft {
+            |(
+                username,
+                password,
+                first,
+                last,
+                email,
+                phones,
+                groups,
+                data,
+                language,
+                (locations, role),
+            )| Draft {
                 username,
                 password,
                 first_name: first,
@@ -52,6 +67,9 @@ fn draft() -> impl Strategy<Value = Draft> {
                 email,
                 phone_numbers: phones,
                 groups,
+                primary_location: locations.last().cloned().unwrap_or_default(),
+                locations,
+                role,
                 user_data: data
                     .into_iter()
                     .map(|(key, value)| UserDataEntry { key, value })
@@ -96,6 +114,11 @@ proptest! {
                 fields.get("default_phone_number"),
                 fields.get("phone_numbers").and_then(|p| p.get(0))
             );
+            // HQ needs the primary location and the list together, the primary in the list.
+            prop_assert_eq!(fields.contains_key("primary_location"), fields.contains_key("locations"));
+            if let (Some(primary), Some(list)) = (fields.get("primary_location"), fields.get("locations")) {
+                prop_assert!(list.as_array().unwrap().contains(primary));
+            }
         }
     }
 

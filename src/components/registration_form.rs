@@ -1,11 +1,13 @@
 use super::error_summary::{error_for, focus_element, Problem};
+use super::picker::ListState;
 use super::{
-    CreatedView, ErrorSummary, LanguageField, Portal, StringList, TextField, UserDataRows,
+    CreatedView, ErrorSummary, LanguageField, Picker, Portal, StringList, TextField, UserDataRows,
 };
 use crate::config::{AuthMode, Config};
 use crate::embed::Outgoing;
 use crate::hq::{self, CreateError, Credentials};
 use crate::mobile_worker::{normalise_username, Draft, Field, FieldError};
+use crate::project_data::{self, Resource};
 use crate::session;
 use leptos::html;
 use leptos::prelude::*;
@@ -49,6 +51,47 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                 .with(|defaults| draft.update(|d| defaults.apply_to(d)))
         });
     }
+    // What the request should carry, if anything; `None` also while a typed key is incomplete.
+    let current_credentials = move || match config.with_value(|c| c.auth) {
+        // A same-origin proxy adds the credential; nothing is sent from here.
+        AuthMode::Proxy => None,
+        AuthMode::ApiKey => portal
+            .and_then(|p| p.credentials.get_untracked())
+            .or_else(|| {
+                let TypedKey { email, key } = typed_key.get_untracked();
+                (!email.trim().is_empty() && !key.trim().is_empty())
+                    .then_some(Credentials::ApiKey { email, key })
+            }),
+    };
+
+    // The project's groups and locations, loaded once for the page's life.
+    let groups_list = RwSignal::new(ListState::Loading);
+    let locations_list = RwSignal::new(ListState::Loading);
+    let load = move |resource: Resource, list: RwSignal<ListState>| {
+        let credentials = current_credentials();
+        if credentials.is_none() && config.with_value(|c| c.auth) == AuthMode::ApiKey {
+            list.set(ListState::NeedsCredentials);
+            return;
+        }
+        list.set(ListState::Loading);
+        spawn_local(async move {
+            let config = config.get_value();
+            let loaded = project_data::load_all(&config, credentials.as_ref(), resource).await;
+            list.set(match loaded {
+                Ok(choices) => ListState::Loaded(choices),
+                Err(error) => ListState::Failed(error),
+            });
+        });
+    };
+    // Again whenever a portal hands over a credential (the first run loads at start-up).
+    Effect::new(move || {
+        if let Some(portal) = portal {
+            portal.credentials.track();
+        }
+        load(Resource::Groups, groups_list);
+        load(Resource::Locations, locations_list);
+    });
+
     let submitted = RwSignal::new(false);
     let in_flight = RwSignal::new(false);
     let server_error = RwSignal::new(None::<CreateError>);
@@ -57,7 +100,12 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
 
     let rule_errors = Memo::new(move |_| {
         if submitted.get() {
-            draft.with(|d| d.validate().err().unwrap_or_default())
+            let (groups, locations) = (groups_list.get(), locations_list.get());
+            draft.with(|d| {
+                d.validate_with(|g| groups.knows(g), |l| locations.knows(l))
+                    .err()
+                    .unwrap_or_default()
+            })
         } else {
             Vec::new()
         }
@@ -146,21 +194,14 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
         submitted.set(true);
         server_error.set(None);
-        let body = draft.with_untracked(Draft::validate);
-        let body = match body {
-            Ok(body) if credential_errors.get_untracked().is_empty() => body,
-            _ => return focus_summary(),
+        if !rule_errors.get_untracked().is_empty() || !credential_errors.get_untracked().is_empty()
+        {
+            return focus_summary();
+        }
+        let Ok(body) = draft.with_untracked(Draft::validate) else {
+            return focus_summary();
         };
-        let credentials = match config.with_value(|c| c.auth) {
-            // A same-origin proxy adds the credential; nothing is sent from here.
-            AuthMode::Proxy => None,
-            AuthMode::ApiKey => portal
-                .and_then(|p| p.credentials.get_untracked())
-                .or_else(|| {
-                    let TypedKey { email, key } = typed_key.get_untracked();
-                    Some(Credentials::ApiKey { email, key })
-                }),
-        };
+        let credentials = current_credentials();
         in_flight.set(true);
         spawn_local(async move {
             let config = config.get_value();
@@ -248,126 +289,225 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     });
 
     view! {
-            <Show
-                when=move || success.with(Option::is_none)
-                fallback=move || {
-                    let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
-                    view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
-                }
-            >
-                <ErrorSummary problems=problems node_ref=summary_ref />
-                <form class="registration" novalidate on:submit=on_submit>
-                    <Show when=needs_typed_key>
-                        <fieldset class="credentials">
-                            <legend>"Your CommCare web user"</legend>
+                <Show
+                    when=move || success.with(Option::is_none)
+                    fallback=move || {
+                        let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
+                        view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
+                    }
+                >
+                    <ErrorSummary problems=problems node_ref=summary_ref />
+                    <form class="registration" novalidate on:submit=on_submit>
+                        <Show when=needs_typed_key>
+                            <fieldset class="credentials">
+                                <legend>"Your CommCare web user"</legend>
+                                <TextField
+                                    id="web-user-email".into()
+                                    label="Web user email"
+                                    value=Signal::derive(move || typed_key.with(|c| c.email.clone()))
+                                    on_input=move |v| typed_key.update(|c| c.email = v)
+                                    error=credential_error("web-user-email")
+                                    input_type="email"
+                                    autocomplete="username"
+                                />
+                                <TextField
+                                    id="api-key".into()
+                                    label="API key"
+                                    hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
+                                    value=Signal::derive(move || typed_key.with(|c| c.key.clone()))
+                                    on_input=move |v| typed_key.update(|c| c.key = v)
+                                    error=credential_error("api-key")
+                                    input_type="password"
+                                    autocomplete="off"
+                                    revealable=true
+                                />
+                            </fieldset>
+                        </Show>
+                        <TextField
+                            id=Field::Username.id()
+                            label="Username"
+                            hint=full_username_hint
+                            value=Signal::derive(move || draft.with(|d| d.username.clone()))
+                            on_input=move |v| draft.update(|d| d.username = v)
+                            error=field_error(Field::Username)
+                            autocomplete="off"
+                        />
+                        <TextField
+                            id=Field::Password.id()
+                            label="Password"
+                            value=Signal::derive(move || draft.with(|d| d.password.clone()))
+                            on_input=move |v| draft.update(|d| d.password = v)
+                            error=field_error(Field::Password)
+                            input_type="password"
+                            autocomplete="new-password"
+                            revealable=true
+                        />
+                        <div class="name-row">
                             <TextField
-                                id="web-user-email".into()
-                                label="Web user email"
-                                value=Signal::derive(move || typed_key.with(|c| c.email.clone()))
-                                on_input=move |v| typed_key.update(|c| c.email = v)
-                                error=credential_error("web-user-email")
-                                input_type="email"
-                                autocomplete="username"
-                            />
-                            <TextField
-                                id="api-key".into()
-                                label="API key"
-                                hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
-                                value=Signal::derive(move || typed_key.with(|c| c.key.clone()))
-                                on_input=move |v| typed_key.update(|c| c.key = v)
-                                error=credential_error("api-key")
-                                input_type="password"
+                                id=Field::FirstName.id()
+                                label="First name"
+                                value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
+                                on_input=move |v| draft.update(|d| d.first_name = v)
+                                error=field_error(Field::FirstName)
                                 autocomplete="off"
-                                revealable=true
+                                optional=true
                             />
-                        </fieldset>
-                    </Show>
-                    <TextField
-                        id=Field::Username.id()
-                        label="Username"
-                        hint=full_username_hint
-                        value=Signal::derive(move || draft.with(|d| d.username.clone()))
-                        on_input=move |v| draft.update(|d| d.username = v)
-                        error=field_error(Field::Username)
-                        autocomplete="off"
-                    />
-                    <TextField
-                        id=Field::Password.id()
-                        label="Password"
-                        value=Signal::derive(move || draft.with(|d| d.password.clone()))
-                        on_input=move |v| draft.update(|d| d.password = v)
-                        error=field_error(Field::Password)
-                        input_type="password"
-                        autocomplete="new-password"
-                        revealable=true
-                    />
-                    <div class="name-row">
+                            <TextField
+                                id=Field::LastName.id()
+                                label="Last name"
+                                value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
+                                on_input=move |v| draft.update(|d| d.last_name = v)
+                                error=field_error(Field::LastName)
+                                autocomplete="off"
+                                optional=true
+                            />
+                        </div>
                         <TextField
-                            id=Field::FirstName.id()
-                            label="First name"
-                            value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
-                            on_input=move |v| draft.update(|d| d.first_name = v)
-                            error=field_error(Field::FirstName)
+                            id=Field::Email.id()
+                            label="Email"
+                            value=Signal::derive(move || draft.with(|d| d.email.clone()))
+                            on_input=move |v| draft.update(|d| d.email = v)
+                            error=field_error(Field::Email)
+                            input_type="email"
                             autocomplete="off"
                             optional=true
                         />
+                        <StringList
+                            draft
+                            problems
+                            legend="Phone numbers"
+                            hint="With the country code, for example +256 772 123456. The first is the default."
+                            item_label="Phone number"
+                            add_label="Add phone number"
+                            field=Field::PhoneNumber
+                            get=|d| &d.phone_numbers
+                            get_mut=|d| &mut d.phone_numbers
+                            first_is_default=true
+                            input_type="tel"
+                        />
+    <Picker
+                            draft
+                            problems
+                            resource=Resource::Groups
+                            state=groups_list
+                            on_refresh=move || load(Resource::Groups, groups_list)
+                            legend="Groups"
+                            hint="Find groups by name; the mobile worker joins each one chosen."
+                            field=Field::Group
+                            get=|d| &d.groups
+                            get_mut=|d| &mut d.groups
+                        />
+                        <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations, locations_list) />
                         <TextField
-                            id=Field::LastName.id()
-                            label="Last name"
-                            value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
-                            on_input=move |v| draft.update(|d| d.last_name = v)
-                            error=field_error(Field::LastName)
+                            id=Field::Role.id()
+                            label="Role"
+                            hint=Signal::derive(|| "The exact name of a role in your project, as under Roles & Permissions, e.g. Field worker. CommCare skips a name it does not know without saying so, so check the spelling.".to_string())
+                            value=Signal::derive(move || draft.with(|d| d.role.clone()))
+                            on_input=move |v| draft.update(|d| d.role = v)
+                            error=field_error(Field::Role)
                             autocomplete="off"
                             optional=true
                         />
-                    </div>
-                    <TextField
-                        id=Field::Email.id()
-                        label="Email"
-                        value=Signal::derive(move || draft.with(|d| d.email.clone()))
-                        on_input=move |v| draft.update(|d| d.email = v)
-                        error=field_error(Field::Email)
-                        input_type="email"
-                        autocomplete="off"
-                        optional=true
-                    />
-                    <StringList
-                        draft
-                        problems
-                        legend="Phone numbers"
-                        hint="With the country code, for example +256 772 123456. The first is the default."
-                        item_label="Phone number"
-                        add_label="Add phone number"
-                        field=Field::PhoneNumber
-                        get=|d| &d.phone_numbers
-                        get_mut=|d| &mut d.phone_numbers
-                        first_is_default=true
-                        input_type="tel"
-                    />
-                    <StringList
-                        draft
-                        problems
-                        legend="Groups"
-                        hint="Group ids from CommCare (Users → Groups): 32 characters each."
-                        item_label="Group id"
-                        add_label="Add group"
-                        field=Field::Group
-                        get=|d| &d.groups
-                        get_mut=|d| &mut d.groups
-                    />
-                    <UserDataRows draft problems />
-                    <LanguageField draft problems />
-    <div class="form-actions">
-                                    <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
-                        {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
-                    </button>
-                    <Show when=move || portal.is_some_and(|p| p.listening())>
-                        <button type="button" class="secondary cancel" on:click=move |_| cancel()>
-                            "Cancel"
+                        <UserDataRows draft problems />
+                        <LanguageField draft problems />
+        <div class="form-actions">
+                                        <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
+                            {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
                         </button>
-                    </Show>
-                    </div>
-                </form>
+                        <Show when=move || portal.is_some_and(|p| p.listening())>
+                            <button type="button" class="secondary cancel" on:click=move |_| cancel()>
+                                "Cancel"
+                            </button>
+                        </Show>
+                        </div>
+                    </form>
+                </Show>
+            }
+}
+
+/// Assigned locations (a picker) and the primary one among them, or a note where this server
+/// or account has no locations.
+#[component]
+fn LocationFields(
+    draft: RwSignal<Draft>,
+    problems: Memo<Vec<Problem>>,
+    state: RwSignal<ListState>,
+    on_refresh: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let unavailable = move || match state.get() {
+        ListState::Failed(error) if error.means_unavailable() => {
+            Some(error.describe(Resource::Locations))
+        }
+        _ => None,
+    };
+    let chosen = Memo::new(move |_| draft.with(|d| d.locations.clone()));
+    let primary = move || {
+        draft.with(|d| {
+            d.locations
+                .iter()
+                .find(|l| **l == d.primary_location)
+                .or(d.locations.first())
+                .cloned()
+                .unwrap_or_default()
+        })
+    };
+    let name_of = move |id: &str| {
+        state
+            .with(|s| match s {
+                ListState::Loaded(choices) => {
+                    choices.iter().find(|c| c.id == id).map(|c| c.name.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    move || {
+        match unavailable() {
+        Some(why) => view! {
+            <div class="picker unavailable" id="location-picker">
+                <p class="legend-like">"Locations"</p>
+                <p class="picker-status" role="status">
+                    {why}" The mobile worker will be created without locations."
+                </p>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <Picker
+                draft
+                problems
+                resource=Resource::Locations
+                state=state
+                on_refresh=on_refresh.clone()
+                legend="Locations"
+                hint="Find locations by name or site code. The first one chosen is the primary location unless you choose another."
+                field=Field::Location
+                get=|d| &d.locations
+                get_mut=|d| &mut d.locations
+            />
+            <Show when=move || chosen.with(|c| c.len() > 1)>
+                <div class="field">
+                    <label for="primary-location">"Primary location"</label>
+                    <select
+                        id="primary-location"
+                        prop:value=primary
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            draft.update(|d| d.primary_location = value);
+                        }
+                    >
+                        {move || {
+                            chosen
+                                .get()
+                                .into_iter()
+                                .map(|id| view! { <option value=id.clone()>{name_of(&id)}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
             </Show>
         }
+        .into_any(),
+    }
+    }
 }

@@ -59,9 +59,9 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
     let portal = serve_dir(examples_dir()).await;
     let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal]}}));
     with_harness(config, move |h| async move {
-        let group = h.stand_in.groups("demo")[7].id.clone();
+        let group = h.stand_in.groups("demo")[7].clone();
         let defaults =
-            json!({"language": "fra", "groups": [group], "user_data": {"district": "Gulu"}});
+            json!({"language": "fra", "groups": [group.id], "user_data": {"district": "Gulu"}});
         h.browser
             .goto(&portal_url(&portal, &h, defaults))
             .await
@@ -69,14 +69,27 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
         wait_for_message(&h, "ready").await;
         let resize = wait_for_message(&h, "resize").await;
         assert!(resize["height"].as_u64().unwrap() > 300, "{resize}");
-        let frame_height = h
-            .js("return document.getElementById('mobile-worker-form').style.height")
-            .await;
-        assert_eq!(frame_height, json!(format!("{}px", resize["height"])));
+        // The portal sizes the frame to the latest height it was told (the lists load late).
+        let deadline = Instant::now() + e2e::PATIENCE;
+        loop {
+            let latest = wait_for_message(&h, "resize").await;
+            let frame_height = h
+                .js("return document.getElementById('mobile-worker-form').style.height")
+                .await;
+            if frame_height == json!(format!("{}px", latest["height"])) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "frame {frame_height} never matched {latest}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
 
         enter_form(&h).await;
         assert_eq!(h.value("#language-choice").await, "fra");
-        assert_eq!(h.value("#group-0").await, group);
+        h.wait_for_text("#group-picker .chosen", |t| t.contains(&group.name))
+            .await;
         assert_eq!(h.value("#user-data-key-0").await, "district");
         assert_eq!(h.value("#user-data-value-0").await, "Gulu");
         // No page chrome inside the frame; the heading stays for screen readers.
@@ -99,7 +112,7 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
             format!("embedded.worker@demo.commcarehq.org: {}", user.id)
         );
         assert_eq!(h.user_posts()[0].json()["language"], json!("fra"));
-        assert_eq!(h.user_posts()[0].json()["groups"], json!([group]));
+        assert_eq!(h.user_posts()[0].json()["groups"], json!([group.id]));
     })
     .await;
 }

@@ -7,7 +7,8 @@ use e2e::{with_harness, ConfigFile};
 #[tokio::test]
 async fn every_field_is_sent_as_hq_expects() {
     with_harness(ConfigFile::proxy(), |h| async move {
-        let group = h.stand_in.groups("demo")[3].id.clone();
+        let group = h.stand_in.groups("demo")[3].clone();
+        let location = h.stand_in.locations("demo")[1].clone();
         h.open().await;
         h.type_into("#username", "Amina Okello").await;
         h.type_into("#password", "Tr1cky-pass").await;
@@ -20,8 +21,16 @@ async fn every_field_is_sent_as_hq_expects() {
         h.type_into("#phone-number-1", "+256 772-123456").await;
         // The second number becomes the default, i.e. moves first.
         h.click("button.make-default[data-index='1']").await;
-        h.click("button.add[data-list='group']").await;
-        h.type_into("#group-0", &group).await;
+        h.type_into("#group-search", &group.name).await;
+        h.click(&format!("#group-picker input[value='{}']", group.id))
+            .await;
+        h.type_into("#location-search", &location.site_code).await;
+        h.click(&format!(
+            "#location-picker input[value='{}']",
+            location.location_id
+        ))
+        .await;
+        h.type_into("#role", "Field worker").await;
         h.click("button.add[data-list='user-data']").await;
         h.type_into("#user-data-key-0", "district").await;
         h.type_into("#user-data-value-0", "Gulu North").await;
@@ -41,7 +50,10 @@ async fn every_field_is_sent_as_hq_expects() {
                 "email": "amina@example.org",
                 "phone_numbers": ["256772123456", "0700111222"],
                 "default_phone_number": "256772123456",
-                "groups": [group],
+                "groups": [group.id],
+                "primary_location": location.location_id,
+                "locations": [location.location_id],
+                "role": "Field worker",
                 "user_data": {"district": "Gulu North"},
                 "language": "fra",
             })
@@ -59,8 +71,6 @@ async fn bad_input_is_explained_next_to_each_field_and_in_the_summary() {
         h.type_into("#email", "amina.example.org").await;
         h.click("button.add[data-list='phone-number']").await;
         h.type_into("#phone-number-0", "07OO 111").await;
-        h.click("button.add[data-list='group']").await;
-        h.type_into("#group-0", "District 4").await;
         h.click("button.add[data-list='user-data']").await;
         h.type_into("#user-data-key-0", "commcare_location").await;
         h.select("#language-choice", "other").await;
@@ -76,7 +86,6 @@ async fn bad_input_is_explained_next_to_each_field_and_in_the_summary() {
             "First name must be 30 characters or fewer (it has 31)",
             "Enter an email address in the correct format, like name@example.com",
             "Phone number 1 must be digits with the country code",
-            "Group 1 must be a group id",
             "User data “commcare_location” cannot start with “commcare”",
             "Language must be a language code like en, fra or hin",
         ] {
@@ -87,7 +96,7 @@ async fn bad_input_is_explained_next_to_each_field_and_in_the_summary() {
         }
         assert!(h.text("#email-error").await.contains("correct format"));
         assert_eq!(
-            h.attr("#group-0", "aria-invalid").await.as_deref(),
+            h.attr("#phone-number-0", "aria-invalid").await.as_deref(),
             Some("true")
         );
         let title = h.js("return document.title").await;

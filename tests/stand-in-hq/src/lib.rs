@@ -66,6 +66,8 @@ pub struct Fault {
     /// request whose reused connection closed without a reply, so a dropped connection needs
     /// several to reach the page.
     pub times: u32,
+    /// Only for requests whose path contains this (`"/group/"`, say); others pass it by.
+    pub path_contains: Option<String>,
 }
 
 /// A request the stand-in received, as the test sees it.
@@ -94,6 +96,16 @@ pub struct MobileWorker {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct Location {
+    pub location_id: String,
+    pub domain: String,
+    pub name: String,
+    pub site_code: String,
+    /// Index of the parent in the same project's list.
+    pub parent: Option<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct Group {
     pub id: String,
     pub domain: String,
@@ -108,6 +120,7 @@ struct Inner {
     /// Usernames of retired accounts: HQ never lets them be used again.
     burned: BTreeSet<String>,
     groups: Vec<Group>,
+    locations: Vec<Location>,
     ids_issued: u64,
 }
 
@@ -122,6 +135,7 @@ impl StandIn {
     pub fn new(settings: Settings) -> Self {
         let mut inner = Inner::default();
         for domain in &settings.domains {
+            seed_locations(&mut inner, domain);
             for n in 1..=settings.groups_per_domain {
                 let id = next_id(&mut inner.ids_issued);
                 inner.groups.push(Group {
@@ -165,6 +179,15 @@ impl StandIn {
             .collect()
     }
 
+    pub fn locations(&self, domain: &str) -> Vec<Location> {
+        self.lock()
+            .locations
+            .iter()
+            .filter(|l| l.domain == domain)
+            .cloned()
+            .collect()
+    }
+
     /// Makes a username taken, as if it had been created earlier.
     pub fn add_existing_user(&self, domain: &str, local_part: &str) {
         let mut inner = self.lock();
@@ -183,6 +206,8 @@ impl StandIn {
             .route("/a/{domain}/api/user/v1/", post(create_user))
             .route("/a/{domain}/api/v0.5/group/", get(list_groups))
             .route("/a/{domain}/api/group/v1/", get(list_groups))
+            .route("/a/{domain}/api/v0.5/location/", get(list_locations))
+            .route("/a/{domain}/api/location/v1/", get(list_locations))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 record_and_fault,
@@ -212,6 +237,43 @@ fn next_id(issued: &mut u64) -> String {
     // Deterministic, 32 lower-case hex characters like CouchDB ids, and distinct per call.
     let mixed = (*issued as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
     format!("{mixed:032x}")
+}
+
+/// Regions, each with districts, each district a site code people search by.
+fn seed_locations(inner: &mut Inner, domain: &str) {
+    const REGIONS: [(&str, [&str; 5]); 4] = [
+        ("Northern", ["Gulu", "Lira", "Kitgum", "Arua", "Adjumani"]),
+        ("Eastern", ["Mbale", "Soroti", "Tororo", "Jinja", "Busia"]),
+        (
+            "Central",
+            ["Kampala", "Wakiso", "Mukono", "Masaka", "Mpigi"],
+        ),
+        (
+            "Western",
+            ["Mbarara", "Hoima", "Kabale", "Kasese", "Fort Portal"],
+        ),
+    ];
+    for (region, districts) in REGIONS {
+        let region_index = inner.locations.len();
+        let location_id = next_id(&mut inner.ids_issued);
+        inner.locations.push(Location {
+            location_id,
+            domain: domain.into(),
+            name: format!("{region} Region"),
+            site_code: region.to_lowercase(),
+            parent: None,
+        });
+        for district in districts {
+            let location_id = next_id(&mut inner.ids_issued);
+            inner.locations.push(Location {
+                location_id,
+                domain: domain.into(),
+                name: district.into(),
+                site_code: format!("{}_district", district.to_lowercase().replace(' ', "_")),
+                parent: Some(region_index),
+            });
+        }
+    }
 }
 
 fn group_name(n: usize) -> String {
@@ -277,13 +339,20 @@ async fn record_and_fault(
     };
     let fault = {
         let mut inner = stand_in.lock();
+        let path = received.path.clone();
         inner.requests.push(received);
-        match inner.faults.front_mut() {
-            Some(fault) if fault.times > 1 => {
-                fault.times -= 1;
-                Some(fault.clone())
+        let position = inner.faults.iter().position(|f| {
+            f.path_contains
+                .as_deref()
+                .is_none_or(|part| path.contains(part))
+        });
+        match position {
+            Some(i) if inner.faults[i].times > 1 => {
+                inner.faults[i].times -= 1;
+                Some(inner.faults[i].clone())
             }
-            _ => inner.faults.pop_front(),
+            Some(i) => inner.faults.remove(i),
+            None => None,
         }
     };
     let fault = fault.unwrap_or_default();
@@ -553,40 +622,15 @@ struct Page {
 }
 
 /// Tastypie's list: default limit 20, at most 1000 (0 means the maximum).
-async fn list_groups(
-    State(stand_in): State<StandIn>,
-    Path(domain): Path<String>,
-    Query(page): Query<Page>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
-        return refusal;
-    }
-    let groups = stand_in.groups(&domain);
+fn paginate(objects: Vec<Value>, page: &Page) -> Response {
     let limit = match page.limit.unwrap_or(20) {
         0 => 1000,
         n => n.min(1000),
     };
     let offset = page.offset.unwrap_or(0);
-    let total = groups.len();
-    let objects: Vec<Value> = groups
-        .iter()
-        .skip(offset)
-        .take(limit)
-        .map(|g| {
-            json!({
-                "id": g.id,
-                "domain": g.domain,
-                "name": g.name,
-                "users": [],
-                "case_sharing": false,
-                "reporting": true,
-                "metadata": {},
-                "resource_uri": "",
-            })
-        })
-        .collect();
-    // HQ's v0.5 group list builds `next` without a path (tastypie cannot reverse its URI).
+    let total = objects.len();
+    let objects: Vec<Value> = objects.into_iter().skip(offset).take(limit).collect();
+    // HQ's v0.5 lists build `next` without a path (tastypie cannot reverse their URI).
     let next =
         (offset + limit < total).then(|| format!("?limit={limit}&offset={}", offset + limit));
     let previous =
@@ -602,6 +646,67 @@ async fn list_groups(
         "objects": objects,
     }))
     .into_response()
+}
+
+async fn list_groups(
+    State(stand_in): State<StandIn>,
+    Path(domain): Path<String>,
+    Query(page): Query<Page>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
+        return refusal;
+    }
+    let objects = stand_in
+        .groups(&domain)
+        .into_iter()
+        .map(|g| {
+            json!({
+                "id": g.id,
+                "domain": g.domain,
+                "name": g.name,
+                "users": [],
+                "case_sharing": false,
+                "reporting": true,
+                "metadata": {},
+                "resource_uri": "",
+            })
+        })
+        .collect();
+    paginate(objects, &page)
+}
+
+async fn list_locations(
+    State(stand_in): State<StandIn>,
+    Path(domain): Path<String>,
+    Query(page): Query<Page>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
+        return refusal;
+    }
+    let locations = stand_in.locations(&domain);
+    let uri = |l: &Location| format!("/a/{domain}/api/v0.5/location/{}/", l.location_id);
+    let objects = locations
+        .iter()
+        .map(|l| {
+            json!({
+                "id": l.location_id,
+                "location_id": l.location_id,
+                "domain": l.domain,
+                "name": l.name,
+                "site_code": l.site_code,
+                "external_id": null,
+                "latitude": null,
+                "longitude": null,
+                "location_data": {},
+                "location_type": format!("/a/{domain}/api/v0.5/location_type/{}/", if l.parent.is_some() { 2 } else { 1 }),
+                "parent": l.parent.map(|p| uri(&locations[p])),
+                "resource_uri": uri(l),
+            })
+        })
+        .collect();
+    paginate(objects, &page)
 }
 
 async fn add_fault(State(stand_in): State<StandIn>, Json(fault): Json<Fault>) -> StatusCode {
