@@ -1,12 +1,12 @@
 // An admin portal's side of the mobile worker form's embedding protocol (version 1).
-// Copy this into your portal and set FORM_URL; list your portal's origin in the form's
-// config.json under "embed": {"parent_origins": [...]}.
+// Copy this into your portal, set FORM_URL and DEFAULTS, and list your portal's origin in the
+// form's config.json under "embed": {"parent_origins": [...]}.
 
-const params = new URLSearchParams(location.search);
-// The form's address. This example takes it (and its defaults) from its own URL, for testing.
-const FORM_URL = params.get("form") || "https://forms.example.org/forms/register/";
+// Where the form is hosted. Only this origin is sent messages or listened to.
+const FORM_URL = "https://forms.example.org/forms/register/";
 const FORM_ORIGIN = new URL(FORM_URL).origin;
-const DEFAULTS = JSON.parse(params.get("defaults") || "{}");
+// Filled into each new form; the operator can change them.
+const DEFAULTS = { language: "en" };
 const PROTOCOL = "commcare-mobile-worker-form";
 
 const frame = document.getElementById("mobile-worker-form");

@@ -144,25 +144,32 @@ fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Whether `value` is an origin only, `http(s)://host[:port]`: no path, query, credentials
+/// or wildcard.
+pub fn is_origin(value: &str) -> bool {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    rest.is_some_and(|host| {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    })
+}
+
 fn check_base_url(value: &str) -> Result<String, ConfigError> {
     let value = value.trim().trim_end_matches('/');
     if value.is_empty() {
         return Ok(String::new());
     }
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .ok_or_else(|| {
-            invalid(
-                "base_url",
-                "must be \"\" (same origin) or start with https:// or http://",
-            )
-        })?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !host_ok {
+    if !value.starts_with("https://") && !value.starts_with("http://") {
+        return Err(invalid(
+            "base_url",
+            "must be \"\" (same origin) or start with https:// or http://",
+        ));
+    }
+    if !is_origin(value) {
         return Err(invalid(
             "base_url",
             "must be only a scheme and host, e.g. https://www.commcarehq.org (no path, query or credentials)",

@@ -151,15 +151,7 @@ pub fn is_allowed(origin: &str, allowed: &[String]) -> bool {
 
 /// Checks one configured parent origin: `scheme://host[:port]`, nothing more, never `*`.
 pub fn check_origin(origin: &str) -> Result<(), String> {
-    let rest = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"))
-        .ok_or_else(|| format!("\"{origin}\" must start with https:// or http://"))?;
-    let ok = !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if ok {
+    if crate::config::is_origin(origin) {
         Ok(())
     } else {
         Err(format!(

@@ -55,6 +55,8 @@ pub enum CreateError {
     NotFound,
     /// 429: HQ's rate limit.
     RateLimited,
+    /// Another 4xx (a proxy's 413, say): refused before anything was created.
+    Rejected { status: u16 },
     /// 5xx: HQ failed part-way; the account may exist.
     ServerFault { status: u16 },
     /// A body that is not HQ's JSON (an HTML error page from a proxy, say).
@@ -87,6 +89,7 @@ impl fmt::Display for CreateError {
             Self::Forbidden => f.write_str("This web user is not allowed to create mobile workers in this project space (403). They need to be a member of the project with permission to edit mobile workers and to access APIs."),
             Self::NotFound => f.write_str("There is no CommCare user API at this address (404). Check base_url and domain in config.json."),
             Self::RateLimited => f.write_str("CommCare HQ is limiting how often mobile workers can be created (429). Nothing was created: wait a minute, then try again."),
+            Self::Rejected { status } => write!(f, "The server refused the request ({status}) before CommCare HQ handled it, so nothing was created. If it keeps happening, ask whoever runs this page's server."),
             Self::ServerFault { status } => write!(f, "CommCare HQ had a problem ({status}). {MAY_EXIST}"),
             Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
             Self::MissingId => f.write_str("CommCare HQ said the mobile worker was created, but did not send its id. Check the Mobile Workers list in CommCare."),
@@ -152,18 +155,30 @@ pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
         403 => Err(CreateError::Forbidden),
         404 => Err(CreateError::NotFound),
         429 => Err(CreateError::RateLimited),
+        402..=499 => Err(CreateError::Rejected { status }),
         500..=599 => Err(CreateError::ServerFault { status }),
         _ => Err(CreateError::Unexpected { status }),
     }
 }
 
-/// Sends `worker` to the project's user API and reads the answer.
-pub async fn create_mobile_worker(
-    config: &Config,
+/// Why no answer could be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoAnswer {
+    /// Nothing within the configured time.
+    Timeout,
+    /// The connection failed, or the browser hid a cross-origin answer.
+    Network,
+}
+
+/// One exchange with HQ: `GET` (no body) or `POST` (`body` as JSON), with the credential if
+/// any, given up after `timeout_seconds`. Returns the status and body text.
+pub async fn exchange(
+    url: &str,
+    body: Option<&NewMobileWorker>,
     credentials: Option<&Credentials>,
-    worker: &NewMobileWorker,
-) -> Result<Created, CreateError> {
-    use gloo_net::http::Request;
+    timeout_seconds: u32,
+) -> Result<(u16, String), NoAnswer> {
+    use gloo_net::http::{Method, RequestBuilder};
     use std::{cell::Cell, rc::Rc, time::Duration};
 
     let controller = web_sys::AbortController::new().ok();
@@ -177,41 +192,58 @@ pub async fn create_mobile_worker(
                     c.abort();
                 }
             },
-            Duration::from_secs(config.timeout_seconds.into()),
+            Duration::from_secs(timeout_seconds.into()),
         )
         .ok()
     };
-
-    let mut request = Request::post(&config.user_endpoint())
+    let mut request = RequestBuilder::new(url)
+        .method(if body.is_some() {
+            Method::POST
+        } else {
+            Method::GET
+        })
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     if let Some(credentials) = credentials {
         request = request.header("Authorization", &credentials.authorization());
     }
     let answer = async {
-        let response = request
-            .json(worker)
-            .map_err(|_| CreateError::Network)?
-            .send()
-            .await
-            .map_err(|_| CreateError::Network)?;
-        let body = response.text().await.map_err(|_| CreateError::Network)?;
-        read_answer(response.status(), &body)
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request.build(),
+        }
+        .map_err(|_| NoAnswer::Network)?;
+        let response = request.send().await.map_err(|_| NoAnswer::Network)?;
+        let text = response.text().await.map_err(|_| NoAnswer::Network)?;
+        Ok((response.status(), text))
     }
     .await;
-
     if let Some(timer) = timer {
         timer.clear();
     }
     match answer {
-        Err(CreateError::Network) if timed_out.get() => Err(CreateError::Timeout {
+        Err(_) if timed_out.get() => Err(NoAnswer::Timeout),
+        other => other,
+    }
+}
+
+/// Sends `worker` to the project's user API and reads the answer.
+pub async fn create_mobile_worker(
+    config: &Config,
+    credentials: Option<&Credentials>,
+    worker: &NewMobileWorker,
+) -> Result<Created, CreateError> {
+    let url = config.user_endpoint();
+    match exchange(&url, Some(worker), credentials, config.timeout_seconds).await {
+        Ok((status, body)) => read_answer(status, &body),
+        Err(NoAnswer::Timeout) => Err(CreateError::Timeout {
             seconds: config.timeout_seconds,
         }),
-        Err(CreateError::Network) if config.is_cross_origin(&page_origin()) => {
+        Err(NoAnswer::Network) if config.is_cross_origin(&page_origin()) => {
             Err(CreateError::CrossOrigin {
                 base_url: config.base_url.clone(),
             })
         }
-        other => other,
+        Err(NoAnswer::Network) => Err(CreateError::Network),
     }
 }
 
@@ -273,7 +305,7 @@ mod tests {
 
     #[test]
     fn each_status_has_its_own_explanation() {
-        let cases: [(u16, &str, &str); 7] = [
+        let cases: [(u16, &str, &str); 8] = [
             (401, "", "did not accept the credentials"),
             (
                 401,
@@ -293,6 +325,11 @@ mod tests {
                 "may have been created",
             ),
             (302, "", "does not understand (302)"),
+            (
+                413,
+                "<html>Request Entity Too Large</html>",
+                "(413) before CommCare HQ handled it, so nothing was created",
+            ),
         ];
         for (status, body, expected) in cases {
             let message = read_answer(status, body).unwrap_err().to_string();

@@ -362,15 +362,28 @@ impl Draft {
     /// Applies every rule, taking any group or location id as known. On success, the body to
     /// send; otherwise every problem, in the order the fields appear on the page.
     pub fn validate(&self) -> Result<NewMobileWorker, Vec<FieldError>> {
-        self.validate_with(|_| true, |_| true)
+        self.validate_with(|_| Some(true), |_| Some(true))
     }
 
-    /// `validate`, also refusing group and location ids the project's lists do not hold: HQ
-    /// burns the username when a group turns out unknown after the account was made.
+    /// The location that will be primary: the chosen one if it is in the list, else the first.
+    pub fn effective_primary_location(&self) -> Option<&str> {
+        let mut ids = self
+            .locations
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty());
+        let first = ids.clone().next();
+        ids.find(|l| *l == self.primary_location.trim()).or(first)
+    }
+
+    /// `validate`, also refusing group and location ids the project's lists do not hold (HQ
+    /// burns the username when a group turns out unknown after the account was made). The
+    /// lookups answer `None` while their list is not loaded: such ids cannot be checked, so
+    /// they are refused too.
     pub fn validate_with(
         &self,
-        known_group: impl Fn(&str) -> bool,
-        known_location: impl Fn(&str) -> bool,
+        known_group: impl Fn(&str) -> Option<bool>,
+        known_location: impl Fn(&str) -> Option<bool>,
     ) -> Result<NewMobileWorker, Vec<FieldError>> {
         let mut errors = Vec::new();
 
@@ -407,11 +420,18 @@ impl Draft {
                 Some(g) if groups.contains(&g) => {
                     Err(format!("Group {} is already in the list", i + 1))
                 }
-                Some(g) if !known_group(&g) => Err(format!(
-                    "Group {} is not one of this project's groups; remove it",
-                    i + 1
-                )),
-                other => Ok(other),
+                Some(g) => match known_group(&g) {
+                    Some(true) => Ok(Some(g)),
+                    Some(false) => Err(format!(
+                        "Group {} is not one of this project's groups; remove it",
+                        i + 1
+                    )),
+                    None => Err(format!(
+                        "Group {} cannot be checked because the project's groups are not loaded; refresh the group list or remove it",
+                        i + 1
+                    )),
+                },
+                None => Ok(None),
             });
             if let Some(Some(g)) = keep_or_record(&mut errors, Field::Group(i), checked) {
                 groups.push(g);
@@ -423,23 +443,27 @@ impl Draft {
             let id = id.trim();
             let checked = if id.is_empty() || locations.iter().any(|l| l == id) {
                 Ok(None)
-            } else if !known_location(id) {
-                Err(format!(
-                    "Location {} is not one of this project's locations; remove it",
-                    i + 1
-                ))
             } else {
-                Ok(Some(id.to_string()))
+                match known_location(id) {
+                    Some(true) => Ok(Some(id.to_string())),
+                    Some(false) => Err(format!(
+                        "Location {} is not one of this project's locations; remove it",
+                        i + 1
+                    )),
+                    None => Err(format!(
+                        "Location {} cannot be checked because the project's locations are not loaded; refresh the location list or remove it",
+                        i + 1
+                    )),
+                }
             };
             if let Some(Some(id)) = keep_or_record(&mut errors, Field::Location(i), checked) {
                 locations.push(id);
             }
         }
-        let primary_location = locations
-            .iter()
-            .find(|l| **l == self.primary_location.trim())
-            .or(locations.first())
-            .cloned();
+        let primary_location = self
+            .effective_primary_location()
+            .filter(|_| !locations.is_empty())
+            .map(str::to_string);
         let role = optional(&self.role).map(str::to_string);
 
         let mut user_data = BTreeMap::new();
@@ -692,14 +716,25 @@ mod tests {
         let mut d = draft("jdoe", "pw");
         d.groups = vec![id.into()];
         d.locations = vec!["loc-1".into()];
-        let errors = d.validate_with(|_| false, |_| false).unwrap_err();
+        let errors = d
+            .validate_with(|_| Some(false), |_| Some(false))
+            .unwrap_err();
         assert_eq!(errors[0].field, Field::Group(0));
         assert_eq!(
             errors[0].message,
             "Group 1 is not one of this project's groups; remove it"
         );
         assert_eq!(errors[1].field, Field::Location(0));
-        assert!(d.validate_with(|g| g == id, |l| l == "loc-1").is_ok());
+        assert!(d
+            .validate_with(|g| Some(g == id), |l| Some(l == "loc-1"))
+            .is_ok());
+        let unchecked = d.validate_with(|_| None, |_| None).unwrap_err();
+        assert!(unchecked[0]
+            .message
+            .contains("cannot be checked because the project's groups are not loaded"));
+        assert!(unchecked[1]
+            .message
+            .contains("refresh the location list or remove it"));
     }
 
     #[test]

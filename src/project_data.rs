@@ -4,7 +4,7 @@
 //! followed, but only on the same server, and never in a loop.
 
 use crate::config::Config;
-use crate::hq::Credentials;
+use crate::hq::{self, Credentials, NoAnswer};
 use serde::Deserialize;
 
 /// Which list.
@@ -55,7 +55,9 @@ pub enum ReadError {
     Unauthorized,
     Forbidden,
     NotFound,
+    RateLimited,
     Server(u16),
+    Timeout(u32),
     /// The answer was not a tastypie list.
     Malformed(String),
     /// No answer could be read (network, or a cross-origin error answer).
@@ -81,6 +83,12 @@ impl ReadError {
             }
             Self::Server(status) => {
                 format!("The {what} could not be loaded: CommCare HQ had a problem ({status}).")
+            }
+            Self::RateLimited => format!(
+                "The {what} could not be loaded: too many requests for now (429). Refresh in a minute."
+            ),
+            Self::Timeout(seconds) => {
+                format!("The {what} could not be loaded: no answer within {seconds} seconds.")
             }
             Self::Malformed(why) => format!(
                 "The {what} could not be loaded: the answer was not a CommCare list ({why})."
@@ -159,22 +167,33 @@ fn choice(resource: Resource, object: &serde_json::Value) -> Result<Choice, Read
 }
 
 /// Resolves tastypie's `next`, which HQ gives as `?limit=…&offset=…`, a path, or a full URL.
-/// Only links to the same server are followed.
+/// A next page is the same list with another query: anything that leaves this list's path on
+/// this server (or hides a trick in backslashes or spaces) is refused, so no credential follows it.
 pub fn next_url(current_url: &str, next: &str) -> Result<String, ReadError> {
+    let refuse = || ReadError::Malformed("a page linked outside this list".into());
+    if next
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return Err(refuse());
+    }
     let (origin, path) = split_url(current_url);
-    if let Some(query) = next.strip_prefix('?') {
-        return Ok(format!("{origin}{path}?{query}"));
-    }
-    if next.starts_with('/') && !next.starts_with("//") {
-        return Ok(format!("{origin}{next}"));
-    }
-    let (next_origin, _) = split_url(next);
-    if !next_origin.is_empty() && next_origin == origin {
-        return Ok(next.to_string());
-    }
-    Err(ReadError::Malformed(
-        "a page linked to another server".into(),
-    ))
+    let query = if let Some(query) = next.strip_prefix('?') {
+        query
+    } else {
+        let (next_origin, next_path) = split_url(next);
+        // A bare path has no origin: it stays on this server only if it starts with one slash.
+        let on_this_server = if next_origin.is_empty() {
+            next.starts_with('/') && !next.starts_with("//")
+        } else {
+            next_origin == origin
+        };
+        if !on_this_server || next_path != path {
+            return Err(refuse());
+        }
+        next.split_once('?').map(|(_, q)| q).unwrap_or_default()
+    };
+    Ok(format!("{origin}{path}?{query}"))
 }
 
 /// `https://host/path?query` → (`https://host`, `/path`); a path alone has no origin.
@@ -195,6 +214,7 @@ pub fn status_error(status: u16) -> Option<ReadError> {
         401 => Some(ReadError::Unauthorized),
         403 => Some(ReadError::Forbidden),
         404 => Some(ReadError::NotFound),
+        429 => Some(ReadError::RateLimited),
         500..=599 => Some(ReadError::Server(status)),
         other => Some(ReadError::Malformed(format!("status {other}"))),
     }
@@ -206,21 +226,19 @@ pub async fn load_all(
     credentials: Option<&Credentials>,
     resource: Resource,
 ) -> Result<Vec<Choice>, ReadError> {
-    use gloo_net::http::Request;
-
     let mut url = first_url(config, resource);
     let mut seen = vec![url.clone()];
     let mut all = Vec::new();
     for _ in 0..MAX_PAGES {
-        let mut request = Request::get(&url);
-        if let Some(credentials) = credentials {
-            request = request.header("Authorization", &credentials.authorization());
-        }
-        let response = request.send().await.map_err(|_| ReadError::Network)?;
-        if let Some(error) = status_error(response.status()) {
+        let (status, body) = hq::exchange(&url, None, credentials, config.timeout_seconds)
+            .await
+            .map_err(|e| match e {
+                NoAnswer::Timeout => ReadError::Timeout(config.timeout_seconds),
+                NoAnswer::Network => ReadError::Network,
+            })?;
+        if let Some(error) = status_error(status) {
             return Err(error);
         }
-        let body = response.text().await.map_err(|_| ReadError::Network)?;
         let (choices, next) = read_page(resource, &url, &body)?;
         all.extend(choices);
         match next {
@@ -324,6 +342,10 @@ mod tests {
             "https://www.commcarehq.org/a/demo/api/v0.5/group/?offset=1"
         );
         assert!(next_url(cross, "https://evil.example/steal?x").is_err());
+        assert!(next_url(cross, "https://www.commcarehq.org/a/other/api/v0.5/user/?x").is_err());
+        assert!(next_url(LIST, "/\\evil.example/a/demo/api/v0.5/group/?x").is_err());
+        assert!(next_url(LIST, "/\t/evil.example/x").is_err());
+        assert!(next_url(LIST, "/a/demo/api/v0.5/user/?offset=1").is_err());
         assert!(next_url(cross, "//evil.example/steal").is_err());
         assert!(next_url(LIST, "https://evil.example/").is_err());
         assert_eq!(

@@ -15,19 +15,26 @@ const PROXY: &str = r#"{"base_url": "", "domain": "demo", "auth": "proxy"}"#;
 const API_KEY: &str = r#"{"base_url": "https://hq.example", "domain": "demo", "auth": "api_key"}"#;
 
 fn mount(config: &str) -> HtmlElement {
-    // Tests share one page, and with it sessionStorage, where drafts are kept.
+    // Tests share one page, and with it sessionStorage, where drafts are kept, and the DOM:
+    // an earlier test's form must not answer for this one.
     window()
         .session_storage()
         .unwrap()
         .unwrap()
         .clear()
         .unwrap();
+    let earlier = document().query_selector_all(".test-root").unwrap();
+    for i in 0..earlier.length() {
+        let node: web_sys::Element = earlier.item(i).unwrap().unchecked_into();
+        node.remove();
+    }
     mount_keeping_storage(config)
 }
 
 fn mount_keeping_storage(config: &str) -> HtmlElement {
     let config = Config::parse(config).unwrap();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    container.set_class_name("test-root");
     document().body().unwrap().append_child(&container).unwrap();
     leptos::mount::mount_to(
         container.clone(),
@@ -241,4 +248,53 @@ async fn phone_numbers_can_be_added_removed_and_made_default() {
         "Phone number 1 (default)"
     );
     assert_eq!(document().active_element().unwrap().id(), "phone-number-0");
+}
+
+fn keep_draft(json: &str) {
+    let storage = window().session_storage().unwrap().unwrap();
+    storage.clear().unwrap();
+    storage
+        .set_item("mobile-worker-form:draft:demo", json)
+        .unwrap();
+}
+
+fn select_value(root: &HtmlElement, css: &str) -> String {
+    let select: web_sys::HtmlSelectElement = find(root, css).unchecked_into();
+    select.value()
+}
+
+#[wasm_bindgen_test]
+async fn a_restored_language_shows_in_the_select_or_the_code_box() {
+    keep_draft(r#"{"language": "fra"}"#);
+    let root = mount_keeping_storage(PROXY);
+    settle().await;
+    assert_eq!(select_value(&root, "#language-choice"), "fra");
+    assert!(root.query_selector("#language").unwrap().is_none());
+    root.remove();
+
+    keep_draft(r#"{"language": "lug"}"#);
+    let root = mount_keeping_storage(PROXY);
+    settle().await;
+    assert_eq!(select_value(&root, "#language-choice"), "other");
+    let code: HtmlInputElement = find(&root, "#language").unchecked_into();
+    assert_eq!(code.value(), "lug");
+}
+
+#[wasm_bindgen_test]
+async fn removing_a_row_keeps_focus_in_the_list() {
+    let root = mount(PROXY);
+    settle().await;
+    for _ in 0..2 {
+        find(&root, "button.add[data-list='phone-number']").click();
+        settle().await;
+    }
+    find(&root, "button.remove[data-index='0']").click();
+    settle().await;
+    assert_eq!(document().active_element().unwrap().id(), "phone-number-0");
+    find(&root, "button.remove[data-index='0']").click();
+    settle().await;
+    assert_eq!(
+        document().active_element().unwrap().id(),
+        "phone-number-add"
+    );
 }

@@ -23,7 +23,7 @@ pub fn CreatedView(
     };
     view! {
         <div class="created" role="status">
-            <h2>"Mobile worker created"</h2>
+            <h2 id="created-title" tabindex="-1">"Mobile worker created"</h2>
             <dl>
                 <dt>"Username"</dt>
                 <dd class="created-username">{full_username}</dd>

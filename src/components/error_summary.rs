@@ -32,7 +32,6 @@ pub fn ErrorSummary(
             class="error-summary"
             node_ref=node_ref
             tabindex="-1"
-            role="alert"
             aria-labelledby="error-summary-title"
             hidden=move || problems.with(Vec::is_empty)
         >
@@ -63,6 +62,16 @@ pub fn ErrorSummary(
                 </For>
             </ul>
         </div>
+    }
+}
+
+/// Focuses the first of `ids` that is on the page.
+pub fn focus_first(ids: &[String]) {
+    if let Some(id) = ids
+        .iter()
+        .find(|id| document().get_element_by_id(id).is_some())
+    {
+        focus_element(id);
     }
 }
 

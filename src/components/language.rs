@@ -4,19 +4,26 @@ use leptos::prelude::*;
 
 const OTHER: &str = "other";
 
+fn listed(code: &str) -> bool {
+    code.is_empty() || COMMON_LANGUAGES.iter().any(|(c, _)| *c == code)
+}
+
 /// A select of common CommCare language codes, with free entry of any other code.
 #[component]
 pub fn LanguageField(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> impl IntoView {
-    let listed = |code: &str| code.is_empty() || COMMON_LANGUAGES.iter().any(|(c, _)| *c == code);
-    // Restored drafts may hold an unlisted code: open the free-entry box for it.
-    let other = RwSignal::new(draft.with_untracked(|d| !listed(&d.language)));
+    // "Other code…" shows the free-entry box; so does any unlisted code, whether restored from
+    // a draft or handed over by a portal.
+    let other_chosen = RwSignal::new(false);
+    let other = Memo::new(move |_| other_chosen.get() || draft.with(|d| !listed(&d.language)));
     // Listed codes are valid, so an error can only belong to the free-entry box.
     let error = error_for(problems, Field::Language);
-    let selected = move || {
-        if other.get() {
-            OTHER.to_string()
-        } else {
-            draft.with(|d| d.language.clone())
+    let is_selected = move |value: &'static str| {
+        move || {
+            if other.get() {
+                value == OTHER
+            } else {
+                draft.with(|d| d.language == value)
+            }
         }
     };
     view! {
@@ -26,23 +33,24 @@ pub fn LanguageField(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> im
             <select
                 id="language-choice"
                 aria-describedby="language-hint"
-                prop:value=selected
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
-                    if value == OTHER {
-                        other.set(true);
-                    } else {
-                        other.set(false);
-                        draft.update(|d| d.language = value);
-                    }
+                    let choosing_other = value == OTHER;
+                    other_chosen.set(choosing_other);
+                    // A code typed for "Other" starts empty; a listed one is the choice itself.
+                    draft.update(|d| d.language = if choosing_other { String::new() } else { value });
                 }
             >
-                <option value="">"Project default"</option>
+                // `selected` on each option: a select's own value set before its options
+                // exist would be lost.
+                <option value="" prop:selected=is_selected("")>"Project default"</option>
                 {COMMON_LANGUAGES
                     .iter()
-                    .map(|(code, name)| view! { <option value=*code>{format!("{name} ({code})")}</option> })
+                    .map(|(code, name)| view! {
+                        <option value=*code prop:selected=is_selected(code)>{format!("{name} ({code})")}</option>
+                    })
                     .collect_view()}
-                <option value=OTHER>"Other code…"</option>
+                <option value=OTHER prop:selected=is_selected(OTHER)>"Other code…"</option>
             </select>
         </div>
         <Show when=move || other.get()>

@@ -1,4 +1,5 @@
-use super::error_summary::{error_for, Problem};
+use super::error_summary::{error_for, focus_first, Problem};
+use super::text_field::InlineError;
 use crate::mobile_worker::{Draft, Field};
 use crate::project_data::{Choice, ReadError, Resource};
 use leptos::prelude::*;
@@ -14,11 +15,16 @@ pub enum ListState {
 }
 
 impl ListState {
-    pub fn knows(&self, id: &str) -> bool {
-        matches!(self, ListState::Loaded(choices) if choices.iter().any(|c| c.id == id))
+    /// Whether the loaded list holds `id`; `None` while there is no list to ask.
+    pub fn membership(&self, id: &str) -> Option<bool> {
+        match self {
+            ListState::Loaded(choices) => Some(choices.iter().any(|c| c.id == id)),
+            _ => None,
+        }
     }
 
-    fn name_of(&self, id: &str) -> String {
+    /// The name people know `id` by, or the id itself when the list does not say.
+    pub fn name_of(&self, id: &str) -> String {
         match self {
             ListState::Loaded(choices) => choices
                 .iter()
@@ -103,7 +109,12 @@ pub fn Picker(
                 let error_id = format!("{}-error", field(i).id());
                 let remove = {
                     let id = id.clone();
-                    move |_| toggle(id.clone())
+                    move |_| {
+                        toggle(id.clone());
+                        request_animation_frame(move || {
+                            focus_first(&[field(i).id(), format!("{name}-search"), format!("{name}-refresh")])
+                        });
+                    }
                 };
                 view! {
                     <li class:field-error=move || error.with(Option::is_some)>
@@ -118,12 +129,7 @@ pub fn Picker(
                         >
                             "Remove"
                         </button>
-                        <Show when=move || error.with(Option::is_some)>
-                            <p class="error-message" id=format!("{}-error", field(i).id())>
-                                <span class="visually-hidden">"Error: "</span>
-                                {move || error.get().unwrap_or_default()}
-                            </p>
-                        </Show>
+                        <InlineError id=format!("{}-error", field(i).id()) error />
                     </li>
                 }
             })
@@ -187,6 +193,7 @@ pub fn Picker(
             <button
                 type="button"
                 class="secondary refresh"
+                id=format!("{name}-refresh")
                 aria-disabled=move || busy().then_some("true")
                 on:click={
                     let on_refresh = on_refresh.clone();

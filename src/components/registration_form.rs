@@ -67,29 +67,39 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     // The project's groups and locations, loaded once for the page's life.
     let groups_list = RwSignal::new(ListState::Loading);
     let locations_list = RwSignal::new(ListState::Loading);
-    let load = move |resource: Resource, list: RwSignal<ListState>| {
+    // Each load of a list is numbered, so an older answer arriving late cannot replace a newer.
+    let groups_loads = StoredValue::new(0_u64);
+    let locations_loads = StoredValue::new(0_u64);
+    let load = move |resource: Resource| {
+        let (list, loads) = match resource {
+            Resource::Groups => (groups_list, groups_loads),
+            Resource::Locations => (locations_list, locations_loads),
+        };
         let credentials = current_credentials();
         if credentials.is_none() && config.with_value(|c| c.auth) == AuthMode::ApiKey {
             list.set(ListState::NeedsCredentials);
             return;
         }
+        loads.update_value(|n| *n += 1);
+        let this_load = loads.get_value();
         list.set(ListState::Loading);
         spawn_local(async move {
             let config = config.get_value();
             let loaded = project_data::load_all(&config, credentials.as_ref(), resource).await;
-            list.set(match loaded {
-                Ok(choices) => ListState::Loaded(choices),
-                Err(error) => ListState::Failed(error),
-            });
+            if loads.get_value() == this_load {
+                list.set(match loaded {
+                    Ok(choices) => ListState::Loaded(choices),
+                    Err(error) => ListState::Failed(error),
+                });
+            }
         });
     };
-    // Again whenever a portal hands over a credential (the first run loads at start-up).
+    // Loads at start-up, and again only when a portal hands over a different credential.
+    let portal_credentials = Memo::new(move |_| portal.and_then(|p| p.credentials.get()));
     Effect::new(move || {
-        if let Some(portal) = portal {
-            portal.credentials.track();
-        }
-        load(Resource::Groups, groups_list);
-        load(Resource::Locations, locations_list);
+        portal_credentials.track();
+        load(Resource::Groups);
+        load(Resource::Locations);
     });
 
     let submitted = RwSignal::new(false);
@@ -102,7 +112,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         if submitted.get() {
             let (groups, locations) = (groups_list.get(), locations_list.get());
             draft.with(|d| {
-                d.validate_with(|g| groups.knows(g), |l| locations.knows(l))
+                d.validate_with(|g| groups.membership(g), |l| locations.membership(l))
                     .err()
                     .unwrap_or_default()
             })
@@ -221,6 +231,8 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                         user_id: created.user_id,
                         full_username,
                     }));
+                    // The form is gone; the news takes focus.
+                    request_animation_frame(|| focus_element("created-title"));
                 }
                 Err(error) => {
                     if let Some(portal) = portal {
@@ -257,22 +269,22 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
         fresh
     };
-    let start_another = move || {
+    let reset = move || {
         draft.set(fresh_draft());
         submitted.set(false);
         server_error.set(None);
+    };
+    let start_another = move || {
+        reset();
         success.set(None);
         request_animation_frame(|| focus_element(&Field::Username.id()));
     };
-
     // Tells the portal the operator gave up; the next visitor starts afresh.
     let cancel = move || {
         if let Some(portal) = portal {
             portal.post(Outgoing::Cancelled);
         }
-        draft.set(fresh_draft());
-        submitted.set(false);
-        server_error.set(None);
+        reset();
     };
 
     let full_username_hint = Signal::derive(move || {
@@ -297,7 +309,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                     }
                 >
                     <ErrorSummary problems=problems node_ref=summary_ref />
-                    <form class="registration" novalidate on:submit=on_submit>
+                    // Outside the form, so browsers do not offer to save the key as a login.
                         <Show when=needs_typed_key>
                             <fieldset class="credentials">
                                 <legend>"Your CommCare web user"</legend>
@@ -308,7 +320,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                                     on_input=move |v| typed_key.update(|c| c.email = v)
                                     error=credential_error("web-user-email")
                                     input_type="email"
-                                    autocomplete="username"
+                                    autocomplete="off"
                                 />
                                 <TextField
                                     id="api-key".into()
@@ -323,6 +335,8 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                                 />
                             </fieldset>
                         </Show>
+                    <form class="registration" novalidate on:submit=on_submit>
+
                         <TextField
                             id=Field::Username.id()
                             label="Username"
@@ -390,14 +404,14 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                             problems
                             resource=Resource::Groups
                             state=groups_list
-                            on_refresh=move || load(Resource::Groups, groups_list)
+                            on_refresh=move || load(Resource::Groups)
                             legend="Groups"
                             hint="Find groups by name; the mobile worker joins each one chosen."
                             field=Field::Group
                             get=|d| &d.groups
                             get_mut=|d| &mut d.groups
                         />
-                        <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations, locations_list) />
+                        <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations) />
                         <TextField
                             id=Field::Role.id()
                             label="Role"
@@ -434,35 +448,32 @@ fn LocationFields(
     state: RwSignal<ListState>,
     on_refresh: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let unavailable = move || match state.get() {
+    // A Memo, so the picker is rebuilt only when availability changes, not on every reload.
+    let unavailable = Memo::new(move |_| match state.get() {
         ListState::Failed(error) if error.means_unavailable() => {
             Some(error.describe(Resource::Locations))
         }
         _ => None,
-    };
+    });
+    // Locations this server or account cannot have are dropped: they could never be sent.
+    Effect::new(move || {
+        if unavailable.with(Option::is_some) && draft.with_untracked(|d| !d.locations.is_empty()) {
+            draft.update(|d| {
+                d.locations.clear();
+                d.primary_location.clear();
+            });
+        }
+    });
     let chosen = Memo::new(move |_| draft.with(|d| d.locations.clone()));
-    let primary = move || {
+    let primary = Memo::new(move |_| {
         draft.with(|d| {
-            d.locations
-                .iter()
-                .find(|l| **l == d.primary_location)
-                .or(d.locations.first())
-                .cloned()
+            d.effective_primary_location()
                 .unwrap_or_default()
+                .to_string()
         })
-    };
-    let name_of = move |id: &str| {
-        state
-            .with(|s| match s {
-                ListState::Loaded(choices) => {
-                    choices.iter().find(|c| c.id == id).map(|c| c.name.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| id.to_string())
-    };
+    });
     move || {
-        match unavailable() {
+        match unavailable.get() {
         Some(why) => view! {
             <div class="picker unavailable" id="location-picker">
                 <p class="legend-like">"Locations"</p>
@@ -490,17 +501,25 @@ fn LocationFields(
                     <label for="primary-location">"Primary location"</label>
                     <select
                         id="primary-location"
-                        prop:value=primary
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
                             draft.update(|d| d.primary_location = value);
                         }
                     >
+                        // `selected` on each option: a select's own value set before its
+                        // options exist would be lost.
                         {move || {
                             chosen
                                 .get()
                                 .into_iter()
-                                .map(|id| view! { <option value=id.clone()>{name_of(&id)}</option> })
+                                .map(|id| {
+                                    let name = state.with(|s| s.name_of(&id));
+                                    let is_primary = {
+                                        let id = id.clone();
+                                        move || primary.with(|p| *p == id)
+                                    };
+                                    view! { <option value=id prop:selected=is_primary>{name}</option> }
+                                })
                                 .collect_view()
                         }}
                     </select>

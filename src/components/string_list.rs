@@ -1,4 +1,4 @@
-use super::error_summary::{error_for, focus_element, Problem};
+use super::error_summary::{error_for, focus_element, focus_first, Problem};
 use super::TextField;
 use crate::mobile_worker::{Draft, Field};
 use leptos::prelude::*;
@@ -38,6 +38,9 @@ pub fn StringList(
                             get_mut(d).remove(i);
                         }
                     });
+                    // The row is gone: keep focus in the list rather than losing it.
+                    let list = field(0).id().trim_end_matches("-0").to_string();
+                    request_animation_frame(move || focus_first(&[field(i).id(), format!("{list}-add")]));
                 };
                 let make_default = move |_| {
                     draft.update(|d| {
@@ -84,7 +87,13 @@ pub fn StringList(
             <legend>{legend}" (optional)"</legend>
             <p class="hint">{hint}</p>
             {rows}
-            <button type="button" class="secondary add" data-list=field(0).id().trim_end_matches("-0").to_string() on:click=add>
+            <button
+                type="button"
+                class="secondary add"
+                id=format!("{}-add", field(0).id().trim_end_matches("-0"))
+                data-list=field(0).id().trim_end_matches("-0").to_string()
+                on:click=add
+            >
                 {add_label}
             </button>
         </fieldset>

@@ -20,8 +20,8 @@ pub fn TextField(
     revealable: bool,
 ) -> impl IntoView {
     let shown = RwSignal::new(false);
+    let reveal_suffix = format!(" {}", label.to_lowercase());
     let current_type = move || if shown.get() { "text" } else { input_type };
-    let reveal_label = format!("{label}: show or hide");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described_by = {
@@ -42,12 +42,7 @@ pub fn TextField(
         <div class="field" class:field-error=move || error.with(Option::is_some)>
             <label for=id.clone()>{label}{optional.then_some(" (optional)")}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
-            <Show when=move || error.with(Option::is_some)>
-                <p class="error-message" id=error_id.clone()>
-                    <span class="visually-hidden">"Error: "</span>
-                    {move || error.get().unwrap_or_default()}
-                </p>
-            </Show>
+            <InlineError id=error_id error />
             <div class="input-row">
             <input
                 id=id.clone()
@@ -64,14 +59,26 @@ pub fn TextField(
                 <button
                     type="button"
                     class="secondary reveal"
-                    aria-label=reveal_label
-                    aria-pressed=move || if shown.get() { "true" } else { "false" }
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
                     {move || if shown.get() { "Hide" } else { "Show" }}
+                    <span class="visually-hidden">{reveal_suffix}</span>
                 </button>
             })}
             </div>
         </div>
+    }
+}
+
+/// The message under a field, with the id its control points `aria-describedby` at.
+#[component]
+pub fn InlineError(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <p class="error-message" id=id.clone()>
+                <span class="visually-hidden">"Error: "</span>
+                {move || error.get().unwrap_or_default()}
+            </p>
+        </Show>
     }
 }

@@ -1,4 +1,4 @@
-use super::error_summary::{error_for, focus_element, Problem};
+use super::error_summary::{error_for, focus_element, focus_first, Problem};
 use super::TextField;
 use crate::mobile_worker::{Draft, Field, UserDataEntry};
 use leptos::prelude::*;
@@ -50,11 +50,16 @@ pub fn UserDataRows(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> imp
                             <button
                                 type="button"
                                 class="secondary"
-                                on:click=move |_| draft.update(|d| {
-                                    if i < d.user_data.len() {
-                                        d.user_data.remove(i);
-                                    }
-                                })
+                                on:click=move |_| {
+                                    draft.update(|d| {
+                                        if i < d.user_data.len() {
+                                            d.user_data.remove(i);
+                                        }
+                                    });
+                                    request_animation_frame(move || {
+                                        focus_first(&[Field::UserDataKey(i).id(), "user-data-add".into()])
+                                    });
+                                }
                             >
                                 "Remove"<span class="visually-hidden">{format!(" user data {}", i + 1)}</span>
                             </button>
@@ -69,7 +74,7 @@ pub fn UserDataRows(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> imp
             <legend>"User data (optional)"</legend>
             <p class="hint">"Custom user fields of your project, such as district or supervisor."</p>
             {rows}
-            <button type="button" class="secondary add" data-list="user-data" on:click=add>"Add user data"</button>
+            <button type="button" class="secondary add" id="user-data-add" data-list="user-data" on:click=add>"Add user data"</button>
         </fieldset>
     }
 }

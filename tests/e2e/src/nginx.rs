@@ -15,6 +15,10 @@ pub struct Site {
     pub frame_ancestors: &'static str,
     /// The `config.json` written beside the copied `index.html`.
     pub config_json: String,
+    /// The access rules file; `{dir}` stands for the site's own folder.
+    pub access: String,
+    /// An nginx user file written as `{dir}/htpasswd`, for `auth_basic` rules.
+    pub htpasswd: Option<String>,
 }
 
 impl Site {
@@ -25,6 +29,8 @@ impl Site {
             config_json:
                 r#"{"base_url": "", "domain": "demo", "api_version": "v0.5", "auth": "proxy"}"#
                     .into(),
+            access: "allow 127.0.0.1;\ndeny all;\n".into(),
+            htpasswd: None,
         }
     }
 }
@@ -101,6 +107,18 @@ impl Nginx {
         )
         .unwrap();
         set_mode(&credential, 0o600);
+        let access = dir.join("access.conf");
+        fs::write(
+            &access,
+            site.access.replace("{dir}", &dir.display().to_string()),
+        )
+        .unwrap();
+        if let Some(users) = &site.htpasswd {
+            let file = dir.join("htpasswd");
+            fs::write(&file, users).unwrap();
+            // Read by the workers, which run as nobody when nginx starts as root.
+            set_mode(&file, 0o644);
+        }
 
         let template_path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../deploy/nginx/mobile-worker-form.conf.template");
@@ -117,6 +135,7 @@ impl Nginx {
                 ("API_VERSION", "v0.5".into()),
                 ("CREDENTIAL_FILE", credential.display().to_string()),
                 ("FRAME_ANCESTORS", site.frame_ancestors.into()),
+                ("ACCESS_FILE", access.display().to_string()),
             ],
         );
         fs::write(dir.join("site.conf"), site_conf).unwrap();
@@ -195,14 +214,22 @@ fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// A minimal HTTP/1.1 exchange for checking what nginx lets through: returns status and body.
+/// What `raw_request` got back.
+pub struct Answer {
+    pub status: u16,
+    /// The status line and headers.
+    pub head: String,
+    pub body: String,
+}
+
+/// A minimal HTTP/1.1 exchange for checking what nginx lets through.
 pub async fn raw_request(
     addr: SocketAddr,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: &str,
-) -> (u16, String) {
+) -> Answer {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut request =
@@ -228,9 +255,10 @@ pub async fn raw_request(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no HTTP answer to {method} {path} ({read:?}): {answer:?}"));
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    Answer {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
 }

@@ -4,16 +4,8 @@
 use e2e::fantoccini::Locator;
 use e2e::serde_json::{json, Value};
 use e2e::stand_in_hq::DEV_API_KEY;
-use e2e::{examples_dir, serve_dir, with_harness, ConfigFile, Harness};
+use e2e::{with_harness, ConfigFile, Harness, Portal};
 use std::time::{Duration, Instant};
-
-fn portal_url(portal: &str, h: &Harness, defaults: Value) -> String {
-    format!(
-        "{portal}/admin-portal.html?form={}&defaults={}",
-        h.app_url,
-        defaults.to_string().replace('#', "%23")
-    )
-}
 
 /// The messages the portal page has accepted from the form.
 async fn received(h: &Harness) -> Vec<Value> {
@@ -56,17 +48,15 @@ async fn create_in_frame(h: &Harness, username: &str) {
 
 #[tokio::test]
 async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_defaults() {
-    let portal = serve_dir(examples_dir()).await;
-    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal]}}));
+    let portal = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
     with_harness(config, move |h| async move {
         let group = h.stand_in.groups("demo")[7].clone();
         let defaults =
             json!({"language": "fra", "groups": [group.id], "user_data": {"district": "Gulu"}});
-        h.browser
-            .goto(&portal_url(&portal, &h, defaults))
-            .await
-            .unwrap();
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
+        h.js(&format!("configure({defaults}); return true")).await;
         let resize = wait_for_message(&h, "resize").await;
         assert!(resize["height"].as_u64().unwrap() > 300, "{resize}");
         // The portal sizes the frame to the latest height it was told (the lists load late).
@@ -119,15 +109,12 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
 
 #[tokio::test]
 async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
-    let portal = serve_dir(examples_dir()).await;
+    let portal = Portal::serve().await;
     let config = ConfigFile::CrossOrigin(json!({
-        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal]}
+        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
     }));
     with_harness(config, move |h| async move {
-        h.browser
-            .goto(&portal_url(&portal, &h, json!({})))
-            .await
-            .unwrap();
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
         let (email, key) = DEV_API_KEY.split_once(':').unwrap();
         h.js(&format!(
@@ -165,14 +152,11 @@ async fn enter_form_again_and_check_storage(h: &Harness, key: &str) {
 
 #[tokio::test]
 async fn a_page_at_another_origin_can_neither_configure_nor_hear_the_form() {
-    let allowed = serve_dir(examples_dir()).await;
-    let stranger = serve_dir(examples_dir()).await;
-    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [allowed]}}));
+    let allowed = Portal::serve().await;
+    let stranger = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [allowed.origin]}}));
     with_harness(config, move |h| async move {
-        h.browser
-            .goto(&portal_url(&stranger, &h, json!({})))
-            .await
-            .unwrap();
+        h.browser.goto(&stranger.page(&h.app_url)).await.unwrap();
         enter_form(&h).await;
         h.browser.enter_parent_frame().await.unwrap();
         h.js("configure({language: 'hin', user_data: {district: 'Stolen'}}); return true")
@@ -191,12 +175,9 @@ async fn a_page_at_another_origin_can_neither_configure_nor_hear_the_form() {
 
 #[tokio::test]
 async fn with_no_allowed_origins_nothing_is_posted() {
-    let portal = serve_dir(examples_dir()).await;
+    let portal = Portal::serve().await;
     with_harness(ConfigFile::proxy(), move |h| async move {
-        h.browser
-            .goto(&portal_url(&portal, &h, json!({})))
-            .await
-            .unwrap();
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         enter_form(&h).await;
         assert!(
             !h.exists("button.cancel").await,
@@ -221,14 +202,11 @@ async fn with_no_allowed_origins_nothing_is_posted() {
 
 #[tokio::test]
 async fn refusals_and_cancelling_are_reported_to_the_portal() {
-    let portal = serve_dir(examples_dir()).await;
-    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal]}}));
+    let portal = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
     with_harness(config, move |h| async move {
         h.stand_in.add_existing_user("demo", "taken");
-        h.browser
-            .goto(&portal_url(&portal, &h, json!({})))
-            .await
-            .unwrap();
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
         enter_form(&h).await;
         h.type_into("#username", "taken").await;

@@ -4,6 +4,9 @@
 use e2e::nginx::{raw_request, Site, PROXY_API_KEY};
 use e2e::serde_json::json;
 use e2e::{with_nginx, Harness};
+use std::net::SocketAddr;
+
+const JSON: (&str, &str) = ("Content-Type", "application/json");
 
 async fn create_user(h: &Harness) -> String {
     h.open().await;
@@ -13,6 +16,15 @@ async fn create_user(h: &Harness) -> String {
     h.wait_for_text(".created-user-id", |t| !t.is_empty()).await
 }
 
+fn nginx_addr(h: &Harness) -> SocketAddr {
+    h.nginx.as_ref().unwrap().addr
+}
+
+fn form_path(h: &Harness) -> String {
+    let after_host = h.app_url.splitn(4, '/').nth(3).unwrap_or_default();
+    format!("/{after_host}")
+}
+
 async fn assert_key_never_reached_the_browser(h: &Harness) {
     let key = PROXY_API_KEY.split(':').nth(1).unwrap();
     let seen = h
@@ -20,22 +32,11 @@ async fn assert_key_never_reached_the_browser(h: &Harness) {
         .await;
     assert!(!seen.as_str().unwrap().contains(key));
     for file in ["config.json", "index.html", "boot.js"] {
-        let (_, body) = raw_request(
-            h.nginx.as_ref().unwrap().addr,
-            "GET",
-            &format!("{}{file}", form_path(h)),
-            &[],
-            "",
-        )
-        .await;
-        assert!(!body.contains(key), "{file} holds the key");
+        let path = format!("{}{file}", form_path(h));
+        let answer = raw_request(nginx_addr(h), "GET", &path, &[], "").await;
+        assert_eq!(answer.status, 200, "{path}");
+        assert!(!answer.body.contains(key), "{file} holds the key");
     }
-}
-
-fn form_path(h: &Harness) -> String {
-    let url = &h.app_url;
-    let after_host = url.splitn(4, '/').nth(3).unwrap_or_default();
-    format!("/{after_host}")
 }
 
 #[tokio::test]
@@ -54,6 +55,34 @@ async fn a_user_is_created_through_nginx_under_a_sub_path() {
             json!({"username": "nginx.user", "password": "s3cret-Pass"})
         );
         assert_key_never_reached_the_browser(&h).await;
+
+        // index.html and config.json are re-checked each visit; hashed files are kept.
+        let addr = nginx_addr(&h);
+        let index = raw_request(addr, "GET", "/forms/register/", &[], "").await;
+        assert!(
+            index.head.contains("Cache-Control: no-cache"),
+            "{}",
+            index.head
+        );
+        let wasm = h
+            .js("return document.querySelector('script[data-wasm]').dataset.wasm")
+            .await;
+        let wasm_path = format!(
+            "/forms/register/{}",
+            wasm.as_str().unwrap().trim_start_matches("./")
+        );
+        let hashed = raw_request(addr, "GET", &wasm_path, &[], "").await;
+        assert_eq!(hashed.status, 200, "{wasm_path}");
+        assert!(
+            hashed.head.contains("Cache-Control: max-age=2592000"),
+            "{}",
+            hashed.head
+        );
+        assert!(
+            hashed.head.contains("Content-Type: application/wasm"),
+            "{}",
+            hashed.head
+        );
     })
     .await;
 }
@@ -101,8 +130,7 @@ async fn the_page_runs_under_the_strict_csp_without_a_violation() {
 #[tokio::test]
 async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
     with_nginx(Site::at("/forms/register/"), |h| async move {
-        let addr = h.nginx.as_ref().unwrap().addr;
-        let json_type = ("Content-Type", "application/json");
+        let addr = nginx_addr(&h);
         let refused = [
             ("GET", "/a/demo/api/v0.5/user/"),
             ("DELETE", "/a/demo/api/v0.5/user/"),
@@ -110,39 +138,52 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
             ("POST", "/a/demo/api/v0.5/web-user/"),
             ("POST", "/a/other-project/api/v0.5/user/"),
             ("POST", "/a/demo/api/v0.5/group/"),
+            ("GET", "/a/demo/api/v0x5/group/"),
             ("GET", "/a/demo/settings/users/"),
             ("POST", "/forms/register/"),
         ];
         for (method, path) in refused {
-            let (status, _) = raw_request(addr, method, path, &[json_type], "{}").await;
+            let status = raw_request(addr, method, path, &[JSON], "{}").await.status;
             assert_eq!(status, 403, "{method} {path}");
         }
-        let (status, _) = raw_request(addr, "GET", "/etc/passwd", &[], "").await;
-        assert_eq!(status, 404);
+        assert_eq!(
+            raw_request(addr, "GET", "/etc/passwd", &[], "")
+                .await
+                .status,
+            404
+        );
         assert!(
             h.stand_in.requests().is_empty(),
             "nothing refused reached CommCare"
         );
 
         // Whatever credential a browser sends is replaced by the server's own.
-        let (status, _) = raw_request(
+        let created = raw_request(
             addr,
             "POST",
             "/a/demo/api/v0.5/user/",
             &[
-                json_type,
+                JSON,
                 ("Authorization", "ApiKey someone@else.org:stolen-key"),
             ],
-            r#"{"username": "via.curl", "password": "pw"}"#,
+            r#"{"username": "via.proxy", "password": "pw"}"#,
         )
         .await;
-        assert_eq!(status, 201);
-        let (status, body) =
-            raw_request(addr, "GET", "/a/demo/api/v0.5/group/?limit=2", &[], "").await;
-        assert_eq!(status, 200);
-        assert!(body.contains("\"total_count\":250"), "{body}");
+        assert_eq!(created.status, 201);
+        for list in ["group", "location"] {
+            let answer = raw_request(
+                addr,
+                "GET",
+                &format!("/a/demo/api/v0.5/{list}/?limit=2"),
+                &[],
+                "",
+            )
+            .await;
+            assert_eq!(answer.status, 200, "{list}");
+            assert!(answer.body.contains("\"total_count\""), "{}", answer.body);
+        }
         let received = h.stand_in.requests();
-        assert_eq!(received.len(), 2);
+        assert_eq!(received.len(), 3);
         for r in &received {
             assert_eq!(
                 r.headers["authorization"],
@@ -151,24 +192,106 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
         }
 
         // Bodies are capped, and so is the rate of creation.
-        let large = [json_type, ("Content-Length", "20000")];
-        let (status, _) = raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &large, "").await;
-        assert_eq!(status, 413);
+        let large = [JSON, ("Content-Length", "20000")];
+        assert_eq!(
+            raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &large, "")
+                .await
+                .status,
+            413
+        );
         let mut statuses = Vec::new();
         for n in 0..8 {
             let body = format!(r#"{{"username": "burst{n}", "password": "pw"}}"#);
             statuses.push(
-                raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &[json_type], &body)
+                raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &[JSON], &body)
                     .await
-                    .0,
+                    .status,
             );
         }
         assert!(statuses.contains(&429), "{statuses:?}");
-        let created = h.stand_in.users().len();
         assert!(
-            created < 1 + 8,
+            h.stand_in.users().len() < 1 + 8,
             "the rate limit let every request through: {statuses:?}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_access_rules_guard_the_form_and_the_key() {
+    let site = Site {
+        access: "auth_basic \"Mobile worker form\";\nauth_basic_user_file {dir}/htpasswd;\n".into(),
+        htpasswd: Some("admin:{PLAIN}correct-horse\n".into()),
+        ..Site::at("/forms/register/")
+    };
+    with_nginx(site, |h| async move {
+        let addr = nginx_addr(&h);
+        let body = r#"{"username": "guarded", "password": "pw"}"#;
+        for (method, path) in [
+            ("GET", "/forms/register/"),
+            ("POST", "/a/demo/api/v0.5/user/"),
+            ("GET", "/a/demo/api/v0.5/group/"),
+        ] {
+            let anonymous = raw_request(addr, method, path, &[JSON], body).await;
+            assert_eq!(anonymous.status, 401, "{method} {path}");
+        }
+        let wrong = raw_request(
+            addr,
+            "POST",
+            "/a/demo/api/v0.5/user/",
+            &[JSON, ("Authorization", "Basic YWRtaW46d3Jvbmc=")],
+            body,
+        )
+        .await;
+        assert_eq!(wrong.status, 401);
+        assert!(
+            h.stand_in.requests().is_empty(),
+            "nobody unknown reached CommCare"
+        );
+
+        // admin:correct-horse; nginx swaps the login for the API key on the way to CommCare.
+        let login = ("Authorization", "Basic YWRtaW46Y29ycmVjdC1ob3JzZQ==");
+        assert_eq!(
+            raw_request(addr, "GET", "/forms/register/", &[login], "")
+                .await
+                .status,
+            200
+        );
+        let created =
+            raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &[JSON, login], body).await;
+        assert_eq!(created.status, 201);
+        assert_eq!(
+            h.stand_in.requests()[0].headers["authorization"],
+            format!("ApiKey {PROXY_API_KEY}")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_network_rule_that_excludes_the_client_refuses_everything() {
+    let site = Site {
+        access: "allow 10.0.0.0/8;\ndeny all;\n".into(),
+        ..Site::at("/forms/register/")
+    };
+    with_nginx(site, |h| async move {
+        let addr = nginx_addr(&h);
+        assert_eq!(
+            raw_request(addr, "GET", "/forms/register/", &[], "")
+                .await
+                .status,
+            403
+        );
+        let post = raw_request(
+            addr,
+            "POST",
+            "/a/demo/api/v0.5/user/",
+            &[JSON],
+            r#"{"username": "x", "password": "y"}"#,
+        )
+        .await;
+        assert_eq!(post.status, 403);
+        assert!(h.stand_in.requests().is_empty());
     })
     .await;
 }

@@ -73,7 +73,8 @@ async fn two_groups_and_locations_are_picked_by_name_and_sent_as_ids() {
         ))
         .await;
         h.select("#primary-location", &lira.location_id).await;
-        h.js("document.getElementById('group-picker').scrollIntoView(); return true").await;
+        h.js("document.getElementById('group-picker').scrollIntoView(); return true")
+            .await;
         h.screenshot("pickers").await;
 
         fill(&h, "picked.worker").await;

@@ -51,7 +51,7 @@ async fn each_refusal_has_its_own_message_and_nothing_typed_is_lost() {
             (answer(201, "{}", json_type), "did not send its id"),
         ];
         for (n, (fault, expected)) in cases.into_iter().enumerate() {
-            h.stand_in.inject(fault);
+            h.stand_in.inject_on_create(fault);
             h.click("button[type=submit]").await;
             let summary = h
                 .wait_for_text(".error-summary", |t| t.contains(expected))
@@ -61,7 +61,7 @@ async fn each_refusal_has_its_own_message_and_nothing_typed_is_lost() {
             assert_kept(&h).await;
         }
         // HQ's text is shown as text, never parsed as markup.
-        h.stand_in.inject(answer(400, r#"{"error": "<img src=x id=injected>"}"#, json_type));
+        h.stand_in.inject_on_create(answer(400, r#"{"error": "<img src=x id=injected>"}"#, json_type));
         h.click("button[type=submit]").await;
         h.wait_for_text(".error-summary", |t| t.contains("<img src=x id=injected>")).await;
         assert!(!h.exists("#injected").await);
@@ -102,7 +102,7 @@ async fn a_slow_server_times_out_with_a_clear_message() {
     with_harness(config, |h| async move {
         h.open().await;
         fill(&h).await;
-        h.stand_in.inject(Fault { delay_ms: 4000, ..Fault::default() });
+        h.stand_in.inject_on_create(Fault { delay_ms: 4000, ..Fault::default() });
         h.click("button[type=submit]").await;
         h.wait_for_text(".error-summary", |t| {
             t.contains("CommCare HQ did not answer within 1 second. The mobile worker may have been created")
@@ -122,7 +122,7 @@ async fn a_dropped_connection_is_explained() {
         // reply, so the connection is dropped for that resend too.
         // Chromium resends a request when a reused connection closes without a reply, until
         // one on a fresh connection fails too; each of those resends is dropped as well.
-        h.stand_in.inject(Fault {
+        h.stand_in.inject_on_create(Fault {
             drop: true,
             times: 10,
             ..Fault::default()
@@ -143,7 +143,7 @@ async fn a_second_click_while_sending_sends_nothing_more() {
     with_harness(ConfigFile::proxy(), |h| async move {
         h.open().await;
         fill(&h).await;
-        h.stand_in.inject(Fault {
+        h.stand_in.inject_on_create(Fault {
             delay_ms: 1500,
             ..Fault::default()
         });

@@ -160,6 +160,15 @@ impl StandIn {
         self.lock().faults.push_back(fault);
     }
 
+    /// Queues a fault for the next create request only, passing by the list reads a page
+    /// makes at the same time.
+    pub fn inject_on_create(&self, fault: Fault) {
+        self.inject(Fault {
+            path_contains: Some("/user/".into()),
+            ..fault
+        });
+    }
+
     /// Every API request received so far, oldest first (the stand-in's own control paths and
     /// CORS preflights excluded).
     pub fn requests(&self) -> Vec<ReceivedRequest> {
@@ -648,32 +657,44 @@ fn paginate(objects: Vec<Value>, page: &Page) -> Response {
     .into_response()
 }
 
+/// A list endpoint: HQ's access checks, then one page of `objects`.
+fn list_answer(
+    stand_in: &StandIn,
+    domain: &str,
+    headers: &HeaderMap,
+    page: &Page,
+    objects: impl FnOnce() -> Vec<Value>,
+) -> Response {
+    match refuse_access(stand_in, domain, headers) {
+        Some(refusal) => refusal,
+        None => paginate(objects(), page),
+    }
+}
+
 async fn list_groups(
     State(stand_in): State<StandIn>,
     Path(domain): Path<String>,
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
-        return refusal;
-    }
-    let objects = stand_in
-        .groups(&domain)
-        .into_iter()
-        .map(|g| {
-            json!({
-                "id": g.id,
-                "domain": g.domain,
-                "name": g.name,
-                "users": [],
-                "case_sharing": false,
-                "reporting": true,
-                "metadata": {},
-                "resource_uri": "",
+    list_answer(&stand_in, &domain, &headers, &page, || {
+        stand_in
+            .groups(&domain)
+            .into_iter()
+            .map(|g| {
+                json!({
+                    "id": g.id,
+                    "domain": g.domain,
+                    "name": g.name,
+                    "users": [],
+                    "case_sharing": false,
+                    "reporting": true,
+                    "metadata": {},
+                    "resource_uri": "",
+                })
             })
-        })
-        .collect();
-    paginate(objects, &page)
+            .collect()
+    })
 }
 
 async fn list_locations(
@@ -682,12 +703,10 @@ async fn list_locations(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
-        return refusal;
-    }
-    let locations = stand_in.locations(&domain);
-    let uri = |l: &Location| format!("/a/{domain}/api/v0.5/location/{}/", l.location_id);
-    let objects = locations
+    list_answer(&stand_in, &domain, &headers, &page, || {
+        let locations = stand_in.locations(&domain);
+        let uri = |l: &Location| format!("/a/{domain}/api/v0.5/location/{}/", l.location_id);
+        locations
         .iter()
         .map(|l| {
             json!({
@@ -705,8 +724,8 @@ async fn list_locations(
                 "resource_uri": uri(l),
             })
         })
-        .collect();
-    paginate(objects, &page)
+        .collect()
+    })
 }
 
 async fn add_fault(State(stand_in): State<StandIn>, Json(fault): Json<Fault>) -> StatusCode {
