@@ -344,6 +344,22 @@ pub fn check_language(typed: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// Whether the `position`th chosen `kind` ("group", "location") is in the project's list:
+/// `known` is `None` while that list is not loaded.
+fn check_listed(known: Option<bool>, kind: &str, position: usize) -> Result<(), String> {
+    let mut title = kind.to_string();
+    title[..1].make_ascii_uppercase();
+    match known {
+        Some(true) => Ok(()),
+        Some(false) => Err(format!(
+            "{title} {position} is not one of this project's {kind}s; remove it"
+        )),
+        None => Err(format!(
+            "{title} {position} cannot be checked because the project's {kind}s are not loaded; refresh the {kind} list or remove it"
+        )),
+    }
+}
+
 fn keep_or_record<T>(
     errors: &mut Vec<FieldError>,
     field: Field,
@@ -420,17 +436,7 @@ impl Draft {
                 Some(g) if groups.contains(&g) => {
                     Err(format!("Group {} is already in the list", i + 1))
                 }
-                Some(g) => match known_group(&g) {
-                    Some(true) => Ok(Some(g)),
-                    Some(false) => Err(format!(
-                        "Group {} is not one of this project's groups; remove it",
-                        i + 1
-                    )),
-                    None => Err(format!(
-                        "Group {} cannot be checked because the project's groups are not loaded; refresh the group list or remove it",
-                        i + 1
-                    )),
-                },
+                Some(g) => check_listed(known_group(&g), "group", i + 1).map(|()| Some(g)),
                 None => Ok(None),
             });
             if let Some(Some(g)) = keep_or_record(&mut errors, Field::Group(i), checked) {
@@ -444,17 +450,7 @@ impl Draft {
             let checked = if id.is_empty() || locations.iter().any(|l| l == id) {
                 Ok(None)
             } else {
-                match known_location(id) {
-                    Some(true) => Ok(Some(id.to_string())),
-                    Some(false) => Err(format!(
-                        "Location {} is not one of this project's locations; remove it",
-                        i + 1
-                    )),
-                    None => Err(format!(
-                        "Location {} cannot be checked because the project's locations are not loaded; refresh the location list or remove it",
-                        i + 1
-                    )),
-                }
+                check_listed(known_location(id), "location", i + 1).map(|()| Some(id.to_string()))
             };
             if let Some(Some(id)) = keep_or_record(&mut errors, Field::Location(i), checked) {
                 locations.push(id);
