@@ -102,7 +102,18 @@ pub fn app_router(
             }
             if path == "/config.json" {
                 return match config {
-                    ConfigFile::Json(v) => json_response(v.to_string()),
+                    // `{app_origin}` stands for the origin the page itself is served from.
+                    ConfigFile::Json(v) => {
+                        let host = request
+                            .headers()
+                            .get(header::HOST)
+                            .and_then(|h| h.to_str().ok())
+                            .unwrap_or_default();
+                        json_response(
+                            v.to_string()
+                                .replace("{app_origin}", &format!("http://{host}")),
+                        )
+                    }
                     ConfigFile::Raw(text) => json_response(text.to_string()),
                     ConfigFile::Missing => StatusCode::NOT_FOUND.into_response(),
                     ConfigFile::CrossOrigin(mut v) => {

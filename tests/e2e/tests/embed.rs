@@ -226,3 +226,21 @@ async fn refusals_and_cancelling_are_reported_to_the_portal() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn outside_an_iframe_nothing_is_posted() {
+    // Even with the page's own origin allowed, a top-level form has no parent to talk to.
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": ["{app_origin}"]}}));
+    with_harness(config, |h| async move {
+        h.open().await;
+        h.js("window.heard = []; window.addEventListener('message', e => window.heard.push(e.data)); return true")
+            .await;
+        h.type_into("#username", "top.level").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(h.js("return window.heard").await, json!([]));
+    })
+    .await;
+}
