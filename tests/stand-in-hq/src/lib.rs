@@ -35,6 +35,8 @@ pub struct Settings {
     pub groups_per_domain: usize,
     /// Print a line for each request (credentials never printed).
     pub log_to_stdout: bool,
+    /// HQ-style rate limit: at most this many creations per project in any minute, then 429.
+    pub creations_per_minute: Option<usize>,
 }
 
 pub const DEV_API_KEY: &str = "dev@example.org:dev-api-key";
@@ -46,6 +48,7 @@ impl Default for Settings {
             api_keys: vec![DEV_API_KEY.into()],
             groups_per_domain: 250,
             log_to_stdout: false,
+            creations_per_minute: None,
         }
     }
 }
@@ -121,6 +124,8 @@ struct Inner {
     burned: BTreeSet<String>,
     groups: Vec<Group>,
     locations: Vec<Location>,
+    /// When each project's recent create requests arrived, for the rate limit.
+    recent_creations: Vec<(String, std::time::Instant)>,
     ids_issued: u64,
 }
 
@@ -454,6 +459,24 @@ async fn create_user(
 ) -> Response {
     if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
         return refusal;
+    }
+    if let Some(limit) = stand_in.settings.creations_per_minute {
+        let mut inner = stand_in.lock();
+        let now = std::time::Instant::now();
+        inner
+            .recent_creations
+            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(60));
+        if inner
+            .recent_creations
+            .iter()
+            .filter(|(d, _)| *d == domain)
+            .count()
+            >= limit
+        {
+            // HQ's rate limiter answers with no body and no Retry-After.
+            return StatusCode::TOO_MANY_REQUESTS.into_response();
+        }
+        inner.recent_creations.push((domain.clone(), now));
     }
     let is_json = headers
         .get(header::CONTENT_TYPE)

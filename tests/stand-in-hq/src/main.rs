@@ -1,11 +1,12 @@
-//! `stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]...`
+//! `stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]...
+//! [--groups N] [--rate-limit PER_MINUTE]`
 //! Serves the stand-in CommCare HQ until interrupted. `--port 0` picks a free port; the
 //! address in use is printed on the first line.
 
 use stand_in_hq::{Settings, StandIn};
 use std::net::{IpAddr, SocketAddr};
 
-const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N]";
+const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N] [--rate-limit PER_MINUTE]";
 
 fn main() {
     let mut settings = Settings {
@@ -34,6 +35,13 @@ fn main() {
             }
             "--domain" => domains.push(value()),
             "--api-key" => keys.push(value()),
+            "--rate-limit" => {
+                settings.creations_per_minute = Some(
+                    value()
+                        .parse()
+                        .unwrap_or_else(|_| fail("--rate-limit takes a number")),
+                )
+            }
             "--groups" => {
                 settings.groups_per_domain = value()
                     .parse()
