@@ -85,13 +85,18 @@ pub fn focus_element(id: &str) {
     }
 }
 
-/// The message for `field`, if the summary lists one.
-pub fn error_for(problems: Memo<Vec<Problem>>, field: Field) -> Signal<Option<String>> {
+/// The message for the control with element id `id`, if the summary lists one.
+pub fn error_at(problems: Memo<Vec<Problem>>, id: String) -> Signal<Option<String>> {
     Signal::derive(move || {
         problems.with(|ps| {
             ps.iter()
-                .find(|p| p.field == Some(field))
+                .find(|p| p.target().as_deref() == Some(id.as_str()))
                 .map(|p| p.message.clone())
         })
     })
+}
+
+/// The message for `field`, if the summary lists one.
+pub fn error_for(problems: Memo<Vec<Problem>>, field: Field) -> Signal<Option<String>> {
+    error_at(problems, field.id())
 }

@@ -1,4 +1,4 @@
-use super::error_summary::{error_for, focus_element, Problem};
+use super::error_summary::{error_at, focus_element, Problem};
 use super::picker::ListState;
 use super::{
     CreatedView, ErrorSummary, LanguageField, Picker, Portal, StringList, TextField, UserDataRows,
@@ -108,14 +108,19 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     let success = RwSignal::new(None::<Success>);
     let summary_ref = NodeRef::<html::Div>::new();
 
+    // Every rule, ids checked against the loaded lists: the body to send, or the problems.
+    let checked = Memo::new(move |_| {
+        groups_list.with(|groups| {
+            locations_list.with(|locations| {
+                draft.with(|d| {
+                    d.validate_with(|g| groups.membership(g), |l| locations.membership(l))
+                })
+            })
+        })
+    });
     let rule_errors = Memo::new(move |_| {
         if submitted.get() {
-            let (groups, locations) = (groups_list.get(), locations_list.get());
-            draft.with(|d| {
-                d.validate_with(|g| groups.membership(g), |l| locations.membership(l))
-                    .err()
-                    .unwrap_or_default()
-            })
+            checked.with(|c| c.as_ref().err().cloned().unwrap_or_default())
         } else {
             Vec::new()
         }
@@ -167,7 +172,13 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
         problems
     });
-    let field_error = move |field: Field| error_for(problems, field);
+    let field_error = move |field: Field| error_at(problems, field.id());
+    // A text field bound to one string of the draft: its value, and what typing does.
+    let text =
+        move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    let typed = move |get_mut: fn(&mut Draft) -> &mut String| {
+        move |value: String| draft.update(|d| *get_mut(d) = value)
+    };
 
     // "Error: " in the title tells screen-reader users at once that the page has problems.
     let title = document().title();
@@ -179,15 +190,7 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         };
         document().set_title(&format!("{prefix}{title}"));
     });
-    let credential_error = move |id: &'static str| {
-        Signal::derive(move || {
-            problems.with(|ps| {
-                ps.iter()
-                    .find(|p| p.anchor == Some(id))
-                    .map(|p| p.message.clone())
-            })
-        })
-    };
+    let credential_error = move |id: &'static str| error_at(problems, id.to_string());
 
     let focus_summary = move || {
         request_animation_frame(move || {
@@ -204,12 +207,9 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         }
         submitted.set(true);
         server_error.set(None);
-        if !rule_errors.get_untracked().is_empty() || !credential_errors.get_untracked().is_empty()
-        {
-            return focus_summary();
-        }
-        let Ok(body) = draft.with_untracked(Draft::validate) else {
-            return focus_summary();
+        let body = match checked.get_untracked() {
+            Ok(body) if credential_errors.get_untracked().is_empty() => body,
+            _ => return focus_summary(),
         };
         let credentials = current_credentials();
         in_flight.set(true);
@@ -301,142 +301,141 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     });
 
     view! {
-                <Show
-                    when=move || success.with(Option::is_none)
-                    fallback=move || {
-                        let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
-                        view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
-                    }
-                >
-                    <ErrorSummary problems=problems node_ref=summary_ref />
-                    // Outside the form, so browsers do not offer to save the key as a login.
-                        <Show when=needs_typed_key>
-                            <fieldset class="credentials">
-                                <legend>"Your CommCare web user"</legend>
-                                <TextField
-                                    id="web-user-email".into()
-                                    label="Web user email"
-                                    value=Signal::derive(move || typed_key.with(|c| c.email.clone()))
-                                    on_input=move |v| typed_key.update(|c| c.email = v)
-                                    error=credential_error("web-user-email")
-                                    input_type="email"
-                                    autocomplete="off"
-                                />
-                                <TextField
-                                    id="api-key".into()
-                                    label="API key"
-                                    hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
-                                    value=Signal::derive(move || typed_key.with(|c| c.key.clone()))
-                                    on_input=move |v| typed_key.update(|c| c.key = v)
-                                    error=credential_error("api-key")
-                                    input_type="password"
-                                    autocomplete="off"
-                                    revealable=true
-                                />
-                            </fieldset>
-                        </Show>
-                    <form class="registration" novalidate on:submit=on_submit>
-
-                        <TextField
-                            id=Field::Username.id()
-                            label="Username"
-                            hint=full_username_hint
-                            value=Signal::derive(move || draft.with(|d| d.username.clone()))
-                            on_input=move |v| draft.update(|d| d.username = v)
-                            error=field_error(Field::Username)
-                            autocomplete="off"
-                        />
-                        <TextField
-                            id=Field::Password.id()
-                            label="Password"
-                            value=Signal::derive(move || draft.with(|d| d.password.clone()))
-                            on_input=move |v| draft.update(|d| d.password = v)
-                            error=field_error(Field::Password)
-                            input_type="password"
-                            autocomplete="new-password"
-                            revealable=true
-                        />
-                        <div class="name-row">
-                            <TextField
-                                id=Field::FirstName.id()
-                                label="First name"
-                                value=Signal::derive(move || draft.with(|d| d.first_name.clone()))
-                                on_input=move |v| draft.update(|d| d.first_name = v)
-                                error=field_error(Field::FirstName)
-                                autocomplete="off"
-                                optional=true
-                            />
-                            <TextField
-                                id=Field::LastName.id()
-                                label="Last name"
-                                value=Signal::derive(move || draft.with(|d| d.last_name.clone()))
-                                on_input=move |v| draft.update(|d| d.last_name = v)
-                                error=field_error(Field::LastName)
-                                autocomplete="off"
-                                optional=true
-                            />
-                        </div>
-                        <TextField
-                            id=Field::Email.id()
-                            label="Email"
-                            value=Signal::derive(move || draft.with(|d| d.email.clone()))
-                            on_input=move |v| draft.update(|d| d.email = v)
-                            error=field_error(Field::Email)
-                            input_type="email"
-                            autocomplete="off"
-                            optional=true
-                        />
-                        <StringList
-                            draft
-                            problems
-                            legend="Phone numbers"
-                            hint="With the country code, for example +256 772 123456. The first is the default."
-                            item_label="Phone number"
-                            add_label="Add phone number"
-                            field=Field::PhoneNumber
-                            get=|d| &d.phone_numbers
-                            get_mut=|d| &mut d.phone_numbers
-                            first_is_default=true
-                            input_type="tel"
-                        />
-    <Picker
-                            draft
-                            problems
-                            resource=Resource::Groups
-                            state=groups_list
-                            on_refresh=move || load(Resource::Groups)
-                            legend="Groups"
-                            hint="Find groups by name; the mobile worker joins each one chosen."
-                            field=Field::Group
-                            get=|d| &d.groups
-                            get_mut=|d| &mut d.groups
-                        />
-                        <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations) />
-                        <TextField
-                            id=Field::Role.id()
-                            label="Role"
-                            hint=Signal::derive(|| "The exact name of a role in your project, as under Roles & Permissions, e.g. Field worker. CommCare skips a name it does not know without saying so, so check the spelling.".to_string())
-                            value=Signal::derive(move || draft.with(|d| d.role.clone()))
-                            on_input=move |v| draft.update(|d| d.role = v)
-                            error=field_error(Field::Role)
-                            autocomplete="off"
-                            optional=true
-                        />
-                        <UserDataRows draft problems />
-                        <LanguageField draft problems />
-        <div class="form-actions">
-                                        <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
-                            {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
-                        </button>
-                        <Show when=move || portal.is_some_and(|p| p.listening())>
-                            <button type="button" class="secondary cancel" on:click=move |_| cancel()>
-                                "Cancel"
-                            </button>
-                        </Show>
-                        </div>
-                    </form>
-                </Show>
+        <Show
+            when=move || success.with(Option::is_none)
+            fallback=move || {
+                let s = success.get().unwrap_or_else(|| Success { user_id: String::new(), full_username: String::new() });
+                view! { <CreatedView user_id=s.user_id full_username=s.full_username on_another=start_another /> }
             }
+        >
+            <ErrorSummary problems=problems node_ref=summary_ref />
+            // Outside the form, so browsers do not offer to save the key as a login.
+            <Show when=needs_typed_key>
+                <fieldset class="credentials">
+                    <legend>"Your CommCare web user"</legend>
+                    <TextField
+                        id="web-user-email".into()
+                        label="Web user email"
+                        value=Signal::derive(move || typed_key.with(|c| c.email.clone()))
+                        on_input=move |v| typed_key.update(|c| c.email = v)
+                        error=credential_error("web-user-email")
+                        input_type="email"
+                        autocomplete="off"
+                    />
+                    <TextField
+                        id="api-key".into()
+                        label="API key"
+                        hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
+                        value=Signal::derive(move || typed_key.with(|c| c.key.clone()))
+                        on_input=move |v| typed_key.update(|c| c.key = v)
+                        error=credential_error("api-key")
+                        input_type="password"
+                        autocomplete="off"
+                        revealable=true
+                    />
+                </fieldset>
+            </Show>
+            <form class="registration" novalidate on:submit=on_submit>
+                <TextField
+                    id=Field::Username.id()
+                    label="Username"
+                    hint=full_username_hint
+                    value=text(|d| &d.username)
+                    on_input=typed(|d| &mut d.username)
+                    error=field_error(Field::Username)
+                    autocomplete="off"
+                />
+                <TextField
+                    id=Field::Password.id()
+                    label="Password"
+                    value=text(|d| &d.password)
+                    on_input=typed(|d| &mut d.password)
+                    error=field_error(Field::Password)
+                    input_type="password"
+                    autocomplete="new-password"
+                    revealable=true
+                />
+                <div class="name-row">
+                    <TextField
+                        id=Field::FirstName.id()
+                        label="First name"
+                        value=text(|d| &d.first_name)
+                        on_input=typed(|d| &mut d.first_name)
+                        error=field_error(Field::FirstName)
+                        autocomplete="off"
+                        optional=true
+                    />
+                    <TextField
+                        id=Field::LastName.id()
+                        label="Last name"
+                        value=text(|d| &d.last_name)
+                        on_input=typed(|d| &mut d.last_name)
+                        error=field_error(Field::LastName)
+                        autocomplete="off"
+                        optional=true
+                    />
+                </div>
+                <TextField
+                    id=Field::Email.id()
+                    label="Email"
+                    value=text(|d| &d.email)
+                    on_input=typed(|d| &mut d.email)
+                    error=field_error(Field::Email)
+                    input_type="email"
+                    autocomplete="off"
+                    optional=true
+                />
+                <StringList
+                    draft
+                    problems
+                    legend="Phone numbers"
+                    hint="With the country code, for example +256 772 123456. The first is the default."
+                    item_label="Phone number"
+                    add_label="Add phone number"
+                    field=Field::PhoneNumber
+                    get=|d| &d.phone_numbers
+                    get_mut=|d| &mut d.phone_numbers
+                    first_is_default=true
+                    input_type="tel"
+                />
+                <Picker
+                    draft
+                    problems
+                    resource=Resource::Groups
+                    state=groups_list
+                    on_refresh=move || load(Resource::Groups)
+                    legend="Groups"
+                    hint="Find groups by name; the mobile worker joins each one chosen."
+                    field=Field::Group
+                    get=|d| &d.groups
+                    get_mut=|d| &mut d.groups
+                />
+                <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations) />
+                <TextField
+                    id=Field::Role.id()
+                    label="Role"
+                    hint=Signal::derive(|| "The exact name of a role in your project, as under Roles & Permissions, e.g. Field worker. CommCare skips a name it does not know without saying so, so check the spelling.".to_string())
+                    value=text(|d| &d.role)
+                    on_input=typed(|d| &mut d.role)
+                    error=field_error(Field::Role)
+                    autocomplete="off"
+                    optional=true
+                />
+                <UserDataRows draft problems />
+                <LanguageField draft problems />
+                <div class="form-actions">
+                    <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
+                        {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
+                    </button>
+                    <Show when=move || portal.is_some_and(|p| p.listening())>
+                        <button type="button" class="secondary cancel" on:click=move |_| cancel()>
+                            "Cancel"
+                        </button>
+                    </Show>
+                </div>
+            </form>
+        </Show>
+    }
 }
 
 /// Assigned locations (a picker) and the primary one among them, or a note where this server
