@@ -144,17 +144,69 @@ fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
-/// Whether `value` is an origin only, `http(s)://host[:port]`: no path, query, credentials
-/// or wildcard.
+/// `value` as the browser writes an origin (`event.origin`, `location.origin`): scheme and
+/// host in lower case, the default port dropped. `None` unless it is `http(s)://host[:port]`
+/// and nothing more: no path, query, credentials, wildcard, or non-ASCII host (browsers
+/// write those in punycode, `xn--…`).
+pub fn normalise_origin(value: &str) -> Option<String> {
+    let (scheme, rest) = value.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => "443",
+        "http" => "80",
+        _ => return None,
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        // An IPv6 literal's own colons sit inside its brackets.
+        Some((host, port)) if !port.contains(']') => (host, Some(port)),
+        _ => (rest, None),
+    };
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ipv6) => ipv6.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        }
+    };
+    if !host_ok {
+        return None;
+    }
+    let host = host.to_ascii_lowercase();
+    match port {
+        None => Some(format!("{scheme}://{host}")),
+        Some(port) => {
+            let number: u16 = port
+                .parse()
+                .ok()
+                .filter(|_| port.chars().all(|c| c.is_ascii_digit()))?;
+            if port == default_port || number.to_string() == default_port {
+                Some(format!("{scheme}://{host}"))
+            } else {
+                Some(format!("{scheme}://{host}:{number}"))
+            }
+        }
+    }
+}
+
+/// Whether `value` is an origin only, `http(s)://host[:port]`.
 pub fn is_origin(value: &str) -> bool {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
-    rest.is_some_and(|host| {
-        !host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    normalise_origin(value).is_some()
+}
+
+/// Checks one configured parent origin and writes it as browsers do, so it can be compared
+/// with `event.origin` exactly.
+pub fn check_origin(origin: &str) -> Result<String, String> {
+    normalise_origin(origin).ok_or_else(|| {
+        let hint = if origin.is_ascii() {
+            ""
+        } else {
+            " (write an international name in its xn-- form, as the browser's address bar shows it)"
+        };
+        format!(
+            "\"{origin}\" must be an origin only, like https://portal.example.org (no path, no *){hint}"
+        )
     })
 }
 
@@ -163,19 +215,19 @@ fn check_base_url(value: &str) -> Result<String, ConfigError> {
     if value.is_empty() {
         return Ok(String::new());
     }
-    if !value.starts_with("https://") && !value.starts_with("http://") {
+    let lower = value.to_ascii_lowercase();
+    if !lower.starts_with("https://") && !lower.starts_with("http://") {
         return Err(invalid(
             "base_url",
             "must be \"\" (same origin) or start with https:// or http://",
         ));
     }
-    if !is_origin(value) {
-        return Err(invalid(
+    normalise_origin(value).ok_or_else(|| {
+        invalid(
             "base_url",
             "must be only a scheme and host, e.g. https://www.commcarehq.org (no path, query or credentials)",
-        ));
-    }
-    Ok(value.to_string())
+        )
+    })
 }
 
 fn check_domain(value: &str) -> Result<String, ConfigError> {
@@ -218,12 +270,17 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
     }
 }
 
+/// Each origin written as browsers write it, duplicates dropped.
 fn check_parent_origins(origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
+    let mut checked: Vec<String> = Vec::with_capacity(origins.len());
     for origin in &origins {
-        crate::embed::check_origin(origin)
-            .map_err(|reason| invalid("embed.parent_origins", reason))?;
+        let origin =
+            check_origin(origin).map_err(|reason| invalid("embed.parent_origins", reason))?;
+        if !checked.contains(&origin) {
+            checked.push(origin);
+        }
     }
-    Ok(origins)
+    Ok(checked)
 }
 
 #[cfg(test)]
@@ -341,6 +398,58 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn parent_origins_are_written_as_browsers_write_them_once_each() {
+        let c = Config::parse(
+            r#"{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {"parent_origins": [
+                "https://Portal.Example.org", "https://portal.example.org:443", "HTTP://portal.example.org:80",
+                "http://127.0.0.1:8080", "https://portal.example.org", "http://[::1]:8443", "https://[::1]:443"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.parent_origins,
+            vec![
+                "https://portal.example.org",
+                "http://portal.example.org",
+                "http://127.0.0.1:8080",
+                "http://[::1]:8443",
+                "https://[::1]",
+            ]
+        );
+        for bad in [
+            "https://portal.example.org:99999",
+            "https://portal.example.org:",
+            "https://portal.example.org:+1",
+            "https://portäl.example.org",
+            "https://user@portal.example.org",
+            "ftp://portal.example.org",
+            "https://*.example.org",
+            "https://portal.example.org/",
+            "https://[::1",
+        ] {
+            let text = format!(
+                r#"{{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {{"parent_origins": ["{bad}"]}}}}"#
+            );
+            let err = Config::parse(&text).unwrap_err();
+            assert!(
+                err.to_string().contains("must be an origin only"),
+                "{bad}: {err}"
+            );
+        }
+        let err = check_origin("https://portäl.example.org").unwrap_err();
+        assert!(err.contains("xn--"), "{err}");
+    }
+
+    #[test]
+    fn base_url_is_written_as_an_origin() {
+        let c = Config::parse(
+            r#"{"base_url": "HTTPS://WWW.CommCareHQ.org:443/", "domain": "demo", "auth": "api_key"}"#,
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://www.commcarehq.org");
+        assert!(!c.is_cross_origin("https://www.commcarehq.org"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! "type": …}`. Messages go only to the parent origins allowed in `config.json`, never to `"*"`,
 //! and are taken only from `window.parent` at one of those origins.
 
-use crate::hq::Credentials;
+use crate::credentials::{CredentialError, Credentials};
 use crate::mobile_worker::{Draft, UserDataEntry};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -52,22 +52,57 @@ pub struct Defaults {
     pub user_data: BTreeMap<String, String>,
 }
 
+/// Bounds on what a portal may hand over, so a hostile or broken one cannot freeze the page.
+pub const MAX_DEFAULT_ITEMS: usize = 200;
+pub const MAX_DEFAULT_TEXT: usize = 1000;
+
 impl Defaults {
-    /// A fresh draft that starts from these values.
+    fn is_reasonable(&self) -> bool {
+        let short = |s: &String| s.len() <= MAX_DEFAULT_TEXT;
+        self.groups.len() <= MAX_DEFAULT_ITEMS
+            && self.user_data.len() <= MAX_DEFAULT_ITEMS
+            && self.groups.iter().all(short)
+            && self.language.as_ref().is_none_or(short)
+            && self.user_data.iter().all(|(k, v)| short(k) && short(v))
+    }
+
+    /// A fresh draft's values: these defaults over an empty form.
     pub fn apply_to(&self, draft: &mut Draft) {
-        if let Some(language) = &self.language {
-            draft.language = language.clone();
+        self.refill(&Defaults::default(), draft);
+    }
+
+    /// Moves `draft` from the `previous` defaults to these, field by field, but only where the
+    /// operator has not changed what `previous` put there: what they chose or typed stays.
+    /// A user data row the operator removed is not brought back.
+    pub fn refill(&self, previous: &Defaults, draft: &mut Draft) {
+        if draft.language == previous.language.clone().unwrap_or_default() {
+            draft.language = self.language.clone().unwrap_or_default();
         }
-        if !self.groups.is_empty() {
+        if draft.groups == previous.groups {
             draft.groups = self.groups.clone();
         }
+        for (key, old) in &previous.user_data {
+            let Some(i) = draft.user_data.iter().position(|e| &e.key == key) else {
+                continue;
+            };
+            if &draft.user_data[i].value != old {
+                continue;
+            }
+            match self.user_data.get(key) {
+                Some(new) => draft.user_data[i].value = new.clone(),
+                None => {
+                    draft.user_data.remove(i);
+                }
+            }
+        }
         for (key, value) in &self.user_data {
-            match draft.user_data.iter_mut().find(|e| &e.key == key) {
-                Some(entry) => entry.value = value.clone(),
-                None => draft.user_data.push(UserDataEntry {
+            let known = previous.user_data.contains_key(key)
+                || draft.user_data.iter().any(|e| &e.key == key);
+            if !known {
+                draft.user_data.push(UserDataEntry {
                     key: key.clone(),
                     value: value.clone(),
-                }),
+                });
             }
         }
     }
@@ -99,44 +134,101 @@ struct ConfigureMessage {
     kind: String,
     #[serde(default)]
     defaults: Defaults,
-    credentials: Option<CredentialMessage>,
+    /// Absent and `null` differ: see [`CredentialChange`].
+    #[serde(default)]
+    credentials: Option<serde_json::Value>,
+}
+
+/// What a `configure` does to the credential handed over earlier. Only a message that names
+/// `credentials` changes it: without the key it stays, `null` takes it back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialChange {
+    Keep,
+    Clear,
+    Set(Credentials),
 }
 
 /// A `configure` message, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Configure {
     pub defaults: Defaults,
-    pub credentials: Option<Credentials>,
+    pub credentials: CredentialChange,
 }
 
-/// Reads a message from the parent. `Err` says why it was ignored (never echoing its content,
-/// which may hold a credential).
-pub fn read_incoming(data: &Value) -> Result<Configure, &'static str> {
+/// Why a message from the parent was ignored. Never echoes the message, which may hold a
+/// credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ignored {
+    OtherProtocol,
+    UnsupportedVersion,
+    UnknownType,
+    Malformed,
+    AmbiguousCredentials,
+    /// Defaults no form could show (thousands of rows, novels for values).
+    TooLarge,
+    /// A credential that could never be sent; the portal is told, as an `error`.
+    BadCredential(CredentialError),
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::OtherProtocol => "not a message of this form's protocol",
+            Self::UnsupportedVersion => "unsupported protocol version",
+            Self::UnknownType => "unknown message type",
+            Self::Malformed => "malformed configure message",
+            Self::TooLarge => "defaults too large for one form",
+            Self::AmbiguousCredentials => {
+                "credentials must hold exactly one of api_key or bearer_token"
+            }
+            Self::BadCredential(error) => return write!(f, "configure ignored: {error}"),
+        })
+    }
+}
+
+/// Reads a message from the parent.
+pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
     if data.get("protocol").and_then(Value::as_str) != Some(PROTOCOL) {
-        return Err("not a message of this form's protocol");
+        return Err(Ignored::OtherProtocol);
     }
     if data.get("version").and_then(Value::as_u64) != Some(VERSION.into()) {
-        return Err("unsupported protocol version");
+        return Err(Ignored::UnsupportedVersion);
     }
     if data.get("type").and_then(Value::as_str) != Some("configure") {
-        return Err("unknown message type");
+        return Err(Ignored::UnknownType);
     }
     let message: ConfigureMessage =
-        serde_json::from_value(data.clone()).map_err(|_| "malformed configure message")?;
-    let credentials = match message.credentials {
-        None => None,
-        Some(CredentialMessage {
-            api_key: Some(k),
-            bearer_token: None,
-        }) => Some(Credentials::ApiKey {
-            email: k.email,
-            key: k.key,
-        }),
-        Some(CredentialMessage {
-            api_key: None,
-            bearer_token: Some(token),
-        }) => Some(Credentials::Bearer { token }),
-        Some(_) => return Err("credentials must hold exactly one of api_key or bearer_token"),
+        serde_json::from_value(data.clone()).map_err(|_| Ignored::Malformed)?;
+    if !message.defaults.is_reasonable() {
+        return Err(Ignored::TooLarge);
+    }
+    let credentials = match data.get("credentials") {
+        None => CredentialChange::Keep,
+        Some(Value::Null) => CredentialChange::Clear,
+        Some(_) => {
+            let raw: CredentialMessage = message
+                .credentials
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|_| Ignored::Malformed)?
+                .ok_or(Ignored::Malformed)?;
+            let credentials = match raw {
+                CredentialMessage {
+                    api_key: Some(k),
+                    bearer_token: None,
+                } => Credentials::ApiKey {
+                    email: k.email,
+                    key: k.key,
+                },
+                CredentialMessage {
+                    api_key: None,
+                    bearer_token: Some(token),
+                } => Credentials::Bearer { token },
+                _ => return Err(Ignored::AmbiguousCredentials),
+            };
+            credentials.check().map_err(Ignored::BadCredential)?;
+            CredentialChange::Set(credentials)
+        }
     };
     Ok(Configure {
         defaults: message.defaults,
@@ -144,20 +236,10 @@ pub fn read_incoming(data: &Value) -> Result<Configure, &'static str> {
     })
 }
 
-/// Whether `origin` is one the configuration allows to embed the form.
+/// Whether `origin` is one the configuration allows to embed the form. Both sides are written
+/// as browsers write origins (`config` normalises the allowed ones).
 pub fn is_allowed(origin: &str, allowed: &[String]) -> bool {
     allowed.iter().any(|a| a == origin)
-}
-
-/// Checks one configured parent origin: `scheme://host[:port]`, nothing more, never `*`.
-pub fn check_origin(origin: &str) -> Result<(), String> {
-    if crate::config::is_origin(origin) {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{origin}\" must be an origin only, like https://portal.example.org (no path, no *)"
-        ))
-    }
 }
 
 /// Browser side: posting to the parent and listening to it.
@@ -221,10 +303,21 @@ pub mod browser {
                     .unwrap_or(serde_json::Value::Null);
                 match read_incoming(&data) {
                     Ok(configure) => on_configure(configure),
-                    Err(why) => web_sys::console::warn_1(
-                        &format!("mobile worker form: ignored a message from {origin}: {why}")
-                            .into(),
-                    ),
+                    Err(why) => {
+                        web_sys::console::warn_1(
+                            &format!("mobile worker form: ignored a message from {origin}: {why}")
+                                .into(),
+                        );
+                        // A portal that sends an unusable credential needs to hear why.
+                        if let super::Ignored::BadCredential(_) = why {
+                            post(
+                                &Outgoing::Error {
+                                    message: why.to_string(),
+                                },
+                                &allowed,
+                            );
+                        }
+                    }
                 }
             },
         );
@@ -289,7 +382,7 @@ mod tests {
         assert_eq!(got.defaults.language.as_deref(), Some("fra"));
         assert_eq!(
             got.credentials,
-            Some(Credentials::Bearer {
+            CredentialChange::Set(Credentials::Bearer {
                 token: "tok".into()
             })
         );
@@ -299,10 +392,40 @@ mod tests {
         .unwrap();
         assert_eq!(
             key.credentials,
-            Some(Credentials::ApiKey {
+            CredentialChange::Set(Credentials::ApiKey {
                 email: "a@b.org".into(),
                 key: "k".into()
             })
+        );
+    }
+
+    #[test]
+    fn credentials_change_only_when_the_message_names_them() {
+        let keep = read_incoming(&configure(json!({"defaults": {"language": "en"}}))).unwrap();
+        assert_eq!(keep.credentials, CredentialChange::Keep);
+        let clear = read_incoming(&configure(json!({"credentials": null}))).unwrap();
+        assert_eq!(clear.credentials, CredentialChange::Clear);
+    }
+
+    #[test]
+    fn unusable_credentials_are_refused_with_the_reason() {
+        let err = read_incoming(&configure(
+            json!({"credentials": {"bearer_token": "secret-abc\u{200b}"}}),
+        ))
+        .unwrap_err();
+        assert!(matches!(err, Ignored::BadCredential(_)));
+        assert!(err.to_string().contains("U+200B"), "{err}");
+        assert!(!err.to_string().contains("secret-abc"), "{err}");
+        let err = read_incoming(&configure(
+            json!({"credentials": {"api_key": {"email": "paweł@b.org", "key": "k"}}}),
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("“ł”"), "{err}");
+        assert_eq!(
+            read_incoming(&configure(json!({"credentials": {"bearer_token": "  "}}))),
+            Err(Ignored::BadCredential(CredentialError::Missing(
+                crate::credentials::CredentialPart::BearerToken
+            )))
         );
     }
 
@@ -315,41 +438,114 @@ mod tests {
         );
         assert_eq!(
             read_incoming(&json!({"protocol": PROTOCOL, "version": 2, "type": "configure"})),
-            Err("unsupported protocol version")
+            Err(Ignored::UnsupportedVersion)
         );
         assert_eq!(
             read_incoming(&json!({"protocol": PROTOCOL, "version": 1, "type": "created"})),
-            Err("unknown message type")
+            Err(Ignored::UnknownType)
         );
         assert_eq!(
             read_incoming(&configure(json!({"defaults": {"password": "x"}}))),
-            Err("malformed configure message")
+            Err(Ignored::Malformed)
         );
-        assert!(read_incoming(&configure(json!({
-            "credentials": {"bearer_token": "t", "api_key": {"email": "a", "key": "k"}}
-        })))
-        .is_err());
+        assert_eq!(
+            read_incoming(&configure(json!({"credentials": "tok"}))),
+            Err(Ignored::Malformed)
+        );
+        assert_eq!(
+            read_incoming(&configure(json!({
+                "credentials": {"bearer_token": "t", "api_key": {"email": "a", "key": "k"}}
+            }))),
+            Err(Ignored::AmbiguousCredentials)
+        );
     }
 
     #[test]
-    fn defaults_fill_a_draft_without_duplicating_user_data() {
-        let defaults = Defaults {
-            language: Some("hin".into()),
-            groups: vec!["g".into()],
-            user_data: [("district".to_string(), "North".to_string())].into(),
-        };
-        let mut draft = Draft {
-            user_data: vec![UserDataEntry {
-                key: "district".into(),
-                value: "South".into(),
-            }],
-            ..Draft::default()
-        };
-        defaults.apply_to(&mut draft);
+    fn huge_defaults_are_refused() {
+        let groups: Vec<String> = (0..10_000).map(|n| format!("g{n}")).collect();
+        assert_eq!(
+            read_incoming(&configure(json!({"defaults": {"groups": groups}}))),
+            Err(Ignored::TooLarge)
+        );
+        let long = "x".repeat(100_000);
+        assert_eq!(
+            read_incoming(&configure(json!({"defaults": {"user_data": {"k": long}}}))),
+            Err(Ignored::TooLarge)
+        );
+    }
+
+    fn defaults(language: &str, groups: &[&str], data: &[(&str, &str)]) -> Defaults {
+        Defaults {
+            language: Some(language.to_string()).filter(|l| !l.is_empty()),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            user_data: data
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn row(key: &str, value: &str) -> UserDataEntry {
+        UserDataEntry {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn defaults_fill_a_fresh_draft() {
+        let mut draft = Draft::default();
+        defaults("hin", &["g"], &[("district", "North")]).apply_to(&mut draft);
         assert_eq!(draft.language, "hin");
         assert_eq!(draft.groups, vec!["g"]);
-        assert_eq!(draft.user_data.len(), 1);
-        assert_eq!(draft.user_data[0].value, "North");
+        assert_eq!(draft.user_data, vec![row("district", "North")]);
+    }
+
+    #[test]
+    fn a_second_configure_changes_only_what_the_operator_left_alone() {
+        let first = defaults("fra", &["g1"], &[("district", "North"), ("level", "1")]);
+        let mut draft = Draft::default();
+        first.apply_to(&mut draft);
+        // The operator changes the language and one value, and removes the other row.
+        draft.language = "hin".into();
+        draft.user_data[0].value = "South".into();
+        draft.user_data.remove(1);
+        let second = defaults(
+            "por",
+            &["g2"],
+            &[("district", "East"), ("level", "2"), ("team", "A")],
+        );
+        second.refill(&first, &mut draft);
+        assert_eq!(draft.language, "hin", "the operator's choice stays");
+        assert_eq!(
+            draft.groups,
+            vec!["g2"],
+            "untouched groups follow the new defaults"
+        );
+        assert_eq!(
+            draft.user_data,
+            vec![row("district", "South"), row("team", "A")],
+            "typed values stay, removed rows stay removed, new keys arrive"
+        );
+        // Untouched fields follow; defaults that went away go with them.
+        let mut untouched = Draft::default();
+        second.apply_to(&mut untouched);
+        defaults("", &[], &[]).refill(&second, &mut untouched);
+        assert_eq!(untouched, Draft::default());
+    }
+
+    #[test]
+    fn what_the_operator_typed_before_the_defaults_arrived_wins() {
+        let mut draft = Draft {
+            user_data: vec![row("district", "Typed")],
+            language: "swa".into(),
+            groups: vec!["mine".into()],
+            ..Draft::default()
+        };
+        defaults("fra", &["g"], &[("district", "North")]).apply_to(&mut draft);
+        assert_eq!(draft.user_data, vec![row("district", "Typed")]);
+        assert_eq!(draft.language, "swa");
+        assert_eq!(draft.groups, vec!["mine"]);
     }
 
     #[test]
@@ -359,6 +555,7 @@ mod tests {
         assert!(!is_allowed("https://portal.example.org.evil.com", &allowed));
         assert!(!is_allowed("http://portal.example.org", &allowed));
         assert!(!is_allowed("null", &allowed));
+        use crate::config::check_origin;
         assert!(check_origin("https://portal.example.org").is_ok());
         assert!(check_origin("http://127.0.0.1:8080").is_ok());
         assert!(check_origin("*").is_err());

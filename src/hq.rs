@@ -5,36 +5,10 @@
 //! 400's own text is shown, because it is HQ explaining a refusal of this very draft.
 
 use crate::config::Config;
-use crate::mobile_worker::{Field, NewMobileWorker};
-use serde::Deserialize;
+use crate::credentials::{CredentialError, Credentials};
+use crate::mobile_worker::Field;
+use serde::{Deserialize, Serialize};
 use std::fmt;
-
-/// A credential for HQ's API, held in memory only: a web user's API key (typed by the operator
-/// or handed over by an embedding portal) or an OAuth bearer token from the portal.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    ApiKey { email: String, key: String },
-    Bearer { token: String },
-}
-
-impl Credentials {
-    pub fn authorization(&self) -> String {
-        match self {
-            Self::ApiKey { email, key } => format!("ApiKey {}:{}", email.trim(), key.trim()),
-            Self::Bearer { token } => format!("Bearer {}", token.trim()),
-        }
-    }
-}
-
-/// Never prints the secret, so a stray `{:?}` cannot put it in a console or log.
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::ApiKey { email, .. } => write!(f, "ApiKey {{ email: {email:?}, key: <hidden> }}"),
-            Self::Bearer { .. } => f.write_str("Bearer { token: <hidden> }"),
-        }
-    }
-}
 
 /// A created mobile worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,10 +33,14 @@ pub enum CreateError {
     Rejected { status: u16 },
     /// 5xx: HQ failed part-way; the account may exist.
     ServerFault { status: u16 },
-    /// A body that is not HQ's JSON (an HTML error page from a proxy, say).
+    /// A refusal whose body is not HQ's JSON (an HTML error page from a proxy, say).
     NotJson { status: u16 },
-    /// 201 without the id HQ always sends.
-    MissingId,
+    /// A success status whose body is not HQ's `{"id": …}`: something answered "created"
+    /// but the answer cannot be trusted, so the worker may or may not exist.
+    CreatedUnreadable { status: u16 },
+    /// The credential cannot be put in a request (checked before sending; this is the
+    /// last line if anything slips past).
+    BadCredential(CredentialError),
     /// Any other status.
     Unexpected { status: u16 },
     /// No answer within the configured time.
@@ -92,7 +70,8 @@ impl fmt::Display for CreateError {
             Self::Rejected { status } => write!(f, "The server refused the request ({status}) before CommCare HQ handled it, so nothing was created. If it keeps happening, ask whoever runs this page's server."),
             Self::ServerFault { status } => write!(f, "CommCare HQ had a problem ({status}). {MAY_EXIST}"),
             Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
-            Self::MissingId => f.write_str("CommCare HQ said the mobile worker was created, but did not send its id. Check the Mobile Workers list in CommCare."),
+            Self::CreatedUnreadable { status } => write!(f, "The server answered {status}, which means created, but its answer was not CommCare HQ's: it held no mobile worker id. {MAY_EXIST}"),
+            Self::BadCredential(error) => write!(f, "{error}. Nothing was sent."),
             Self::Unexpected { status } => write!(f, "The server gave an answer this page does not understand ({status}). {MAY_EXIST}"),
             Self::Timeout { seconds } => {
                 let unit = if *seconds == 1 { "second" } else { "seconds" };
@@ -134,8 +113,7 @@ pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
             Ok(CreatedBody { id: Some(id) }) if !id.trim().is_empty() => {
                 Ok(Created { user_id: id })
             }
-            Ok(_) => Err(CreateError::MissingId),
-            Err(_) => Err(CreateError::NotJson { status }),
+            _ => Err(CreateError::CreatedUnreadable { status }),
         },
         400 => match serde_json::from_str::<ErrorBody>(body) {
             Ok(ErrorBody {
@@ -162,24 +140,54 @@ pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
 }
 
 /// Why no answer could be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoAnswer {
     /// Nothing within the configured time.
     Timeout,
     /// The connection failed, or the browser hid a cross-origin answer.
     Network,
+    /// The request could not be built with this credential; nothing was sent.
+    BadCredential(CredentialError),
 }
 
-/// One exchange with HQ: `GET` (no body) or `POST` (`body` as JSON), with the credential if
-/// any, given up after `timeout_seconds`. Returns the status and body text.
-pub async fn exchange(
+/// The HTTP method of an exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// One exchange with HQ: `method` to `url` with `body` as JSON (if any) and the credential
+/// (if any), given up after `timeout_seconds`. Returns the status and body text.
+///
+/// Every failure, including a credential the browser would refuse to put in a header, comes
+/// back as an `Err`: nothing here can throw, so a caller's "in flight" state always ends.
+pub async fn exchange<B: Serialize + ?Sized>(
+    method: Method,
     url: &str,
-    body: Option<&NewMobileWorker>,
+    body: Option<&B>,
     credentials: Option<&Credentials>,
     timeout_seconds: u32,
 ) -> Result<(u16, String), NoAnswer> {
-    use gloo_net::http::{Method, RequestBuilder};
+    use gloo_net::http::{Headers, RequestBuilder};
     use std::{cell::Cell, rc::Rc, time::Duration};
+
+    let headers = web_sys::Headers::new().map_err(|_| NoAnswer::Network)?;
+    if let Some(credentials) = credentials {
+        credentials.check().map_err(NoAnswer::BadCredential)?;
+        headers
+            .set("Authorization", &credentials.authorization())
+            .map_err(|_| NoAnswer::Network)?;
+    }
+    let body = match body {
+        Some(body) => {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(|_| NoAnswer::Network)?;
+            Some(serde_json::to_string(body).map_err(|_| NoAnswer::Network)?)
+        }
+        None => None,
+    };
 
     let controller = web_sys::AbortController::new().ok();
     let timed_out = Rc::new(Cell::new(false));
@@ -196,19 +204,16 @@ pub async fn exchange(
         )
         .ok()
     };
-    let mut request = RequestBuilder::new(url)
-        .method(if body.is_some() {
-            Method::POST
-        } else {
-            Method::GET
+    let request = RequestBuilder::new(url)
+        .method(match method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
         })
+        .headers(Headers::from_raw(headers))
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
-    if let Some(credentials) = credentials {
-        request = request.header("Authorization", &credentials.authorization());
-    }
     let answer = async {
         let request = match body {
-            Some(body) => request.json(body),
+            Some(body) => request.body(body),
             None => request.build(),
         }
         .map_err(|_| NoAnswer::Network)?;
@@ -230,14 +235,23 @@ pub async fn exchange(
 pub async fn create_mobile_worker(
     config: &Config,
     credentials: Option<&Credentials>,
-    worker: &NewMobileWorker,
+    worker: &crate::mobile_worker::NewMobileWorker,
 ) -> Result<Created, CreateError> {
     let url = config.user_endpoint();
-    match exchange(&url, Some(worker), credentials, config.timeout_seconds).await {
+    let answer = exchange(
+        Method::Post,
+        &url,
+        Some(worker),
+        credentials,
+        config.timeout_seconds,
+    )
+    .await;
+    match answer {
         Ok((status, body)) => read_answer(status, &body),
         Err(NoAnswer::Timeout) => Err(CreateError::Timeout {
             seconds: config.timeout_seconds,
         }),
+        Err(NoAnswer::BadCredential(error)) => Err(CreateError::BadCredential(error)),
         Err(NoAnswer::Network) if config.is_cross_origin(&page_origin()) => {
             Err(CreateError::CrossOrigin {
                 base_url: config.base_url.clone(),
@@ -269,14 +283,28 @@ mod tests {
 
     #[test]
     fn created_without_id_or_json_is_its_own_error() {
-        assert_eq!(read_answer(201, "{}"), Err(CreateError::MissingId));
+        for body in [
+            "{}",
+            r#"{"id": ""}"#,
+            r#"{"id": 7}"#,
+            "",
+            "<html>Created</html>",
+            "{\"id\": \"ab",
+        ] {
+            let err = read_answer(201, body).unwrap_err();
+            assert_eq!(
+                err,
+                CreateError::CreatedUnreadable { status: 201 },
+                "{body}"
+            );
+            assert!(
+                err.to_string().contains("may have been created"),
+                "{body}: {err}"
+            );
+        }
         assert_eq!(
-            read_answer(201, r#"{"id": ""}"#),
-            Err(CreateError::MissingId)
-        );
-        assert_eq!(
-            read_answer(201, ""),
-            Err(CreateError::NotJson { status: 201 })
+            read_answer(200, "garbled"),
+            Err(CreateError::CreatedUnreadable { status: 200 })
         );
     }
 
@@ -339,20 +367,5 @@ mod tests {
             read_answer(502, "<html>"),
             Err(CreateError::ServerFault { status: 502 })
         );
-    }
-
-    #[test]
-    fn credentials_never_show_the_secret_in_debug_output() {
-        let c = Credentials::ApiKey {
-            email: "admin@example.org".into(),
-            key: "abc123secret".into(),
-        };
-        assert_eq!(c.authorization(), "ApiKey admin@example.org:abc123secret");
-        assert!(!format!("{c:?}").contains("abc123secret"));
-        let b = Credentials::Bearer {
-            token: "tok-secret".into(),
-        };
-        assert_eq!(b.authorization(), "Bearer tok-secret");
-        assert!(!format!("{b:?}").contains("tok-secret"));
     }
 }

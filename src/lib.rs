@@ -5,6 +5,7 @@
 
 pub mod components;
 pub mod config;
+pub mod credentials;
 pub mod embed;
 pub mod hq;
 pub mod mobile_worker;

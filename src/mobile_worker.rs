@@ -135,10 +135,14 @@ pub const COMMON_LANGUAGES: [(&str, &str); 14] = [
 
 pub const USERNAME_MAX_CHARS: usize = 50;
 pub const NAME_MAX_CHARS: usize = 30;
+/// The database column's size; longer addresses fail after the account exists.
+pub const EMAIL_MAX_CHARS: usize = 254;
 /// E.164 allows at most 15 digits including the country code.
 pub const PHONE_MAX_DIGITS: usize = 15;
 const RESERVED_USERNAMES: [&str; 2] = ["admin", "demo_user"];
-const RESERVED_USER_DATA_KEYS: [&str; 9] = [
+/// Keys HQ sets itself (`custom_data_fields/models.py` `SYSTEM_FIELDS`, and the two keys
+/// `user_data.py` refuses to set directly). Compared exactly, as HQ does.
+const SYSTEM_USER_DATA_KEYS: [&str; 9] = [
     "commcare_project",
     "commcare_profile",
     "name",
@@ -149,14 +153,92 @@ const RESERVED_USER_DATA_KEYS: [&str; 9] = [
     "user_type",
     "commtrack-supply-point",
 ];
-const RESERVED_USER_DATA_PREFIXES: [&str; 2] = ["commcare", "xml"];
+/// Prefixes HQ keeps for itself, compared exactly (case-sensitive), as HQ does.
+const SYSTEM_USER_DATA_PREFIXES: [&str; 2] = ["commcare", "xml"];
+/// Case property names HQ refuses as field slugs (`case-reserved-words.json`), compared in
+/// lower case. HQ's list has changed over the years; this is every word any version holds.
+const CASE_RESERVED_WORDS: [&str; 45] = [
+    "actions",
+    "activation_date",
+    "case_id",
+    "case_name",
+    "case_type",
+    "case_type_id",
+    "closed",
+    "closed_by",
+    "closed_on",
+    "commtrack",
+    "computed_",
+    "computed_modified_on_",
+    "create",
+    "date",
+    "date-opened",
+    "date_modified",
+    "date_opened",
+    "doc_type",
+    "domain",
+    "due_date",
+    "external-id",
+    "external_id",
+    "followup_type",
+    "index",
+    "indices",
+    "initial_processing_complete",
+    "last_modified",
+    "modified_by",
+    "modified_on",
+    "name",
+    "opened_by",
+    "opened_on",
+    "parent",
+    "referrals",
+    "server_modified_on",
+    "server_opened_on",
+    "start_date",
+    "status",
+    "type",
+    "user_id",
+    "userid",
+    "version",
+    "xform_id",
+    "xform_ids",
+    "owner_id",
+];
+/// HQ's `Field.slug` column.
+pub const USER_DATA_KEY_MAX_CHARS: usize = 127;
 
-/// HQ's normalisation: runs of whitespace become one `.`, then lower case.
+/// Python's `\s` and `str.strip()`, which HQ uses: Unicode white space plus the four
+/// information separators U+001C..U+001F that Rust's `char::is_whitespace` leaves out.
+pub fn is_hq_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Python's `str.strip()`: what Django's form fields do to every value first.
+pub fn hq_strip(typed: &str) -> &str {
+    typed.trim_matches(is_hq_space)
+}
+
+/// A character as a message can show it: invisible ones (controls, zero-width and other
+/// format characters, unusual spaces) by their code point, since quoting them shows nothing.
+pub fn shown_char(c: char) -> String {
+    let invisible = c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{1c}'..='\u{1f}');
+    if invisible {
+        format!("the invisible character U+{:04X}", c as u32)
+    } else {
+        format!("“{c}”")
+    }
+}
+
+/// HQ's normalisation: outer white space stripped, runs of white space become one `.`, then
+/// lower case.
 pub fn normalise_username(typed: &str) -> String {
     let mut out = String::with_capacity(typed.len());
     let mut in_space = false;
-    for c in typed.trim().chars() {
-        if c.is_whitespace() {
+    for c in hq_strip(typed).chars() {
+        if is_hq_space(c) {
             if !in_space {
                 out.push('.');
             }
@@ -174,7 +256,8 @@ pub fn check_username(typed: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("Enter a username".into());
     }
-    let len = name.chars().count();
+    // HQ's form counts what was typed, outer spaces stripped, before spaces become dots.
+    let len = hq_strip(typed).chars().count();
     if len > USERNAME_MAX_CHARS {
         return Err(format!(
             "Username must be {USERNAME_MAX_CHARS} characters or fewer (it has {len})"
@@ -186,10 +269,10 @@ pub fn check_username(typed: &str) -> Result<String, String> {
         .collect();
     if !bad.is_empty() {
         bad.dedup();
-        let shown: Vec<String> = bad.iter().map(|c| format!("“{c}”")).collect();
+        let shown: Vec<String> = bad.iter().map(|c| shown_char(*c)).collect();
         return Err(format!(
             "Username can only contain letters a to z, numbers, dots, hyphens and underscores; remove {}",
-            shown.join(" ")
+            shown.join(", ")
         ));
     }
     if name.starts_with('.') || name.ends_with('.') {
@@ -206,25 +289,33 @@ pub fn check_username(typed: &str) -> Result<String, String> {
     Ok(name)
 }
 
+/// The password HQ's own dialog would set: outer white space stripped (Django's
+/// `CharField(strip=True)`), where the API alone would store it verbatim.
 pub fn check_password(typed: &str) -> Result<String, String> {
     if typed.is_empty() {
         Err("Enter a password".into())
-    } else if typed.trim().is_empty() {
+    } else if hq_strip(typed).is_empty() {
         Err("Password cannot be only spaces".into())
     } else {
-        Ok(typed.to_string())
+        Ok(hq_strip(typed).to_string())
     }
 }
 
-/// `None` for a blank optional field.
+/// `None` for a blank optional field; otherwise the value as HQ's form strips it.
 fn optional(typed: &str) -> Option<&str> {
-    Some(typed.trim()).filter(|t| !t.is_empty())
+    Some(hq_strip(typed)).filter(|t| !t.is_empty())
 }
 
+/// First and last names: HQ's form strips them, counts characters (code points) and refuses
+/// NUL, which would reach the database after the account exists. Other control characters
+/// are refused too: they are never part of a name, only of a bad paste.
 fn check_name(typed: &str, label: &str) -> Result<Option<String>, String> {
     let Some(name) = optional(typed) else {
         return Ok(None);
     };
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(format!("{label} contains {}; remove it", shown_char(c)));
+    }
     let len = name.chars().count();
     if len > NAME_MAX_CHARS {
         return Err(format!(
@@ -234,33 +325,111 @@ fn check_name(typed: &str, label: &str) -> Result<Option<String>, String> {
     Ok(Some(name.to_string()))
 }
 
+/// HQ's form lower-cases the address (after stripping) and checks it with Django's
+/// `EmailValidator`; the database holds at most 254 characters.
 pub fn check_email(typed: &str) -> Result<Option<String>, String> {
     let Some(email) = optional(typed) else {
         return Ok(None);
     };
-    let well_formed = email.split_once('@').is_some_and(|(local, host)| {
-        !local.is_empty()
-            && !host.contains('@')
-            && host.contains('.')
-            && !host.starts_with('.')
-            && !host.ends_with('.')
-            && !host.contains("..")
-    }) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if well_formed {
-        Ok(Some(email.to_string()))
+    let email = email.to_lowercase();
+    let len = email.chars().count();
+    if len > EMAIL_MAX_CHARS {
+        return Err(format!(
+            "Email must be {EMAIL_MAX_CHARS} characters or fewer (it has {len})"
+        ));
+    }
+    if is_django_email(&email) {
+        Ok(Some(email))
     } else {
         Err("Enter an email address in the correct format, like name@example.com".into())
     }
 }
 
-/// Digits only, country code first, as HQ stores them. Spaces, dashes, brackets and dots people
-/// type are dropped, and one leading `+`.
+/// Django's `EmailValidator`: a dot-atom or quoted local part, then a domain of letter/digit
+/// labels with inner hyphens (at most 63 each) and a top-level label of at least 2, `localhost`,
+/// or an IP literal in brackets. Internationalised domains are accepted where each label is
+/// letters and digits of any script with inner hyphens (HQ tries them again as punycode).
+fn is_django_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let atom_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{}|~-".contains(c);
+    let dot_atom = !local.is_empty()
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atom_char));
+    let quoted = local.len() >= 2
+        && local.starts_with('"')
+        && local.ends_with('"')
+        && is_quoted_content(&local[1..local.len() - 1]);
+    if !(dot_atom || quoted) {
+        return false;
+    }
+    domain == "localhost" || is_email_domain(domain, false) || is_ip_literal(domain) || {
+        !domain.is_ascii() && is_email_domain(domain, true)
+    }
+}
+
+/// The inside of a quoted local part: printable ASCII but `"` and `\`, or a `\` escape.
+fn is_quoted_content(inner: &str) -> bool {
+    let plain = |c: char| matches!(c as u32, 1..=8 | 11 | 12 | 14..=31 | 33 | 35..=91 | 93..=127);
+    let escapable = |c: char| matches!(c as u32, 1..=9 | 11 | 12 | 14..=127);
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        let ok = if c == '\\' {
+            chars.next().is_some_and(escapable)
+        } else {
+            plain(c)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+fn is_email_domain(domain: &str, unicode: bool) -> bool {
+    let letter_or_digit = |c: char| {
+        if unicode {
+            c.is_alphanumeric()
+        } else {
+            c.is_ascii_alphanumeric()
+        }
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let Some((top, rest)) = labels.split_last() else {
+        return false;
+    };
+    let label_ok = |l: &str| {
+        (1..=63).contains(&l.chars().count())
+            && l.chars().all(|c| letter_or_digit(c) || c == '-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    !rest.is_empty()
+        && rest.iter().all(|l| label_ok(l))
+        && (2..=63).contains(&top.chars().count())
+        && top.chars().all(|c| letter_or_digit(c) || c == '-')
+        && !top.ends_with('-')
+}
+
+fn is_ip_literal(domain: &str) -> bool {
+    domain
+        .strip_prefix('[')
+        .and_then(|d| d.strip_suffix(']'))
+        .is_some_and(|ip| {
+            ip.chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+                && ip.parse::<std::net::IpAddr>().is_ok()
+        })
+}
+
+/// The number as HQ stores it: every entry point strips white space (Python's, so NBSP and
+/// U+202F too), `+` and `-`, and nothing else.
 pub fn normalise_phone_number(typed: &str) -> String {
-    let trimmed = typed.trim();
-    let trimmed = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    trimmed
+    typed
         .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '(' | ')' | '.')))
+        .filter(|c| !(is_hq_space(*c) || matches!(c, '+' | '-')))
         .collect()
 }
 
@@ -269,9 +438,24 @@ pub fn check_phone_number(typed: &str, position: usize) -> Result<Option<String>
         return Ok(None);
     }
     let digits = normalise_phone_number(typed);
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+    if digits.is_empty() {
         return Err(format!(
             "Phone number {position} must be digits with the country code, like +256 772 123456"
+        ));
+    }
+    if digits.contains(['(', ')']) {
+        // Dropping them would keep a trunk 0 and store a number that cannot be dialled.
+        return Err(format!(
+            "Phone number {position} cannot contain brackets: write the country code, then the number without the 0 in brackets, like +44 20 7946 0018"
+        ));
+    }
+    let mut bad: Vec<char> = digits.chars().filter(|c| !c.is_ascii_digit()).collect();
+    if !bad.is_empty() {
+        bad.dedup();
+        let shown: Vec<String> = bad.iter().map(|c| shown_char(*c)).collect();
+        return Err(format!(
+            "Phone number {position} can only contain the digits 0 to 9, spaces, dashes and a +; remove {}",
+            shown.join(", ")
         ));
     }
     if digits.len() > PHONE_MAX_DIGITS {
@@ -300,47 +484,76 @@ pub fn check_group_id(typed: &str, position: usize) -> Result<Option<String>, St
     }
 }
 
+/// HQ's rules for a custom user field's slug (`custom_data_fields/edit_model.py`): Django's
+/// slug characters with at least one that is not a digit, at most 127 characters, not a
+/// system key or prefix, not a case property reserved word.
 pub fn check_user_data_key(key: &str) -> Result<(), String> {
-    let lower = key.to_ascii_lowercase();
-    if RESERVED_USER_DATA_KEYS.contains(&lower.as_str()) {
+    if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+    {
+        return Err(format!(
+            "User data name “{key}” can only contain letters a to z, numbers, hyphens and underscores; remove {}",
+            shown_char(c)
+        ));
+    }
+    if key.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "User data name “{key}” cannot be only numbers; add a letter"
+        ));
+    }
+    let len = key.chars().count();
+    if len > USER_DATA_KEY_MAX_CHARS {
+        return Err(format!(
+            "User data name must be {USER_DATA_KEY_MAX_CHARS} characters or fewer (it has {len})"
+        ));
+    }
+    if SYSTEM_USER_DATA_KEYS.contains(&key) {
         return Err(format!(
             "User data “{key}” is reserved by CommCare; use another name"
         ));
     }
-    if let Some(prefix) = RESERVED_USER_DATA_PREFIXES
+    if let Some(prefix) = SYSTEM_USER_DATA_PREFIXES
         .iter()
-        .find(|p| lower.starts_with(*p))
+        .find(|p| key.starts_with(*p))
     {
         return Err(format!(
             "User data “{key}” cannot start with “{prefix}”, which CommCare keeps for itself"
         ));
     }
-    let mut chars = key.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')) {
+    if CASE_RESERVED_WORDS.contains(&key.to_ascii_lowercase().as_str()) {
         return Err(format!(
-            "User data “{key}” must start with a letter and contain only letters, numbers, hyphens and underscores"
+            "User data “{key}” is a reserved word in CommCare; use another name"
         ));
     }
     Ok(())
 }
 
+/// An app language in CommCare must match `^[a-z]{2,3}(-[a-z]*)?$` (`validate_lang`); HQ
+/// stores any string, but a code outside that shape can never match one of the apps' languages.
 pub fn check_language(typed: &str) -> Result<Option<String>, String> {
     let Some(code) = optional(typed) else {
         return Ok(None);
     };
-    let mut parts = code.split(['-', '_']);
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_lowercase()));
-    let rest_ok =
-        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-    if primary_ok && rest_ok {
+    let (primary, region) = match code.split_once('-') {
+        Some((p, r)) => (p, Some(r)),
+        None => (code, None),
+    };
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase());
+    let region_ok = region.is_none_or(|r| r.chars().all(|c| c.is_ascii_lowercase()));
+    if primary_ok && region_ok {
         Ok(Some(code.to_string()))
     } else {
-        Err("Language must be a language code like en, fra or hin".into())
+        let lower = code.to_ascii_lowercase().replace('_', "-");
+        let suggestion = if lower != code && check_language(&lower).is_ok() {
+            format!("; did you mean {lower}?")
+        } else {
+            String::new()
+        };
+        Err(format!(
+            "Language “{code}” can never match a CommCare app language: codes are 2 or 3 lower-case letters, optionally with a dash and more letters, like en, fra or pt-br{suggestion}"
+        ))
     }
 }
 
@@ -476,10 +689,16 @@ impl Draft {
                 continue;
             }
             let checked = check_user_data_key(key).and_then(|()| {
-                if user_data.contains_key(key) {
-                    Err(format!("User data “{key}” is already in the list"))
-                } else {
-                    Ok(())
+                // HQ compares field names without regard to case.
+                let lower = key.to_ascii_lowercase();
+                match user_data.keys().find(|k: &&String| k.to_ascii_lowercase() == lower) {
+                    Some(earlier) if earlier == key => {
+                        Err(format!("User data “{key}” is already in the list"))
+                    }
+                    Some(earlier) => Err(format!(
+                        "User data “{key}” is the same name as “{earlier}” to CommCare, which ignores case; use one of them"
+                    )),
+                    None => Ok(()),
                 }
             });
             if keep_or_record(&mut errors, Field::UserDataKey(i), checked).is_some() {
@@ -587,7 +806,13 @@ mod tests {
         );
         assert!(username_error("émile").contains("“é”"));
         assert!(username_error("a+b").contains("“+”"));
-        assert!(username_error("日本").contains("“日” “本”"));
+        assert!(username_error("日本").contains("“日”, “本”"));
+        // Pasted invisible characters are named by code point, since quoting shows nothing.
+        assert!(
+            username_error("jdoe\u{200b}").ends_with("remove the invisible character U+200B"),
+            "{}",
+            username_error("jdoe\u{200b}")
+        );
     }
 
     #[test]
@@ -608,7 +833,13 @@ mod tests {
             check_password("   ").unwrap_err(),
             "Password cannot be only spaces"
         );
-        assert_eq!(check_password(" s3cret ").unwrap(), " s3cret ");
+        // As HQ's own dialog sets it: outer white space (Python's, U+001F too) stripped.
+        assert_eq!(check_password(" s3cret ").unwrap(), "s3cret");
+        assert_eq!(check_password("\u{1f}s3 cret\u{a0}").unwrap(), "s3 cret");
+        assert_eq!(
+            check_password("\u{3000}\u{1c}").unwrap_err(),
+            "Password cannot be only spaces"
+        );
     }
 
     #[test]
@@ -669,19 +900,40 @@ mod tests {
     #[test]
     fn phone_numbers_become_digits_and_the_first_is_default() {
         let mut d = draft("jdoe", "pw");
-        d.phone_numbers = vec!["".into(), "+256 772-123456".into(), "(0)41 234".into()];
+        d.phone_numbers = vec![
+            "".into(),
+            "+256 772-123456".into(),
+            "+44\u{a0}20\u{202f}7946-0018".into(),
+        ];
         let body = d.validate().unwrap();
-        assert_eq!(body.phone_numbers, vec!["256772123456", "041234"]);
+        assert_eq!(body.phone_numbers, vec!["256772123456", "442079460018"]);
         assert_eq!(body.default_phone_number.as_deref(), Some("256772123456"));
     }
 
     #[test]
     fn phone_number_errors_name_their_position() {
         assert_eq!(
-            check_phone_number("++256", 2).unwrap_err(),
+            check_phone_number("+ -", 2).unwrap_err(),
             "Phone number 2 must be digits with the country code, like +256 772 123456"
         );
-        assert!(check_phone_number("12ab", 1).is_err());
+        // HQ strips every + and -, as it does.
+        assert_eq!(
+            check_phone_number("++256-", 1).unwrap().as_deref(),
+            Some("256")
+        );
+        assert!(check_phone_number("12ab", 1)
+            .unwrap_err()
+            .ends_with("remove “a”, “b”"));
+        // Brackets are not HQ's to drop: the trunk 0 would be stored.
+        assert!(check_phone_number("+44 (0)20 7946 0018", 1)
+            .unwrap_err()
+            .contains("cannot contain brackets"));
+        assert!(check_phone_number("256.772", 1)
+            .unwrap_err()
+            .contains("remove “.”"));
+        assert!(check_phone_number("٢٥٦٧٧٢", 1)
+            .unwrap_err()
+            .contains("the digits 0 to 9"));
         assert!(check_phone_number(&"1".repeat(16), 1)
             .unwrap_err()
             .contains("15 digits or fewer"));
@@ -760,27 +1012,73 @@ mod tests {
     }
 
     #[test]
-    fn reserved_user_data_keys_give_the_reason() {
-        assert!(check_user_data_key("commcare_project")
-            .unwrap_err()
-            .contains("reserved"));
-        assert!(check_user_data_key("Name")
-            .unwrap_err()
-            .contains("reserved"));
-        assert!(check_user_data_key("commtrack-supply-point")
-            .unwrap_err()
-            .contains("reserved"));
-        assert!(check_user_data_key("commcare_x")
-            .unwrap_err()
-            .contains("cannot start with “commcare”"));
-        assert!(check_user_data_key("XMLthing")
-            .unwrap_err()
-            .contains("cannot start with “xml”"));
-        assert!(check_user_data_key("1st")
-            .unwrap_err()
-            .contains("must start with a letter"));
-        assert!(check_user_data_key("has space").is_err());
-        assert!(check_user_data_key("district_code").is_ok());
+    fn user_data_keys_follow_hqs_field_rules() {
+        // (key, the start of the verdict: "" for accepted)
+        let table = [
+            ("district_code", ""),
+            ("1st", ""),
+            ("-x", ""),
+            ("_x", ""),
+            ("Name", "User data “Name” is a reserved word"),
+            ("CommCare_x", ""),
+            ("XMLthing", ""),
+            ("123", "User data name “123” cannot be only numbers"),
+            ("has space", "User data name “has space” can only contain"),
+            ("dïstrict", "User data name “dïstrict” can only contain"),
+            ("name", "User data “name” is reserved"),
+            (
+                "commcare_project",
+                "User data “commcare_project” is reserved",
+            ),
+            (
+                "commtrack-supply-point",
+                "User data “commtrack-supply-point” is reserved",
+            ),
+            (
+                "commcare_x",
+                "User data “commcare_x” cannot start with “commcare”",
+            ),
+            ("xmlthing", "User data “xmlthing” cannot start with “xml”"),
+            ("status", "User data “status” is a reserved word"),
+            ("Due_Date", "User data “Due_Date” is a reserved word"),
+            ("case_id", "User data “case_id” is a reserved word"),
+        ];
+        for (key, verdict) in table {
+            match check_user_data_key(key) {
+                Ok(()) => assert_eq!(verdict, "", "{key} was accepted"),
+                Err(message) => assert!(
+                    !verdict.is_empty() && message.starts_with(verdict),
+                    "{key}: {message}"
+                ),
+            }
+        }
+        assert!(check_user_data_key(&"k".repeat(127)).is_ok());
+        assert_eq!(
+            check_user_data_key(&"k".repeat(128)).unwrap_err(),
+            "User data name must be 127 characters or fewer (it has 128)"
+        );
+    }
+
+    #[test]
+    fn user_data_names_differing_only_in_case_are_one_name_to_hq() {
+        let mut d = draft("jdoe", "pw");
+        d.user_data = vec![
+            UserDataEntry {
+                key: "District".into(),
+                value: "North".into(),
+            },
+            UserDataEntry {
+                key: "district".into(),
+                value: "South".into(),
+            },
+        ];
+        let errors = d.validate().unwrap_err();
+        assert_eq!(errors[0].field, Field::UserDataKey(1));
+        assert!(
+            errors[0].message.contains("same name as “District”"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]
@@ -830,13 +1128,25 @@ mod tests {
     }
 
     #[test]
-    fn language_codes_are_checked() {
-        for ok in ["en", "fra", "hin", "pt-BR", "es_419"] {
-            assert!(check_language(ok).is_ok(), "{ok}");
+    fn language_codes_are_checked_as_app_languages_are() {
+        // HQ's validate_lang: ^[a-z]{2,3}(-[a-z]*)?$
+        for ok in ["en", "fra", "hin", "pt-br", "es-", "zh-hans"] {
+            assert_eq!(check_language(ok).unwrap().as_deref(), Some(ok), "{ok}");
         }
-        for bad in ["e", "English", "EN", "en-", "fr ca"] {
-            assert!(check_language(bad).is_err(), "{bad}");
+        for bad in ["e", "English", "EN", "fr ca", "es-419", "abcd", "pt--br"] {
+            assert!(
+                check_language(bad)
+                    .unwrap_err()
+                    .contains("can never match a CommCare app language"),
+                "{bad}"
+            );
         }
+        assert!(check_language("pt-BR")
+            .unwrap_err()
+            .ends_with("did you mean pt-br?"));
+        assert!(check_language("pt_br")
+            .unwrap_err()
+            .ends_with("did you mean pt-br?"));
     }
 
     #[test]

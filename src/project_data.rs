@@ -4,8 +4,10 @@
 //! followed, but only on the same server, and never in a loop.
 
 use crate::config::Config;
-use crate::hq::{self, Credentials, NoAnswer};
+use crate::credentials::Credentials;
+use crate::hq::{self, NoAnswer};
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Which list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,16 +39,107 @@ pub struct Choice {
     pub name: String,
     /// A location's site code; empty for groups.
     pub detail: String,
+    /// Name and detail in lower case, made once: a search runs over every item per keystroke.
+    folded: String,
 }
 
 impl Choice {
+    pub fn new(id: String, name: String, detail: String) -> Self {
+        let folded = format!("{}\n{}", name.to_lowercase(), detail.to_lowercase());
+        Choice {
+            id,
+            name,
+            detail,
+            folded,
+        }
+    }
+
+    /// Case-insensitive match on name or detail; `query` is already trimmed and lower case.
+    fn matches_folded(&self, query: &str) -> bool {
+        query.is_empty() || self.folded.contains(query)
+    }
+
     /// Case-insensitive match on name or detail.
     pub fn matches(&self, query: &str) -> bool {
-        let query = query.trim().to_lowercase();
-        query.is_empty()
-            || self.name.to_lowercase().contains(&query)
-            || self.detail.to_lowercase().contains(&query)
+        self.matches_folded(&query.trim().to_lowercase())
     }
+}
+
+/// The first `shown` items matching `query` (name or detail, any case), and how many match in
+/// all. One pass, no copies: fast enough to run on every keystroke over 50,000 locations.
+pub fn search<'a>(choices: &'a [Choice], query: &str, shown: usize) -> (Vec<&'a Choice>, usize) {
+    let query = query.trim().to_lowercase();
+    let mut first = Vec::with_capacity(shown);
+    let mut total = 0;
+    for choice in choices.iter().filter(|c| c.matches_folded(&query)) {
+        if first.len() < shown {
+            first.push(choice);
+        }
+        total += 1;
+    }
+    (first, total)
+}
+
+/// Where a project list stands. Kept for the page's life; the Refresh button reloads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListState {
+    /// `api_key` mode before a key is at hand.
+    NeedsCredentials,
+    /// Pages are arriving: how many items so far, out of the total HQ announced.
+    Loading {
+        loaded: usize,
+        total: Option<usize>,
+    },
+    /// Shared, so handing the list to a view or a check never copies 50,000 items.
+    Loaded(Arc<Vec<Choice>>),
+    Failed(ReadError),
+}
+
+impl ListState {
+    pub fn loading() -> Self {
+        ListState::Loading {
+            loaded: 0,
+            total: None,
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        matches!(self, ListState::Loading { .. })
+    }
+
+    /// Whether the loaded list holds `id`; `None` while there is no list to ask.
+    pub fn membership(&self, id: &str) -> Option<bool> {
+        match self {
+            ListState::Loaded(choices) => Some(choices.iter().any(|c| c.id == id)),
+            _ => None,
+        }
+    }
+
+    /// The name people know `id` by, or the id itself when the list does not say.
+    pub fn name_of(&self, id: &str) -> String {
+        match self {
+            ListState::Loaded(choices) => choices
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| id.to_string()),
+            _ => id.to_string(),
+        }
+    }
+}
+
+/// `12345` as `12,345`: counts in status lines are read by people, sometimes in the tens of
+/// thousands.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Why a list could not be read.
@@ -62,6 +155,8 @@ pub enum ReadError {
     Malformed(String),
     /// No answer could be read (network, or a cross-origin error answer).
     Network,
+    /// The credential cannot be sent; nothing was.
+    BadCredential(crate::credentials::CredentialError),
 }
 
 impl ReadError {
@@ -96,6 +191,7 @@ impl ReadError {
             Self::Network => {
                 format!("The {what} could not be loaded: no answer could be read from the server.")
             }
+            Self::BadCredential(error) => format!("The {what} could not be loaded: {error}."),
         }
     }
 }
@@ -103,6 +199,7 @@ impl ReadError {
 #[derive(Deserialize)]
 struct Meta {
     next: Option<String>,
+    total_count: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -111,9 +208,11 @@ struct Page {
     objects: Vec<serde_json::Value>,
 }
 
-/// Most pages a list may have; tastypie's largest page is 1000 items.
-pub const MAX_PAGES: usize = 100;
-pub const PAGE_SIZE: usize = 100;
+/// Items asked for per page: tastypie's (and HQ's) largest page, so 50,000 locations take 50
+/// requests, well inside the proxy's read limit.
+pub const PAGE_SIZE: usize = 1000;
+/// Most items a list may have before loading stops, against a server that never ends.
+pub const MAX_ITEMS: usize = 200_000;
 
 /// The first page's URL.
 pub fn first_url(config: &Config, resource: Resource) -> String {
@@ -126,12 +225,18 @@ pub fn first_url(config: &Config, resource: Resource) -> String {
     )
 }
 
-/// Reads one page: its choices and the URL of the next page, if any.
-pub fn read_page(
-    resource: Resource,
-    current_url: &str,
-    body: &str,
-) -> Result<(Vec<Choice>, Option<String>), ReadError> {
+/// One page of a list, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadPage {
+    pub choices: Vec<Choice>,
+    /// The next page's URL, on this server and this list only.
+    pub next: Option<String>,
+    /// How many items the whole list has, as HQ announces it.
+    pub total: Option<usize>,
+}
+
+/// Reads one page: its choices, the URL of the next page, and the announced total.
+pub fn read_page(resource: Resource, current_url: &str, body: &str) -> Result<ReadPage, ReadError> {
     let page: Page = serde_json::from_str(body).map_err(|e| ReadError::Malformed(e.to_string()))?;
     let choices = page
         .objects
@@ -142,7 +247,11 @@ pub fn read_page(
         None => None,
         Some(next) => Some(next_url(current_url, &next)?),
     };
-    Ok((choices, next))
+    Ok(ReadPage {
+        choices,
+        next,
+        total: page.meta.total_count,
+    })
 }
 
 fn text(object: &serde_json::Value, key: &str) -> Option<String> {
@@ -163,7 +272,7 @@ fn choice(resource: Resource, object: &serde_json::Value) -> Result<Choice, Read
         Resource::Groups => String::new(),
         Resource::Locations => text(object, "site_code").unwrap_or_default(),
     };
-    Ok(Choice { id, name, detail })
+    Ok(Choice::new(id, name, detail))
 }
 
 /// Resolves tastypie's `next`, which HQ gives as `?limit=…&offset=…`, a path, or a full URL.
@@ -220,28 +329,44 @@ pub fn status_error(status: u16) -> Option<ReadError> {
     }
 }
 
-/// Reads every page of the list.
+/// Reads every page of the list, telling `progress` after each one how many items have
+/// arrived and how many HQ announced.
 pub async fn load_all(
     config: &Config,
     credentials: Option<&Credentials>,
     resource: Resource,
+    progress: impl Fn(usize, Option<usize>),
 ) -> Result<Vec<Choice>, ReadError> {
     let mut url = first_url(config, resource);
     let mut seen = vec![url.clone()];
     let mut all = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let (status, body) = hq::exchange(&url, None, credentials, config.timeout_seconds)
-            .await
-            .map_err(|e| match e {
-                NoAnswer::Timeout => ReadError::Timeout(config.timeout_seconds),
-                NoAnswer::Network => ReadError::Network,
-            })?;
+    loop {
+        let (status, body) = hq::exchange::<()>(
+            hq::Method::Get,
+            &url,
+            None,
+            credentials,
+            config.timeout_seconds,
+        )
+        .await
+        .map_err(|e| match e {
+            NoAnswer::Timeout => ReadError::Timeout(config.timeout_seconds),
+            NoAnswer::Network => ReadError::Network,
+            NoAnswer::BadCredential(error) => ReadError::BadCredential(error),
+        })?;
         if let Some(error) = status_error(status) {
             return Err(error);
         }
-        let (choices, next) = read_page(resource, &url, &body)?;
-        all.extend(choices);
-        match next {
+        let page = read_page(resource, &url, &body)?;
+        all.extend(page.choices);
+        if all.len() > MAX_ITEMS {
+            return Err(ReadError::Malformed(format!(
+                "more than {} items",
+                grouped(MAX_ITEMS)
+            )));
+        }
+        progress(all.len(), page.total);
+        match page.next {
             Some(next) if !seen.contains(&next) => {
                 seen.push(next.clone());
                 url = next;
@@ -250,7 +375,6 @@ pub async fn load_all(
             None => return Ok(all),
         }
     }
-    Err(ReadError::Malformed(format!("more than {MAX_PAGES} pages")))
 }
 
 #[cfg(test)]
@@ -264,18 +388,15 @@ mod tests {
         let body = r#"{"meta": {"limit": 2, "next": "?limit=2&offset=2", "offset": 0, "previous": null, "total_count": 3},
                        "objects": [{"id": "g1", "name": "Gulu CHWs", "case_sharing": false},
                                    {"id": "g2", "name": "Lira nurses"}]}"#;
-        let (choices, next) = read_page(Resource::Groups, LIST, body).unwrap();
+        let page = read_page(Resource::Groups, LIST, body).unwrap();
         assert_eq!(
-            choices[0],
-            Choice {
-                id: "g1".into(),
-                name: "Gulu CHWs".into(),
-                detail: String::new()
-            }
+            page.choices[0],
+            Choice::new("g1".into(), "Gulu CHWs".into(), String::new())
         );
-        assert_eq!(choices.len(), 2);
+        assert_eq!(page.choices.len(), 2);
+        assert_eq!(page.total, Some(3));
         assert_eq!(
-            next.as_deref(),
+            page.next.as_deref(),
             Some("/a/demo/api/v0.5/group/?limit=2&offset=2")
         );
     }
@@ -285,7 +406,11 @@ mod tests {
         let body = r#"{"meta": {"next": null}, "objects": []}"#;
         assert_eq!(
             read_page(Resource::Groups, LIST, body).unwrap(),
-            (vec![], None)
+            ReadPage {
+                choices: vec![],
+                next: None,
+                total: None
+            }
         );
     }
 
@@ -293,7 +418,7 @@ mod tests {
     fn locations_use_location_id_and_site_code() {
         let body = r#"{"meta": {"next": null}, "objects": [
             {"id": "7", "location_id": "loc-abc", "name": "Gulu", "site_code": "gulu_dist"}]}"#;
-        let (choices, _) = read_page(Resource::Locations, LIST, body).unwrap();
+        let choices = read_page(Resource::Locations, LIST, body).unwrap().choices;
         assert_eq!(choices[0].id, "loc-abc");
         assert_eq!(choices[0].detail, "gulu_dist");
         assert!(choices[0].matches("GULU_D"));
@@ -374,7 +499,46 @@ mod tests {
         .unwrap();
         assert_eq!(
             first_url(&config, Resource::Locations),
-            "https://hq.example/a/demo/api/v0.5/location/?format=json&limit=100"
+            "https://hq.example/a/demo/api/v0.5/location/?format=json&limit=1000"
         );
+    }
+
+    #[test]
+    fn search_finds_by_name_or_code_and_counts_every_match() {
+        let choices: Vec<Choice> = (0..50_000)
+            .map(|n| Choice::new(format!("id{n}"), format!("Village {n}"), format!("v{n:05}")))
+            .collect();
+        let (first, total) = search(&choices, " VILLAGE 4999", 25);
+        assert_eq!(total, 11, "4999 and 49990..=49999");
+        assert_eq!(first[0].id, "id4999");
+        let (first, total) = search(&choices, "v01234", 25);
+        assert_eq!((first.len(), total), (1, 1));
+        let (first, total) = search(&choices, "", 25);
+        assert_eq!((first.len(), total), (25, 50_000));
+        assert_eq!(search(&choices, "nowhere", 25).1, 0);
+    }
+
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(12_000), "12,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn list_states_answer_membership_and_names_without_copying() {
+        let list = ListState::Loaded(Arc::new(vec![Choice::new(
+            "loc-1".into(),
+            "Gulu".into(),
+            "gulu_district".into(),
+        )]));
+        assert_eq!(list.membership("loc-1"), Some(true));
+        assert_eq!(list.membership("loc-2"), Some(false));
+        assert_eq!(list.name_of("loc-1"), "Gulu");
+        assert_eq!(list.name_of("loc-2"), "loc-2");
+        assert_eq!(ListState::loading().membership("loc-1"), None);
+        assert!(ListState::loading().is_loading());
     }
 }

@@ -1,7 +1,7 @@
 use super::RegistrationForm;
 use crate::config::{self, Config, ConfigError};
-use crate::embed::{self, Defaults, Outgoing};
-use crate::hq::Credentials;
+use crate::credentials::Credentials;
+use crate::embed::{self, CredentialChange, Defaults, Outgoing};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,9 +21,33 @@ pub struct Portal {
     pub defaults: RwSignal<Defaults>,
     /// In memory only, like a typed key.
     pub credentials: RwSignal<Option<Credentials>>,
+    /// What the form does with new defaults: `(previous, new)`.
+    on_defaults: StoredValue<Option<Callback<(Defaults, Defaults)>>>,
 }
 
 impl Portal {
+    /// Registers what the form does when the portal's defaults change.
+    pub fn on_defaults(&self, handler: Callback<(Defaults, Defaults)>) {
+        self.on_defaults.set_value(Some(handler));
+    }
+
+    /// A `configure` from the portal: the credential changes only when the message names one;
+    /// new defaults go to the form, which fills only what the operator has not touched.
+    fn configure(&self, configure: embed::Configure) {
+        match configure.credentials {
+            CredentialChange::Keep => {}
+            CredentialChange::Clear => self.credentials.set(None),
+            CredentialChange::Set(credentials) => self.credentials.set(Some(credentials)),
+        }
+        let previous = self.defaults.get_untracked();
+        if previous != configure.defaults {
+            self.defaults.set(configure.defaults.clone());
+            if let Some(handler) = self.on_defaults.get_value() {
+                handler.run((previous, configure.defaults));
+            }
+        }
+    }
+
     pub fn post(&self, message: Outgoing) {
         self.allowed
             .with_value(|allowed| embed::browser::post(&message, allowed));
@@ -54,10 +78,10 @@ pub fn App() -> impl IntoView {
                 allowed: StoredValue::new(config.parent_origins.clone()),
                 defaults: RwSignal::new(Defaults::default()),
                 credentials: RwSignal::new(None),
+                on_defaults: StoredValue::new(None),
             };
             embed::browser::listen(config.parent_origins.clone(), move |configure| {
-                portal.credentials.set(configure.credentials);
-                portal.defaults.set(configure.defaults);
+                portal.configure(configure)
             });
             if let Some(main) = main_ref.get_untracked() {
                 embed::browser::report_height(&main, config.parent_origins.clone());

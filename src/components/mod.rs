@@ -14,7 +14,7 @@ pub use app::{App, Portal};
 pub use created::CreatedView;
 pub use error_summary::ErrorSummary;
 pub use language::LanguageField;
-pub use picker::{ListState, Picker};
+pub use picker::Picker;
 pub use registration_form::RegistrationForm;
 pub use string_list::StringList;
 pub use text_field::TextField;

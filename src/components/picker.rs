@@ -1,40 +1,8 @@
 use super::error_summary::{error_for, focus_first, Problem};
 use super::text_field::InlineError;
 use crate::mobile_worker::{Draft, Field};
-use crate::project_data::{Choice, ReadError, Resource};
+use crate::project_data::{grouped, search, ListState, Resource};
 use leptos::prelude::*;
-
-/// Where a project list stands. Kept for the page's life; the Refresh button reloads it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ListState {
-    /// `api_key` mode before a key is at hand.
-    NeedsCredentials,
-    Loading,
-    Loaded(Vec<Choice>),
-    Failed(ReadError),
-}
-
-impl ListState {
-    /// Whether the loaded list holds `id`; `None` while there is no list to ask.
-    pub fn membership(&self, id: &str) -> Option<bool> {
-        match self {
-            ListState::Loaded(choices) => Some(choices.iter().any(|c| c.id == id)),
-            _ => None,
-        }
-    }
-
-    /// The name people know `id` by, or the id itself when the list does not say.
-    pub fn name_of(&self, id: &str) -> String {
-        match self {
-            ListState::Loaded(choices) => choices
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| id.to_string()),
-            _ => id.to_string(),
-        }
-    }
-}
 
 /// How many matches are listed at once; typing narrows them.
 const SHOWN: usize = 25;
@@ -74,29 +42,53 @@ pub fn Picker(
     };
     let status = {
         let plural = plural.clone();
-        move || match state.get() {
-            ListState::NeedsCredentials => {
-                format!("Enter your web user email and API key above, then choose “Load {plural}”.")
-            }
-            ListState::Loading => format!("Loading the project's {plural}…"),
-            ListState::Loaded(choices) if choices.is_empty() => {
-                format!("This project has no {plural}.")
-            }
-            ListState::Loaded(choices) => format!("{} {plural} in this project.", choices.len()),
-            ListState::Failed(error) => format!(
-                "{} The mobile worker can still be created without {plural}.",
-                error.describe(resource)
-            ),
+        move || {
+            state.with(|s| match s {
+                ListState::NeedsCredentials => format!(
+                    "Enter your web user email and API key above, then choose “Load {plural}”."
+                ),
+                ListState::Loading { loaded: 0, .. } => {
+                    format!("Loading the project's {plural}…")
+                }
+                ListState::Loading {
+                    loaded,
+                    total: Some(total),
+                } => format!(
+                    "Loading the project's {plural}… {} of {}",
+                    grouped(*loaded),
+                    grouped(*total)
+                ),
+                ListState::Loading {
+                    loaded,
+                    total: None,
+                } => {
+                    format!("Loading the project's {plural}… {}", grouped(*loaded))
+                }
+                ListState::Loaded(choices) if choices.is_empty() => {
+                    format!("This project has no {plural}.")
+                }
+                ListState::Loaded(choices) if choices.len() == 1 => {
+                    format!("1 {name} in this project.")
+                }
+                ListState::Loaded(choices) => {
+                    format!("{} {plural} in this project.", grouped(choices.len()))
+                }
+                ListState::Failed(error) => format!(
+                    "{} The mobile worker can still be created without {plural}.",
+                    error.describe(resource)
+                ),
+            })
         }
     };
-    let matches = move || match state.get() {
-        ListState::Loaded(choices) => {
-            let q = query.get();
-            let found: Vec<Choice> = choices.into_iter().filter(|c| c.matches(&q)).collect();
-            let total = found.len();
-            (found.into_iter().take(SHOWN).collect::<Vec<_>>(), total)
-        }
-        _ => (Vec::new(), 0),
+    // Only the first matches are built into the page, however long the list.
+    let matches = move || {
+        state.with(|s| match s {
+            ListState::Loaded(choices) => query.with(|q| {
+                let (shown, total) = search(choices, q, SHOWN);
+                (shown.into_iter().cloned().collect::<Vec<_>>(), total)
+            }),
+            _ => (Vec::new(), 0),
+        })
     };
     let chosen_rows = move || {
         chosen
@@ -167,11 +159,14 @@ pub fn Picker(
             {(more > 0).then(|| view! { <p class="hint">{format!("{more} more match; type to narrow the list.")}</p> })}
         }
     };
-    let loaded = move || matches!(state.get(), ListState::Loaded(_));
-    let busy = move || state.get() == ListState::Loading;
-    let refresh_label = move || match state.get() {
-        ListState::NeedsCredentials => format!("Load {name}s"),
-        _ => format!("Refresh the {name} list"),
+    let loaded = move || state.with(|s| matches!(s, ListState::Loaded(_)));
+    let busy = move || state.with(ListState::is_loading);
+    let refresh_label = move || {
+        if state.with(|s| *s == ListState::NeedsCredentials) {
+            format!("Load {name}s")
+        } else {
+            format!("Refresh the {name} list")
+        }
     };
     view! {
         <fieldset class="picker" id=format!("{name}-picker")>

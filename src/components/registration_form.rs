@@ -1,13 +1,13 @@
 use super::error_summary::{error_at, focus_element, Problem};
-use super::picker::ListState;
 use super::{
     CreatedView, ErrorSummary, LanguageField, Picker, Portal, StringList, TextField, UserDataRows,
 };
 use crate::config::{AuthMode, Config};
-use crate::embed::Outgoing;
-use crate::hq::{self, CreateError, Credentials};
+use crate::credentials::{self, Credentials};
+use crate::embed::{Defaults, Outgoing};
+use crate::hq::{self, CreateError};
 use crate::mobile_worker::{normalise_username, Draft, Field, FieldError};
-use crate::project_data::{self, Resource};
+use crate::project_data::{self, ListState, ReadError, Resource};
 use crate::session;
 use leptos::html;
 use leptos::prelude::*;
@@ -18,6 +18,31 @@ use leptos::task::spawn_local;
 struct TypedKey {
     email: String,
     key: String,
+}
+
+impl TypedKey {
+    fn credentials(&self) -> Credentials {
+        Credentials::ApiKey {
+            email: self.email.clone(),
+            key: self.key.clone(),
+        }
+    }
+}
+
+/// Ends "in flight" when the request's task ends, however it ends.
+struct InFlight(RwSignal<bool>);
+
+impl InFlight {
+    fn start(flag: RwSignal<bool>) -> Self {
+        flag.set(true);
+        InFlight(flag)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.try_set(false);
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,9 +58,15 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     let domain = config.domain.clone();
     let config = StoredValue::new(config);
     let draft = RwSignal::new(session::restore(&domain).unwrap_or_default());
+    let success = RwSignal::new(None::<Success>);
+    // Until a mobile worker is created: its draft is not kept once it exists.
     Effect::new({
         let domain = domain.clone();
-        move || draft.with(|d| session::save(&domain, d))
+        move || {
+            if success.with(Option::is_none) {
+                draft.with(|d| session::save(&domain, d))
+            }
+        }
     });
     let portal = use_context::<Portal>();
     // In memory only: never stored, never in a URL.
@@ -45,28 +76,35 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             && portal.is_none_or(|p| p.credentials.with(Option::is_none))
     };
     if let Some(portal) = portal {
-        Effect::new(move || {
-            portal
-                .defaults
-                .with(|defaults| draft.update(|d| defaults.apply_to(d)))
-        });
+        // Shown after a creation, the form waits for "Create another", which takes the
+        // defaults then; until then the created worker's draft is left alone.
+        portal.on_defaults(Callback::new(
+            move |(previous, new): (Defaults, Defaults)| {
+                if success.with_untracked(Option::is_none) {
+                    draft.update(|d| new.refill(&previous, d));
+                }
+            },
+        ));
     }
-    // What the request should carry, if anything; `None` also while a typed key is incomplete.
+    // The typed key's problems are shown once the operator has tried to use it.
+    let key_tried = RwSignal::new(false);
+    // What the request should carry, if anything; `None` also while a typed key is blank.
     let current_credentials = move || match config.with_value(|c| c.auth) {
         // A same-origin proxy adds the credential; nothing is sent from here.
         AuthMode::Proxy => None,
         AuthMode::ApiKey => portal
             .and_then(|p| p.credentials.get_untracked())
             .or_else(|| {
-                let TypedKey { email, key } = typed_key.get_untracked();
-                (!email.trim().is_empty() && !key.trim().is_empty())
-                    .then_some(Credentials::ApiKey { email, key })
+                typed_key.with_untracked(|t| {
+                    (!t.email.trim().is_empty() && !t.key.trim().is_empty())
+                        .then(|| t.credentials())
+                })
             }),
     };
 
     // The project's groups and locations, loaded once for the page's life.
-    let groups_list = RwSignal::new(ListState::Loading);
-    let locations_list = RwSignal::new(ListState::Loading);
+    let groups_list = RwSignal::new(ListState::loading());
+    let locations_list = RwSignal::new(ListState::loading());
     // Each load of a list is numbered, so an older answer arriving late cannot replace a newer.
     let groups_loads = StoredValue::new(0_u64);
     let locations_loads = StoredValue::new(0_u64);
@@ -76,19 +114,30 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             Resource::Locations => (locations_list, locations_loads),
         };
         let credentials = current_credentials();
+        loads.update_value(|n| *n += 1);
+        let this_load = loads.get_value();
         if credentials.is_none() && config.with_value(|c| c.auth) == AuthMode::ApiKey {
             list.set(ListState::NeedsCredentials);
             return;
         }
-        loads.update_value(|n| *n += 1);
-        let this_load = loads.get_value();
-        list.set(ListState::Loading);
+        if let Some(Err(error)) = credentials.as_ref().map(Credentials::check) {
+            list.set(ListState::Failed(ReadError::BadCredential(error)));
+            return;
+        }
+        list.set(ListState::loading());
         spawn_local(async move {
             let config = config.get_value();
-            let loaded = project_data::load_all(&config, credentials.as_ref(), resource).await;
-            if loads.get_value() == this_load {
-                list.set(match loaded {
-                    Ok(choices) => ListState::Loaded(choices),
+            let current = move || loads.try_get_value() == Some(this_load);
+            let progress = move |loaded, total| {
+                if current() {
+                    list.try_set(ListState::Loading { loaded, total });
+                }
+            };
+            let loaded =
+                project_data::load_all(&config, credentials.as_ref(), resource, progress).await;
+            if current() {
+                list.try_set(match loaded {
+                    Ok(choices) => ListState::Loaded(std::sync::Arc::new(choices)),
                     Err(error) => ListState::Failed(error),
                 });
             }
@@ -105,7 +154,6 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
     let submitted = RwSignal::new(false);
     let in_flight = RwSignal::new(false);
     let server_error = RwSignal::new(None::<CreateError>);
-    let success = RwSignal::new(None::<Success>);
     let summary_ref = NodeRef::<html::Div>::new();
 
     // Every rule, ids checked against the loaded lists: the body to send, or the problems.
@@ -125,32 +173,21 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             Vec::new()
         }
     });
+    // Each typed part on its own, so a bad email and a bad key are both named.
     let credential_errors = Memo::new(move |_| {
-        if !submitted.get() || !needs_typed_key() {
+        if !(submitted.get() || key_tried.get()) || !needs_typed_key() {
             return Vec::new();
         }
-        typed_key.with(|c| {
-            let mut errors = Vec::new();
-            if c.email.trim().is_empty() {
-                errors.push((
-                    "web-user-email",
-                    "Enter the email address of your CommCare web user",
-                ));
-            }
-            if c.key.trim().is_empty() {
-                errors.push(("api-key", "Enter your CommCare API key"));
-            }
-            errors
-        })
+        typed_key.with(|t| credentials::api_key_problems(&t.email, &t.key))
     });
     let problems = Memo::new(move |_| {
         let mut problems: Vec<Problem> = credential_errors
             .get()
             .into_iter()
-            .map(|(id, message)| Problem {
+            .map(|error| Problem {
                 field: None,
-                message: message.into(),
-                anchor: Some(id),
+                message: error.to_string(),
+                anchor: error.part().field_id(),
             })
             .collect();
         problems.extend(
@@ -212,11 +249,11 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
             _ => return focus_summary(),
         };
         let credentials = current_credentials();
-        in_flight.set(true);
+        let flight = InFlight::start(in_flight);
         spawn_local(async move {
             let config = config.get_value();
             let answer = hq::create_mobile_worker(&config, credentials.as_ref(), &body).await;
-            in_flight.set(false);
+            drop(flight);
             match answer {
                 Ok(created) => {
                     session::clear(&config.domain);
@@ -279,8 +316,12 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
         success.set(None);
         request_animation_frame(|| focus_element(&Field::Username.id()));
     };
-    // Tells the portal the operator gave up; the next visitor starts afresh.
+    // Tells the portal the operator gave up; the next visitor starts afresh. Not while a
+    // request is out: its answer decides (created, or an error), and the portal hears that.
     let cancel = move || {
+        if in_flight.get_untracked() {
+            return;
+        }
         if let Some(portal) = portal {
             portal.post(Outgoing::Cancelled);
         }
@@ -403,14 +444,20 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                     problems
                     resource=Resource::Groups
                     state=groups_list
-                    on_refresh=move || load(Resource::Groups)
+                    on_refresh=move || {
+                        key_tried.set(true);
+                        load(Resource::Groups)
+                    }
                     legend="Groups"
                     hint="Find groups by name; the mobile worker joins each one chosen."
                     field=Field::Group
                     get=|d| &d.groups
                     get_mut=|d| &mut d.groups
                 />
-                <LocationFields draft problems state=locations_list on_refresh=move || load(Resource::Locations) />
+                <LocationFields draft problems state=locations_list on_refresh=move || {
+                    key_tried.set(true);
+                    load(Resource::Locations)
+                } />
                 <TextField
                     id=Field::Role.id()
                     label="Role"
@@ -428,7 +475,12 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                         {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
                     </button>
                     <Show when=move || portal.is_some_and(|p| p.listening())>
-                        <button type="button" class="secondary cancel" on:click=move |_| cancel()>
+                        <button
+                            type="button"
+                            class="secondary cancel"
+                            aria-disabled=move || in_flight.get().then_some("true")
+                            on:click=move |_| cancel()
+                        >
                             "Cancel"
                         </button>
                     </Show>
@@ -448,11 +500,13 @@ fn LocationFields(
     on_refresh: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     // A Memo, so the picker is rebuilt only when availability changes, not on every reload.
-    let unavailable = Memo::new(move |_| match state.get() {
-        ListState::Failed(error) if error.means_unavailable() => {
-            Some(error.describe(Resource::Locations))
-        }
-        _ => None,
+    let unavailable = Memo::new(move |_| {
+        state.with(|s| match s {
+            ListState::Failed(error) if error.means_unavailable() => {
+                Some(error.describe(Resource::Locations))
+            }
+            _ => None,
+        })
     });
     // Locations this server or account cannot have are dropped: they could never be sent.
     Effect::new(move || {

@@ -1,0 +1,218 @@
+//! The credential a request to HQ carries, held in memory only: a web user's API key (typed by
+//! the operator or handed over by an embedding portal) or an OAuth bearer token from the portal.
+//!
+//! It travels in the `Authorization` header, which browsers only take in visible ASCII: a
+//! pasted zero-width space or an `ł` in an email would make the request fail to build. So every
+//! credential is checked here first, and the operator is told which character is the problem.
+
+use crate::mobile_worker::shown_char;
+use std::fmt;
+
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    ApiKey { email: String, key: String },
+    Bearer { token: String },
+}
+
+impl Credentials {
+    pub fn authorization(&self) -> String {
+        match self {
+            Self::ApiKey { email, key } => format!("ApiKey {}:{}", email.trim(), key.trim()),
+            Self::Bearer { token } => format!("Bearer {}", token.trim()),
+        }
+    }
+
+    /// Every part checked: `Err` names the part and the character that cannot be sent.
+    pub fn check(&self) -> Result<(), CredentialError> {
+        match self {
+            Self::ApiKey { email, key } => {
+                check_part(email, CredentialPart::Email)?;
+                check_part(key, CredentialPart::ApiKey)
+            }
+            Self::Bearer { token } => check_part(token, CredentialPart::BearerToken),
+        }
+    }
+}
+
+/// Never prints the secret, so a stray `{:?}` cannot put it in a console or log.
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ApiKey { email, .. } => write!(f, "ApiKey {{ email: {email:?}, key: <hidden> }}"),
+            Self::Bearer { .. } => f.write_str("Bearer { token: <hidden> }"),
+        }
+    }
+}
+
+/// Which part of a credential a problem is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialPart {
+    Email,
+    ApiKey,
+    BearerToken,
+}
+
+impl CredentialPart {
+    /// The element id of the field where the operator typed it (a token has none).
+    pub fn field_id(self) -> Option<&'static str> {
+        match self {
+            Self::Email => Some("web-user-email"),
+            Self::ApiKey => Some("api-key"),
+            Self::BearerToken => None,
+        }
+    }
+}
+
+/// Why a credential cannot be sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialError {
+    Missing(CredentialPart),
+    /// A character outside visible ASCII, which no request header can carry.
+    Unsendable {
+        part: CredentialPart,
+        found: char,
+    },
+}
+
+impl CredentialError {
+    pub fn part(&self) -> CredentialPart {
+        match self {
+            Self::Missing(part) | Self::Unsendable { part, .. } => *part,
+        }
+    }
+}
+
+impl fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing(CredentialPart::Email) => {
+                f.write_str("Enter the email address of your CommCare web user")
+            }
+            Self::Missing(CredentialPart::ApiKey) => f.write_str("Enter your CommCare API key"),
+            Self::Missing(CredentialPart::BearerToken) => {
+                f.write_str("The admin portal handed over an empty access token")
+            }
+            Self::Unsendable { part, found } => {
+                let (what, fix) = match part {
+                    CredentialPart::Email => (
+                        "The web user email",
+                        "type the address as CommCare knows it, in plain letters",
+                    ),
+                    CredentialPart::ApiKey => (
+                        "The API key",
+                        "copy it again from your CommCare account settings and paste it",
+                    ),
+                    CredentialPart::BearerToken => (
+                        "The access token the admin portal handed over",
+                        "the portal needs to send a valid token",
+                    ),
+                };
+                write!(
+                    f,
+                    "{what} contains {}, which cannot be sent to CommCare HQ; {fix}",
+                    shown_char(*found)
+                )
+            }
+        }
+    }
+}
+
+/// Every problem with a typed email and key, each part on its own.
+pub fn api_key_problems(email: &str, key: &str) -> Vec<CredentialError> {
+    [
+        check_part(email, CredentialPart::Email),
+        check_part(key, CredentialPart::ApiKey),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect()
+}
+
+fn check_part(value: &str, part: CredentialPart) -> Result<(), CredentialError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(CredentialError::Missing(part));
+    }
+    // Inner spaces would split the header's fields; outer ones are trimmed when sending.
+    match value.chars().find(|c| !c.is_ascii_graphic()) {
+        Some(found) => Err(CredentialError::Unsendable { part, found }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(email: &str, key: &str) -> Credentials {
+        Credentials::ApiKey {
+            email: email.into(),
+            key: key.into(),
+        }
+    }
+
+    #[test]
+    fn the_header_never_shows_the_secret_in_debug_output() {
+        let c = key(" admin@example.org", "abc123secret ");
+        assert_eq!(c.authorization(), "ApiKey admin@example.org:abc123secret");
+        assert!(!format!("{c:?}").contains("abc123secret"));
+        let b = Credentials::Bearer {
+            token: "tok-secret".into(),
+        };
+        assert_eq!(b.authorization(), "Bearer tok-secret");
+        assert!(!format!("{b:?}").contains("tok-secret"));
+    }
+
+    #[test]
+    fn characters_no_header_can_carry_are_named() {
+        assert_eq!(key("admin@example.org", " abc123 ").check(), Ok(()));
+        let err = key("paweł@example.org", "abc").check().unwrap_err();
+        assert_eq!(
+            err,
+            CredentialError::Unsendable {
+                part: CredentialPart::Email,
+                found: 'ł'
+            }
+        );
+        assert!(
+            err.to_string()
+                .starts_with("The web user email contains “ł”"),
+            "{err}"
+        );
+        let err = key("a@b.org", "abc\u{200b}def").check().unwrap_err();
+        assert_eq!(err.part().field_id(), Some("api-key"));
+        assert!(
+            err.to_string().contains("the invisible character U+200B"),
+            "{err}"
+        );
+        assert!(key("a@b.org", "ab cd").check().is_err());
+        let token = Credentials::Bearer {
+            token: "tök".into(),
+        };
+        assert_eq!(
+            token.check().unwrap_err().part(),
+            CredentialPart::BearerToken
+        );
+    }
+
+    #[test]
+    fn both_typed_parts_are_checked_on_their_own() {
+        let problems = api_key_problems("", "k\u{feff}");
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0], CredentialError::Missing(CredentialPart::Email));
+        assert_eq!(problems[1].part(), CredentialPart::ApiKey);
+        assert!(api_key_problems("a@b.org", "k").is_empty());
+    }
+
+    #[test]
+    fn blank_parts_are_missing() {
+        assert_eq!(
+            key(" ", "k").check(),
+            Err(CredentialError::Missing(CredentialPart::Email))
+        );
+        assert_eq!(
+            key("a@b.org", "").check().unwrap_err().to_string(),
+            "Enter your CommCare API key"
+        );
+    }
+}
