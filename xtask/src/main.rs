@@ -1,6 +1,9 @@
 //! The project's commands: `cargo xtask serve`, `cargo xtask test`, `cargo xtask size`,
 //! `cargo xtask setup`. Each installs what is missing first, pinned, into a per-user cache
-//! (`~/.cache/mobile-worker-form/tools/<tool>-<version>`), never over the user's own tools.
+//! (`~/.cache/mobile-worker-form/tools/<tool>-<version>`), and links trunk, wasm-bindgen and
+//! wasm-opt where cargo installs binaries (`~/.cargo/bin`), so plain `trunk serve` and
+//! `trunk build` work too: with `offline = true` trunk looks for its tools on PATH only. A
+//! tool of the user's own already there is never replaced.
 
 use std::env;
 use std::ffi::OsString;
@@ -203,6 +206,11 @@ fn setup(browser: bool) -> Result<Tools> {
             apt_install(&missing, "Chromium, chromedriver and nginx for the tests")?;
         }
     }
+    link_into_cargo_bin(&[
+        (&bins[0], "trunk"),
+        (&bins[1], "wasm-bindgen"),
+        (&bins[2], "wasm-opt"),
+    ]);
     let mut paths: Vec<PathBuf> = bins.to_vec();
     paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
     let path = env::join_paths(paths).map_err(|e| e.to_string())?;
@@ -210,6 +218,88 @@ fn setup(browser: bool) -> Result<Tools> {
     step("fetching crates (trunk builds offline)");
     run(tools.cmd("cargo").args(["fetch", "--locked"]))?;
     Ok(tools)
+}
+
+/// Where cargo installs binaries, which rustup puts on every shell's PATH.
+fn cargo_bin() -> Option<PathBuf> {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|home| home.join("bin"))
+}
+
+/// Links each cached tool into `~/.cargo/bin`, unless a program of that name is already
+/// there and is not one of these links (it is the user's own: left alone, with a warning
+/// if it is another version, since plain trunk would then refuse to build).
+fn link_into_cargo_bin(tools: &[(&Path, &str)]) {
+    let Some(bin) = cargo_bin() else {
+        return;
+    };
+    if fs::create_dir_all(&bin).is_err() {
+        return;
+    }
+    for (dir, name) in tools {
+        let target = dir.join(name);
+        let link = bin.join(name);
+        match fs::read_link(&link) {
+            Ok(current) if current == target => continue,
+            // An earlier version of these links: point it at this one.
+            Ok(current) if current.starts_with(tools_dir()) => {
+                let _ = fs::remove_file(&link);
+            }
+            _ if link.exists() || fs::symlink_metadata(&link).is_ok() => {
+                let theirs = version_of(&link);
+                if theirs != version_of(&target) {
+                    println!(
+                        "xtask: {} is not the version this project needs ({}); plain `trunk` will use it and fail. `cargo xtask serve` and `cargo xtask test` are unaffected.",
+                        link.display(),
+                        theirs.unwrap_or_else(|| "unknown".into())
+                    );
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if let Err(e) = std::os::unix::fs::symlink(&target, &link) {
+            println!("xtask: could not link {}: {e}", link.display());
+        }
+    }
+}
+
+fn version_of(program: &Path) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// PATH as a new shell has it: the system's folders and cargo's own, nothing of this tool's.
+fn plain_path() -> OsString {
+    let mut paths: Vec<PathBuf> = cargo_bin().into_iter().collect();
+    paths.extend(
+        ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+            .map(PathBuf::from),
+    );
+    env::join_paths(paths).expect("plain folders join")
+}
+
+/// Children of `serve` die with it, however it stops (Ctrl-C, SIGTERM, a killed terminal):
+/// the kernel sends them SIGTERM when this process's main thread ends.
+fn tied_to_this_process(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have gone before the call above took effect.
+            if libc::getppid() != parent {
+                libc::raise(libc::SIGTERM);
+            }
+            Ok(())
+        })
+    };
+    cmd
 }
 
 struct KillOnDrop(Child);
@@ -228,10 +318,12 @@ fn serve(extra: &[String]) -> Result {
     run(tools
         .cmd("cargo")
         .args(["build", "--quiet", "-p", "stand-in-hq"]))?;
-    let stand_in = tools
-        .cmd(root().join("target/debug/stand-in-hq").to_str().unwrap())
-        .args(["--port", &STAND_IN_PORT.to_string()])
-        .spawn()
+    let stand_in = tied_to_this_process(
+        tools
+            .cmd(root().join("target/debug/stand-in-hq").to_str().unwrap())
+            .args(["--port", &STAND_IN_PORT.to_string()]),
+    )
+    .spawn()
         .map_err(|e| format!("could not start the stand-in: {e}"))?;
     let mut stand_in = KillOnDrop(stand_in);
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -244,7 +336,8 @@ fn serve(extra: &[String]) -> Result {
     println!(
         "    The API goes through trunk's proxy to the stand-in, which adds the dev credential."
     );
-    run(tools.cmd("trunk").arg("serve").args(extra))
+    let mut trunk = tools.cmd("trunk");
+    run(tied_to_this_process(trunk.arg("serve").args(extra)))
 }
 
 fn test() -> Result {
@@ -263,8 +356,13 @@ fn test() -> Result {
         "--test",
         "web",
     ]))?;
-    step("release build (trunk build --release)");
-    run(tools.cmd("trunk").args(["build", "--release"]))?;
+    // As a new shell would run it: only the system's and cargo's folders on PATH.
+    step("release build: plain `trunk build --release`, PATH reduced to the system's and cargo's");
+    run(Command::new("trunk")
+        .current_dir(root())
+        .env("PATH", plain_path())
+        .env_remove("TRUNK_SKIP_VERSION_CHECK")
+        .args(["build", "--release"]))?;
     step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ");
     run(tools
         .cmd("cargo")

@@ -249,6 +249,7 @@ impl Harness {
     pub async fn start_behind_nginx(site: nginx::Site) -> Harness {
         let stand_in = StandIn::new(Settings {
             api_keys: vec![nginx::PROXY_API_KEY.into()],
+            locations_per_domain: site.locations,
             ..Settings::default()
         });
         let upstream = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();

@@ -19,6 +19,8 @@ pub struct Site {
     pub access: String,
     /// An nginx user file written as `{dir}/htpasswd`, for `auth_basic` rules.
     pub htpasswd: Option<String>,
+    /// Locations in the stand-in's project (24 by default; big projects have 50,000).
+    pub locations: usize,
 }
 
 impl Site {
@@ -31,9 +33,13 @@ impl Site {
                     .into(),
             access: "allow 127.0.0.1;\ndeny all;\n".into(),
             htpasswd: None,
+            locations: 24,
         }
     }
 }
+
+/// The one host name the site answers to.
+pub const SERVER_NAME: &str = "localhost";
 
 /// The key nginx adds; the browser must never see it.
 pub const PROXY_API_KEY: &str = "proxy-admin@example.org:key-held-by-nginx-only";
@@ -127,7 +133,7 @@ impl Nginx {
             &template,
             &[
                 ("LISTEN", format!("127.0.0.1:{port}")),
-                ("SERVER_NAME", "localhost".into()),
+                ("SERVER_NAME", SERVER_NAME.into()),
                 ("FORM_PATH", site.form_path.into()),
                 ("DIST_DIR", served.display().to_string()),
                 ("COMMCARE_URL", format!("http://{upstream}")),
@@ -191,8 +197,9 @@ impl Nginx {
         nginx
     }
 
+    /// The site's address by its name: nginx answers no other.
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("http://{SERVER_NAME}:{}{path}", self.addr.port())
     }
 }
 
@@ -222,7 +229,8 @@ pub struct Answer {
     pub body: String,
 }
 
-/// A minimal HTTP/1.1 exchange for checking what nginx lets through.
+/// A minimal HTTP/1.1 exchange for checking what nginx lets through: the path is sent exactly
+/// as given, with no cleaning of `..` or escapes.
 pub async fn raw_request(
     addr: SocketAddr,
     method: &str,
@@ -230,10 +238,25 @@ pub async fn raw_request(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Answer {
+    raw_request_to(addr, SERVER_NAME, method, path, headers, body)
+        .await
+        .unwrap_or_else(|| panic!("no HTTP answer to {method} {path}"))
+}
+
+/// `raw_request` naming `host` in the Host header; `None` when the connection is closed
+/// without an answer.
+pub async fn raw_request_to(
+    addr: SocketAddr,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<Answer> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut request =
-        format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     // A declared length of its own lets a test claim a large body without sending it.
     if !headers
         .iter()
@@ -248,17 +271,17 @@ pub async fn raw_request(
     request += body;
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "{method} {path}: no answer and no close within 30 s");
     let answer = String::from_utf8_lossy(&answer).into_owned();
     let status = answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP answer to {method} {path} ({read:?}): {answer:?}"));
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|s| s.parse().ok())?;
     let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-    Answer {
+    Some(Answer {
         status,
         head: head.to_string(),
         body: body.to_string(),
-    }
+    })
 }

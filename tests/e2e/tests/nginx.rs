@@ -1,7 +1,7 @@
 //! Production deployment: the release build behind real nginx configured from
 //! `deploy/nginx/`, between headless Chromium and the stand-in HQ.
 
-use e2e::nginx::{raw_request, Site, PROXY_API_KEY};
+use e2e::nginx::{raw_request, raw_request_to, Site, PROXY_API_KEY};
 use e2e::serde_json::json;
 use e2e::{with_nginx, Harness};
 use std::net::SocketAddr;
@@ -191,7 +191,7 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
             );
         }
 
-        // Bodies are capped, and so is the rate of creation.
+        // Bodies are capped.
         let large = [JSON, ("Content-Length", "20000")];
         assert_eq!(
             raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &large, "")
@@ -199,20 +199,176 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
                 .status,
             413
         );
-        let mut statuses = Vec::new();
-        for n in 0..8 {
-            let body = format!(r#"{{"username": "burst{n}", "password": "pw"}}"#);
-            statuses.push(
-                raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &[JSON], &body)
-                    .await
-                    .status,
+    })
+    .await;
+}
+
+/// A request as a client that connects from `source` (another loopback address) would make.
+async fn post_from(
+    source: [u8; 4],
+    addr: SocketAddr,
+    body: String,
+) -> (u16, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((source, 0).into()).unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
+    let request = format!(
+        "POST /a/demo/api/v0.5/user/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let status = String::from_utf8_lossy(&answer)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, started.elapsed())
+}
+
+#[tokio::test]
+async fn creations_are_paced_for_the_whole_site_not_per_client() {
+    let site = Site {
+        access: "allow 127.0.0.0/8;\ndeny all;\n".into(),
+        ..Site::at("/forms/register/")
+    };
+    with_nginx(site, |h| async move {
+        let addr = nginx_addr(&h);
+        // Four at once, from two clients: one goes through, one waits its turn, two are
+        // refused at once. Never two within 10 seconds, whoever sends them.
+        let sends: Vec<_> = (0..4u8)
+            .map(|n| {
+                let source = [127, 0, 0, 1 + n % 2];
+                let body = format!(r#"{{"username": "paced{n}", "password": "pw"}}"#);
+                tokio::spawn(post_from(source, addr, body))
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for send in sends {
+            answers.push(send.await.unwrap());
+        }
+        answers.sort_by_key(|(_, took)| *took);
+        let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 201).count(),
+            2,
+            "{answers:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 429).count(),
+            2,
+            "{answers:?}"
+        );
+        let created: Vec<_> = answers.iter().filter(|(s, _)| *s == 201).collect();
+        assert!(
+            created[1].1 - created[0].1 >= std::time::Duration::from_secs(9),
+            "two creations reached CommCare less than 10 seconds apart: {answers:?}"
+        );
+        assert_eq!(h.stand_in.users().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn commcare_receives_only_the_forms_exact_paths_however_the_client_writes_them() {
+    with_nginx(Site::at("/forms/register/"), |h| async move {
+        let addr = nginx_addr(&h);
+        // Each resolves, in nginx's own reading, to one of the form's locations; none may
+        // reach CommCare as written. Reads first: creations are paced 10 seconds apart.
+        let tricks = [
+            ("GET", "/a/demo/api/v0.5/user/set/abc;x/../../../group/"),
+            ("GET", "/a/demo/api/v0.5/group/%2e%2e/group/?limit=1"),
+            ("GET", "/a/demo/api/v0.5/location/%2F..%2Flocation/?format=json"),
+            ("GET", "/a/demo/api/v0.5/location/./?format=json&limit=2"),
+            ("GET", "/forms/register/../../a/demo/api/v0.5/group/"),
+            ("POST", "/a/other/api/v0.5/user/../../../../demo/api/v0.5/user/"),
+            ("POST", "/a/demo/api/v0.5/user/%2e%2e/user/"),
+            ("POST", "/a/demo/api/v0.5/user/%2F..%2Fuser/"),
+            ("POST", "/forms/register/../../a/demo/api/v0.5/user/"),
+        ];
+        for (n, (method, path)) in tricks.iter().enumerate() {
+            let body = format!(r#"{{"username": "trick{n}", "password": "pw"}}"#);
+            let answer = raw_request(addr, method, path, &[JSON], &body).await;
+            assert!(
+                [200, 201, 400, 403, 404].contains(&answer.status),
+                "{method} {path}: {}",
+                answer.status
             );
         }
-        assert!(statuses.contains(&429), "{statuses:?}");
+        let exact = [
+            "/a/demo/api/v0.5/user/",
+            "/a/demo/api/v0.5/group/",
+            "/a/demo/api/v0.5/location/",
+        ];
+        let received = h.stand_in.requests();
+        assert!(!received.is_empty(), "nothing reached the stand-in at all");
+        for r in &received {
+            assert!(
+                exact.contains(&r.path.as_str()),
+                "CommCare received {} {}?{}",
+                r.method,
+                r.path,
+                r.query
+            );
+        }
+        // The query goes along unchanged.
         assert!(
-            h.stand_in.users().len() < 1 + 8,
-            "the rate limit let every request through: {statuses:?}"
+            received.iter().any(|r| r.query == "format=json&limit=2"),
+            "{received:?}"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn requests_for_any_other_host_name_are_closed_unanswered() {
+    with_nginx(Site::at("/forms/register/"), |h| async move {
+        let addr = nginx_addr(&h);
+        let port = addr.port();
+        // A page that rebinds its own name to this server's address sends its own name.
+        for host in [
+            "rebound.attacker.example".to_string(),
+            format!("rebound.attacker.example:{port}"),
+            "127.0.0.1".to_string(),
+            format!("127.0.0.1:{port}"),
+            "localhost.attacker.example".to_string(),
+        ] {
+            for (method, path) in [
+                ("GET", "/forms/register/"),
+                ("POST", "/a/demo/api/v0.5/user/"),
+                ("GET", "/a/demo/api/v0.5/group/"),
+            ] {
+                let body = r#"{"username": "rebound", "password": "pw"}"#;
+                let answer = raw_request_to(addr, &host, method, path, &[JSON], body).await;
+                assert!(
+                    answer.is_none(),
+                    "Host {host}: {method} {path} was answered {:?}",
+                    answer.map(|a| a.status)
+                );
+            }
+        }
+        // A request line naming another host wins over the Host header, and is refused too.
+        let absolute = raw_request_to(
+            addr,
+            "localhost",
+            "GET",
+            "http://rebound.attacker.example/forms/register/",
+            &[],
+            "",
+        )
+        .await;
+        assert!(absolute.is_none(), "{:?}", absolute.map(|a| a.status));
+        assert!(h.stand_in.requests().is_empty());
+        // The site's own name, with or without the port, is served.
+        for host in ["localhost".to_string(), format!("LocalHost:{port}")] {
+            let answer = raw_request_to(addr, &host, "GET", "/forms/register/", &[], "")
+                .await
+                .unwrap();
+            assert_eq!(answer.status, 200, "{host}");
+        }
     })
     .await;
 }

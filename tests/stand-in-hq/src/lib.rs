@@ -37,6 +37,9 @@ pub struct Settings {
     pub log_to_stdout: bool,
     /// HQ-style rate limit: at most this many creations per project in any minute, then 429.
     pub creations_per_minute: Option<usize>,
+    /// Locations per project: the 24 regions and districts, then villages up to this many
+    /// (big projects have tens of thousands).
+    pub locations_per_domain: usize,
 }
 
 pub const DEV_API_KEY: &str = "dev@example.org:dev-api-key";
@@ -49,6 +52,7 @@ impl Default for Settings {
             groups_per_domain: 250,
             log_to_stdout: false,
             creations_per_minute: None,
+            locations_per_domain: 24,
         }
     }
 }
@@ -104,7 +108,7 @@ pub struct Location {
     pub domain: String,
     pub name: String,
     pub site_code: String,
-    /// Index of the parent in the same project's list.
+    /// Index of the parent among all the stand-in's locations.
     pub parent: Option<usize>,
 }
 
@@ -140,7 +144,7 @@ impl StandIn {
     pub fn new(settings: Settings) -> Self {
         let mut inner = Inner::default();
         for domain in &settings.domains {
-            seed_locations(&mut inner, domain);
+            seed_locations(&mut inner, domain, settings.locations_per_domain);
             for n in 1..=settings.groups_per_domain {
                 let id = next_id(&mut inner.ids_issued);
                 inner.groups.push(Group {
@@ -222,6 +226,9 @@ impl StandIn {
             .route("/a/{domain}/api/group/v1/", get(list_groups))
             .route("/a/{domain}/api/v0.5/location/", get(list_locations))
             .route("/a/{domain}/api/location/v1/", get(list_locations))
+            // Before the layer, so requests for any other path are recorded too: tests check
+            // that nothing but the form's own paths ever arrives.
+            .fallback(|| async { not_found() })
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 record_and_fault,
@@ -253,8 +260,10 @@ fn next_id(issued: &mut u64) -> String {
     format!("{mixed:032x}")
 }
 
-/// Regions, each with districts, each district a site code people search by.
-fn seed_locations(inner: &mut Inner, domain: &str) {
+/// Regions, each with districts, each district a site code people search by; then villages
+/// in the districts, up to `total` locations.
+fn seed_locations(inner: &mut Inner, domain: &str, total: usize) {
+    let first = inner.locations.len();
     const REGIONS: [(&str, [&str; 5]); 4] = [
         ("Northern", ["Gulu", "Lira", "Kitgum", "Arua", "Adjumani"]),
         ("Eastern", ["Mbale", "Soroti", "Tororo", "Jinja", "Busia"]),
@@ -287,6 +296,19 @@ fn seed_locations(inner: &mut Inner, domain: &str) {
                 parent: Some(region_index),
             });
         }
+    }
+    let districts: Vec<usize> = (first..inner.locations.len())
+        .filter(|&i| inner.locations[i].parent.is_some())
+        .collect();
+    for n in 1..=total.saturating_sub(inner.locations.len() - first) {
+        let location_id = next_id(&mut inner.ids_issued);
+        inner.locations.push(Location {
+            location_id,
+            domain: domain.into(),
+            name: format!("Village {n}"),
+            site_code: format!("village_{n:05}"),
+            parent: Some(districts[n % districts.len()]),
+        });
     }
 }
 
@@ -653,15 +675,19 @@ struct Page {
     offset: Option<usize>,
 }
 
-/// Tastypie's list: default limit 20, at most 1000 (0 means the maximum).
-fn paginate(objects: Vec<Value>, page: &Page) -> Response {
+/// Tastypie's list: default limit 20, at most 1000 (0 means the maximum). `objects` makes
+/// the JSON of one page's range only, so pages of a 50,000-item list stay cheap.
+fn paginate(
+    total: usize,
+    page: &Page,
+    objects: impl FnOnce(std::ops::Range<usize>) -> Vec<Value>,
+) -> Response {
     let limit = match page.limit.unwrap_or(20) {
         0 => 1000,
         n => n.min(1000),
     };
     let offset = page.offset.unwrap_or(0);
-    let total = objects.len();
-    let objects: Vec<Value> = objects.into_iter().skip(offset).take(limit).collect();
+    let objects = objects(offset.min(total)..offset.saturating_add(limit).min(total));
     // HQ's v0.5 lists build `next` without a path (tastypie cannot reverse their URI).
     let next =
         (offset + limit < total).then(|| format!("?limit={limit}&offset={}", offset + limit));
@@ -681,16 +707,19 @@ fn paginate(objects: Vec<Value>, page: &Page) -> Response {
 }
 
 /// A list endpoint: HQ's access checks, then one page of `objects`.
-fn list_answer(
+fn list_answer<T>(
     stand_in: &StandIn,
     domain: &str,
     headers: &HeaderMap,
     page: &Page,
-    objects: impl FnOnce() -> Vec<Value>,
+    items: Vec<T>,
+    object: impl Fn(&T) -> Value,
 ) -> Response {
     match refuse_access(stand_in, domain, headers) {
         Some(refusal) => refusal,
-        None => paginate(objects(), page),
+        None => paginate(items.len(), page, |range| {
+            items[range].iter().map(&object).collect()
+        }),
     }
 }
 
@@ -700,23 +729,18 @@ async fn list_groups(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    list_answer(&stand_in, &domain, &headers, &page, || {
-        stand_in
-            .groups(&domain)
-            .into_iter()
-            .map(|g| {
-                json!({
-                    "id": g.id,
-                    "domain": g.domain,
-                    "name": g.name,
-                    "users": [],
-                    "case_sharing": false,
-                    "reporting": true,
-                    "metadata": {},
-                    "resource_uri": "",
-                })
-            })
-            .collect()
+    let groups = stand_in.groups(&domain);
+    list_answer(&stand_in, &domain, &headers, &page, groups, |g| {
+        json!({
+            "id": g.id,
+            "domain": g.domain,
+            "name": g.name,
+            "users": [],
+            "case_sharing": false,
+            "reporting": true,
+            "metadata": {},
+            "resource_uri": "",
+        })
     })
 }
 
@@ -726,28 +750,34 @@ async fn list_locations(
     Query(page): Query<Page>,
     headers: HeaderMap,
 ) -> Response {
-    list_answer(&stand_in, &domain, &headers, &page, || {
-        let locations = stand_in.locations(&domain);
-        let uri = |l: &Location| format!("/a/{domain}/api/v0.5/location/{}/", l.location_id);
-        locations
-        .iter()
-        .map(|l| {
-            json!({
-                "id": l.location_id,
-                "location_id": l.location_id,
-                "domain": l.domain,
-                "name": l.name,
-                "site_code": l.site_code,
-                "external_id": null,
-                "latitude": null,
-                "longitude": null,
-                "location_data": {},
-                "location_type": format!("/a/{domain}/api/v0.5/location_type/{}/", if l.parent.is_some() { 2 } else { 1 }),
-                "parent": l.parent.map(|p| uri(&locations[p])),
-                "resource_uri": uri(l),
+    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
+        return refusal;
+    }
+    let inner = stand_in.lock();
+    let all = &inner.locations;
+    let uri = |l: &Location| format!("/a/{domain}/api/v0.5/location/{}/", l.location_id);
+    // References, not copies: a page of a 50,000-location project builds 1,000 objects only.
+    let mine: Vec<&Location> = all.iter().filter(|l| l.domain == domain).collect();
+    paginate(mine.len(), &page, |range| {
+        mine[range]
+            .iter()
+            .map(|l| {
+                json!({
+                    "id": l.location_id,
+                    "location_id": l.location_id,
+                    "domain": l.domain,
+                    "name": l.name,
+                    "site_code": l.site_code,
+                    "external_id": null,
+                    "latitude": null,
+                    "longitude": null,
+                    "location_data": {},
+                    "location_type": format!("/a/{domain}/api/v0.5/location_type/{}/", if l.parent.is_some() { 2 } else { 1 }),
+                    "parent": l.parent.map(|p| uri(&all[p])),
+                    "resource_uri": uri(l),
+                })
             })
-        })
-        .collect()
+            .collect()
     })
 }
 

@@ -1,12 +1,12 @@
 //! `stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]...
-//! [--groups N] [--rate-limit PER_MINUTE]`
+//! [--groups N] [--locations N] [--rate-limit PER_MINUTE]`
 //! Serves the stand-in CommCare HQ until interrupted. `--port 0` picks a free port; the
 //! address in use is printed on the first line.
 
 use stand_in_hq::{Settings, StandIn};
 use std::net::{IpAddr, SocketAddr};
 
-const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N] [--rate-limit PER_MINUTE]";
+const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N] [--locations N] [--rate-limit PER_MINUTE]";
 
 fn main() {
     let mut settings = Settings {
@@ -46,6 +46,11 @@ fn main() {
                 settings.groups_per_domain = value()
                     .parse()
                     .unwrap_or_else(|_| fail("--groups takes a number"))
+            }
+            "--locations" => {
+                settings.locations_per_domain = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--locations takes a number"))
             }
             "-h" | "--help" => {
                 println!("{USAGE}");
