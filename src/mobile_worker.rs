@@ -898,6 +898,87 @@ mod tests {
     }
 
     #[test]
+    fn email_is_checked_as_djangos_validator_after_lower_casing() {
+        // (typed, what is sent; None when refused)
+        let table: [(&str, Option<&str>); 23] = [
+            (" Jane.Doe@Example.ORG ", Some("jane.doe@example.org")),
+            ("a+tag@b.co", Some("a+tag@b.co")),
+            ("o'brien@x.ie", Some("o'brien@x.ie")),
+            (
+                "\"john\\ doe\"@example.org",
+                Some("\"john\\ doe\"@example.org"),
+            ),
+            // Django's quoted form takes a space only escaped.
+            ("\"john doe\"@example.org", None),
+            ("admin@localhost", Some("admin@localhost")),
+            ("x@[192.168.0.1]", Some("x@[192.168.0.1]")),
+            ("x@[::1]", Some("x@[::1]")),
+            ("x@example.xn--p1ai", Some("x@example.xn--p1ai")),
+            ("x@müller.de", Some("x@müller.de")),
+            ("x@sub-domain.example.org", Some("x@sub-domain.example.org")),
+            (".jane@example.org", None),
+            ("jane.@example.org", None),
+            ("ja..ne@example.org", None),
+            ("jöhn@example.org", None),
+            ("x@-example.org", None),
+            ("x@example-.org", None),
+            ("x@example.o", None),
+            ("x@example.org-", None),
+            ("x@[999.1.1.1]", None),
+            ("x@example", None),
+            ("a b@example.org", None),
+            ("x@exam_ple.org", None),
+        ];
+        for (typed, sent) in table {
+            assert_eq!(
+                check_email(typed).ok().flatten().as_deref(),
+                sent,
+                "{typed}"
+            );
+        }
+        assert!(check_email(&format!("x@{}.org", "a".repeat(63))).is_ok());
+        assert!(check_email(&format!("x@{}.org", "a".repeat(64))).is_err());
+        let long = format!("{}@example.org", "a".repeat(242));
+        assert_eq!(long.len(), 254);
+        assert!(check_email(&long).is_ok());
+        assert_eq!(
+            check_email(&format!("a{long}")).unwrap_err(),
+            "Email must be 254 characters or fewer (it has 255)"
+        );
+    }
+
+    #[test]
+    fn names_refuse_control_characters_and_are_stripped_as_hq_strips() {
+        assert!(check_name("Jane\u{0}", "First name")
+            .unwrap_err()
+            .starts_with("First name contains the invisible character U+0000"));
+        assert!(check_name("Ja\u{7}ne", "Last name").is_err());
+        assert_eq!(
+            check_name("\u{1f}\u{a0}Jane\u{202f}", "First name")
+                .unwrap()
+                .as_deref(),
+            Some("Jane")
+        );
+        assert_eq!(check_name("\u{3000}", "First name").unwrap(), None);
+    }
+
+    #[test]
+    fn username_length_and_spaces_are_counted_as_hq_counts_them() {
+        // 49 typed + one U+001F inside: 50 characters, a Python space that becomes a dot.
+        let typed = format!("{}\u{1f}{}", "a".repeat(24), "b".repeat(25));
+        assert_eq!(
+            check_username(&typed).unwrap(),
+            format!("{}.{}", "a".repeat(24), "b".repeat(25))
+        );
+        // Outer white space is not counted; inner runs are, as typed.
+        assert!(check_username(&format!("  {}  ", "a".repeat(50))).is_ok());
+        assert_eq!(
+            username_error(&format!("{}   {}", "a".repeat(24), "b".repeat(24))),
+            "Username must be 50 characters or fewer (it has 51)"
+        );
+    }
+
+    #[test]
     fn phone_numbers_become_digits_and_the_first_is_default() {
         let mut d = draft("jdoe", "pw");
         d.phone_numbers = vec![

@@ -156,7 +156,7 @@ pub fn Picker(
             .collect_view();
         view! {
             <ul class="options">{rows}</ul>
-            {(more > 0).then(|| view! { <p class="hint">{format!("{more} more match; type to narrow the list.")}</p> })}
+            {(more > 0).then(|| view! { <p class="hint">{format!("{} more match; type to narrow the list.", grouped(more))}</p> })}
         }
     };
     let loaded = move || state.with(|s| matches!(s, ListState::Loaded(_)));

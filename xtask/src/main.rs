@@ -275,8 +275,15 @@ fn version_of(program: &Path) -> Option<String> {
 fn plain_path() -> OsString {
     let mut paths: Vec<PathBuf> = cargo_bin().into_iter().collect();
     paths.extend(
-        ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
-            .map(PathBuf::from),
+        [
+            "/usr/local/sbin",
+            "/usr/local/bin",
+            "/usr/sbin",
+            "/usr/bin",
+            "/sbin",
+            "/bin",
+        ]
+        .map(PathBuf::from),
     );
     env::join_paths(paths).expect("plain folders join")
 }
@@ -324,7 +331,7 @@ fn serve(extra: &[String]) -> Result {
             .args(["--port", &STAND_IN_PORT.to_string()]),
     )
     .spawn()
-        .map_err(|e| format!("could not start the stand-in: {e}"))?;
+    .map_err(|e| format!("could not start the stand-in: {e}"))?;
     let mut stand_in = KillOnDrop(stand_in);
     std::thread::sleep(std::time::Duration::from_millis(500));
     if let Ok(Some(status)) = stand_in.0.try_wait() {
@@ -364,9 +371,119 @@ fn test() -> Result {
         .env_remove("TRUNK_SKIP_VERSION_CHECK")
         .args(["build", "--release"]))?;
     step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ");
-    run(tools
-        .cmd("cargo")
-        .args(["test", "-p", "e2e", "--", "--test-threads", "1"]))?;
+    run(tools.cmd("cargo").args([
+        "test",
+        "-p",
+        "e2e",
+        "--no-fail-fast",
+        "--",
+        "--test-threads",
+        "1",
+    ]))?;
+    step("the run command: `cargo xtask serve` serves the form and the stand-in, and SIGTERM stops both");
+    check_serve()?;
+    Ok(())
+}
+
+/// One HTTP/1.1 exchange on loopback; the whole answer as text.
+fn http(port: u16, request: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// Runs `cargo xtask serve` as a person would, uses the form's API through trunk's proxy,
+/// then stops it with SIGTERM (as a terminal closing or a service manager would) and checks
+/// that trunk and the stand-in went with it.
+fn check_serve() -> Result {
+    const TRUNK_PORT: u16 = 8080;
+    for port in [TRUNK_PORT, STAND_IN_PORT] {
+        if listening(port) {
+            return Err(format!(
+                "port {port} is in use; stop what holds it and run again"
+            ));
+        }
+    }
+    let log = root().join("target/xtask-serve.log");
+    let out = fs::File::create(&log).map_err(|e| e.to_string())?;
+    let err = out.try_clone().map_err(|e| e.to_string())?;
+    let exe = env::current_exe().map_err(|e| e.to_string())?;
+    let mut serve = KillOnDrop(
+        Command::new(exe)
+            .arg("serve")
+            .current_dir(root())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("could not start serve: {e}"))?,
+    );
+    let failed = |why: String| format!("{why} (serve's output: {})", log.display());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    loop {
+        let page = http(
+            TRUNK_PORT,
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        );
+        if page.is_ok_and(|p| p.starts_with("HTTP/1.1 200") && p.contains("boot.js")) {
+            break;
+        }
+        if let Ok(Some(status)) = serve.0.try_wait() {
+            return Err(failed(format!(
+                "serve stopped ({status}) before the form was served"
+            )));
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(failed("the form was not served within 10 minutes".into()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    let body = r#"{"username": "served.worker", "password": "s3cret-Pass"}"#;
+    let created = http(
+        TRUNK_PORT,
+        &format!("POST /a/demo/api/v0.5/user/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len()),
+    )
+    .map_err(|e| failed(format!("creating through trunk's proxy: {e}")))?;
+    if !created.starts_with("HTTP/1.1 201") || !created.contains("\"id\"") {
+        return Err(failed(format!(
+            "creating through trunk's proxy answered: {created}"
+        )));
+    }
+    // Only the form's paths are forwarded: another CommCare path never reaches the stand-in.
+    let _ = http(
+        TRUNK_PORT,
+        "DELETE /a/demo/api/v0.5/web-user/x/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    let seen = http(
+        STAND_IN_PORT,
+        "GET /_stand-in/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .map_err(|e| failed(e.to_string()))?;
+    if seen.contains("web-user") || !seen.contains("served.worker") {
+        return Err(failed(format!("the stand-in received: {seen}")));
+    }
+    // SIGTERM to serve alone, not to its children.
+    unsafe { libc::kill(serve.0.id() as libc::pid_t, libc::SIGTERM) };
+    let _ = serve.0.wait();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while listening(TRUNK_PORT) || listening(STAND_IN_PORT) {
+        if std::time::Instant::now() > deadline {
+            return Err(failed(format!(
+                "after SIGTERM, still listening: trunk {}, stand-in {}",
+                listening(TRUNK_PORT),
+                listening(STAND_IN_PORT)
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    println!("    served, created a mobile worker through trunk's proxy, stopped cleanly");
     Ok(())
 }
 

@@ -255,8 +255,7 @@ pub async fn raw_request_to(
 ) -> Option<Answer> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut request =
-        format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     // A declared length of its own lets a test claim a large body without sending it.
     if !headers
         .iter()
@@ -272,7 +271,10 @@ pub async fn raw_request_to(
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
-    assert!(read.is_ok(), "{method} {path}: no answer and no close within 30 s");
+    assert!(
+        read.is_ok(),
+        "{method} {path}: no answer and no close within 30 s"
+    );
     let answer = String::from_utf8_lossy(&answer).into_owned();
     let status = answer
         .strip_prefix("HTTP/1.1 ")

@@ -60,3 +60,44 @@ async fn a_wrong_key_cannot_be_read_across_origins_and_says_so() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_credential_no_header_can_carry_is_named_and_never_leaves_the_form_stuck() {
+    let config = ConfigFile::CrossOrigin(json!({"domain": "demo", "auth": "api_key"}));
+    with_harness(config, |h| async move {
+        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
+        h.open().await;
+        // An "ł" typed in the email, a zero-width space pasted with the key.
+        h.type_into("#web-user-email", "paweł@example.org").await;
+        h.type_into("#api-key", &format!("{key}\u{200b}")).await;
+        h.click("#group-refresh").await;
+        h.wait_for_text("#group-picker .picker-status", |t| {
+            t.contains("could not be loaded: The web user email contains “ł”")
+        })
+        .await;
+        h.wait_for_text("#api-key-error", |t| {
+            t.contains("the invisible character U+200B")
+        })
+        .await;
+        h.type_into("#username", "stuck.not").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        let summary = h
+            .wait_for_text(".error-summary", |t| t.contains("U+200B"))
+            .await;
+        assert!(summary.contains("“ł”"), "{summary}");
+        assert!(h.stand_in.requests().is_empty(), "nothing was sent");
+
+        // Corrected, everything works at once: nothing was left "in flight" or "loading".
+        h.replace_text("#web-user-email", email).await;
+        h.replace_text("#api-key", key).await;
+        h.click("#group-refresh").await;
+        h.wait_for_text("#group-picker .picker-status", |t| t.contains("250 groups"))
+            .await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-username", |t| t.starts_with("stuck.not@"))
+            .await;
+        assert_eq!(h.stand_in.users().len(), 1);
+    })
+    .await;
+}

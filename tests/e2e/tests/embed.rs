@@ -49,7 +49,11 @@ async fn create_in_frame(h: &Harness, username: &str) {
 #[tokio::test]
 async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_defaults() {
     let portal = Portal::serve().await;
-    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
+    // Written as people write it, not as browsers do: it must still match, once.
+    let written = portal.origin.replace("http://", "HTTP://");
+    let config = ConfigFile::proxy_with(
+        json!({"embed": {"parent_origins": [written, portal.origin.clone()]}}),
+    );
     with_harness(config, move |h| async move {
         let group = h.stand_in.groups("demo")[7].clone();
         let defaults =
@@ -130,6 +134,20 @@ async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        // A later configure that names no credential keeps the one handed over.
+        h.browser.enter_parent_frame().await.unwrap();
+        h.js("configure({language: 'fra'}); return true").await;
+        enter_form(&h).await;
+        h.wait_for_text("#language-choice", |_| true).await;
+        let deadline = Instant::now() + e2e::PATIENCE;
+        while h.value("#language-choice").await != "fra" {
+            assert!(Instant::now() < deadline, "the defaults never arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            !h.exists("#api-key").await,
+            "the handed-over key was dropped"
+        );
         create_in_frame(&h, "keyed.worker").await;
         assert_eq!(
             h.user_posts()[0].headers["authorization"],
@@ -241,6 +259,125 @@ async fn outside_an_iframe_nothing_is_posted() {
         h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(h.js("return window.heard").await, json!([]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_configure_keeps_what_the_operator_chose_and_a_late_one_saves_nothing() {
+    let portal = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
+    with_harness(config, move |h| async move {
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
+        wait_for_message(&h, "ready").await;
+        h.js("configure({language: 'fra', user_data: {district: 'Gulu'}}); return true")
+            .await;
+        enter_form(&h).await;
+        h.wait_for_text("#user-data-key-0", |_| true).await;
+        assert_eq!(h.value("#user-data-value-0").await, "Gulu");
+        // The operator chooses otherwise.
+        h.select("#language-choice", "hin").await;
+        h.replace_text("#user-data-value-0", "Lira").await;
+        h.browser.enter_parent_frame().await.unwrap();
+        h.js(
+            "configure({language: 'por', user_data: {district: 'Kitgum', team: 'A'}}); return true",
+        )
+        .await;
+        enter_form(&h).await;
+        h.find("#user-data-key-1").await;
+        assert_eq!(
+            h.value("#user-data-value-1").await,
+            "A",
+            "a new default arrives"
+        );
+        assert_eq!(h.value("#language-choice").await, "hin", "the choice stays");
+        assert_eq!(
+            h.value("#user-data-value-0").await,
+            "Lira",
+            "the typed value stays"
+        );
+        create_in_frame(&h, "chosen.worker").await;
+        let sent = h.user_posts()[0].json();
+        assert_eq!(sent["language"], json!("hin"));
+        assert_eq!(sent["user_data"], json!({"district": "Lira", "team": "A"}));
+
+        // After the creation a configure changes nothing that is kept: the created worker's
+        // draft is not saved again. The next form takes the new defaults.
+        h.js("configure({language: 'swa'}); return true").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let frame = h.find("#mobile-worker-form").await;
+        frame.enter_frame().await.unwrap();
+        let stored = h.js("return JSON.stringify(sessionStorage)").await;
+        assert!(!stored.as_str().unwrap().contains("chosen"), "{stored}");
+        h.click("button.another").await;
+        assert_eq!(h.value("#language-choice").await, "swa");
+        assert_eq!(h.value("#username").await, "");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_token_no_header_can_carry_is_refused_and_the_portal_told_why() {
+    let portal = Portal::serve().await;
+    let config = ConfigFile::CrossOrigin(json!({
+        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
+    }));
+    with_harness(config, move |h| async move {
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
+        wait_for_message(&h, "ready").await;
+        h.js("configure({}, {bearer_token: 'abc\\u200bdef'}); return true")
+            .await;
+        let error = wait_for_message(&h, "error").await;
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("U+200B"), "{message}");
+        assert!(
+            !message.contains("abc"),
+            "the token is never echoed: {message}"
+        );
+        // The operator can still type a key of their own.
+        enter_form(&h).await;
+        h.find("#api-key").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancel_waits_while_a_mobile_worker_is_being_created() {
+    let portal = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
+    with_harness(config, move |h| async move {
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
+        wait_for_message(&h, "ready").await;
+        enter_form(&h).await;
+        h.stand_in.inject_on_create(e2e::stand_in_hq::Fault {
+            delay_ms: 1500,
+            ..Default::default()
+        });
+        h.type_into("#username", "slow.worker").await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text("button[type=submit]", |t| t == "Creating…")
+            .await;
+        assert_eq!(
+            h.attr("button.cancel", "aria-disabled").await.as_deref(),
+            Some("true")
+        );
+        h.click("button.cancel").await;
+        assert_eq!(
+            h.value("#username").await,
+            "slow.worker",
+            "nothing was reset"
+        );
+        h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+        h.browser.enter_parent_frame().await.unwrap();
+        wait_for_message(&h, "created").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let kinds: Vec<Value> = received(&h)
+            .await
+            .into_iter()
+            .map(|m| m["type"].clone())
+            .collect();
+        assert!(!kinds.contains(&json!("cancelled")), "{kinds:?}");
     })
     .await;
 }

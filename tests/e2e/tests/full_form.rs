@@ -85,9 +85,9 @@ async fn bad_input_is_explained_next_to_each_field_and_in_the_summary() {
             "Enter a password",
             "First name must be 30 characters or fewer (it has 31)",
             "Enter an email address in the correct format, like name@example.com",
-            "Phone number 1 must be digits with the country code",
+            "Phone number 1 can only contain the digits 0 to 9, spaces, dashes and a +; remove “O”",
             "User data “commcare_location” cannot start with “commcare”",
-            "Language must be a language code like en, fra or hin",
+            "Language “English” can never match a CommCare app language",
         ] {
             assert!(
                 summary.contains(expected),

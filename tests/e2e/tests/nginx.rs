@@ -204,11 +204,7 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
 }
 
 /// A request as a client that connects from `source` (another loopback address) would make.
-async fn post_from(
-    source: [u8; 4],
-    addr: SocketAddr,
-    body: String,
-) -> (u16, std::time::Duration) {
+async fn post_from(source: [u8; 4], addr: SocketAddr, body: String) -> (u16, std::time::Duration) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let started = std::time::Instant::now();
     let socket = tokio::net::TcpSocket::new_v4().unwrap();
@@ -281,10 +277,16 @@ async fn commcare_receives_only_the_forms_exact_paths_however_the_client_writes_
         let tricks = [
             ("GET", "/a/demo/api/v0.5/user/set/abc;x/../../../group/"),
             ("GET", "/a/demo/api/v0.5/group/%2e%2e/group/?limit=1"),
-            ("GET", "/a/demo/api/v0.5/location/%2F..%2Flocation/?format=json"),
+            (
+                "GET",
+                "/a/demo/api/v0.5/location/%2F..%2Flocation/?format=json",
+            ),
             ("GET", "/a/demo/api/v0.5/location/./?format=json&limit=2"),
             ("GET", "/forms/register/../../a/demo/api/v0.5/group/"),
-            ("POST", "/a/other/api/v0.5/user/../../../../demo/api/v0.5/user/"),
+            (
+                "POST",
+                "/a/other/api/v0.5/user/../../../../demo/api/v0.5/user/",
+            ),
             ("POST", "/a/demo/api/v0.5/user/%2e%2e/user/"),
             ("POST", "/a/demo/api/v0.5/user/%2F..%2Fuser/"),
             ("POST", "/forms/register/../../a/demo/api/v0.5/user/"),

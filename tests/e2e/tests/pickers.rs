@@ -1,8 +1,9 @@
 //! Groups and locations chosen by name from the project's own lists.
 
+use e2e::nginx::Site;
 use e2e::serde_json::json;
 use e2e::stand_in_hq::Fault;
-use e2e::{with_harness, ConfigFile, Harness};
+use e2e::{with_harness, with_nginx, ConfigFile, Harness};
 
 async fn fill(h: &Harness, username: &str) {
     h.type_into("#username", username).await;
@@ -31,7 +32,7 @@ async fn two_groups_and_locations_are_picked_by_name_and_sent_as_ids() {
             t == "250 groups in this project."
         })
         .await;
-        assert_eq!(list_gets(&h, "group"), 3, "250 groups come in pages of 100");
+        assert_eq!(list_gets(&h, "group"), 1, "pages of 1,000, HQ's largest");
 
         // Search narrows by name; choose two.
         h.type_into("#group-search", "mbale supervisors").await;
@@ -177,6 +178,67 @@ async fn an_id_not_in_the_projects_list_is_never_sent() {
         h.click("#group-0").await; // focused Remove button
         h.click("button[type=submit]").await;
         h.wait_for_text(".created-username", |t| t.starts_with("kept@")).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_project_of_50000_locations_loads_behind_nginx_with_progress_and_instant_search() {
+    let site = Site {
+        locations: 50_000,
+        ..Site::at("/")
+    };
+    with_nginx(site, |h| async move {
+        // One page waits, so the progress shown part-way can be read.
+        h.stand_in.inject(Fault {
+            delay_ms: 3000,
+            path_contains: Some("offset=12000".into()),
+            ..Fault::default()
+        });
+        h.open().await;
+        h.wait_for_text("#location-picker .picker-status", |t| {
+            t == "Loading the project's locations… 12,000 of 50,000"
+        })
+        .await;
+        // Still usable while it loads.
+        h.type_into("#username", "Village Worker").await;
+        h.wait_for_text("#location-picker .picker-status", |t| {
+            t == "50,000 locations in this project."
+        })
+        .await;
+        assert_eq!(
+            list_gets(&h, "location"),
+            50,
+            "one full load, inside nginx's read limit"
+        );
+        // Only the first matches are put on the page; a search finds any of them.
+        let shown = h
+            .js("return document.querySelectorAll('#location-picker .options li').length")
+            .await;
+        assert_eq!(shown, json!(25));
+        assert!(h
+            .text("#location-picker")
+            .await
+            .contains("49,975 more match"));
+        h.type_into("#location-search", "village_49999").await;
+        h.wait_for_text("#location-picker .options", |t| t.contains("Village 49999"))
+            .await;
+        let wanted = h
+            .stand_in
+            .locations("demo")
+            .into_iter()
+            .find(|l| l.site_code == "village_49999")
+            .unwrap();
+        h.click(&format!(
+            "#location-picker input[value='{}']",
+            wanted.location_id
+        ))
+        .await;
+        h.type_into("#password", "s3cret-Pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+        let sent = h.user_posts()[0].json();
+        assert_eq!(sent["locations"], json!([wanted.location_id]));
     })
     .await;
 }

@@ -48,7 +48,10 @@ async fn each_refusal_has_its_own_message_and_nothing_typed_is_lost() {
             ),
             (answer(502, "<html>Bad gateway</html>", "text/html"), "CommCare HQ had a problem (502)"),
             (answer(400, "<html>proxy error</html>", "text/html"), "was not from CommCare HQ's API: it was not JSON"),
-            (answer(201, "{}", json_type), "did not send its id"),
+            (answer(201, "{}", json_type), "which means created, but its answer was not CommCare HQ's"),
+            // Something answered "created" with nothing HQ would send: it may exist.
+            (answer(201, "", json_type), "may have been created anyway"),
+            (answer(200, "<html>Saved</html>", "text/html"), "answered 200, which means created"),
         ];
         for (n, (fault, expected)) in cases.into_iter().enumerate() {
             h.stand_in.inject_on_create(fault);

@@ -73,7 +73,8 @@ pub struct Fault {
     /// request whose reused connection closed without a reply, so a dropped connection needs
     /// several to reach the page.
     pub times: u32,
-    /// Only for requests whose path contains this (`"/group/"`, say); others pass it by.
+    /// Only for requests whose path and query (`/a/…/location/?limit=1000&offset=12000`)
+    /// contain this (`"/group/"`, `"offset=12000"`, say); others pass it by.
     pub path_contains: Option<String>,
 }
 
@@ -375,7 +376,7 @@ async fn record_and_fault(
     };
     let fault = {
         let mut inner = stand_in.lock();
-        let path = received.path.clone();
+        let path = format!("{}?{}", received.path, received.query);
         inner.requests.push(received);
         let position = inner.faults.iter().position(|f| {
             f.path_contains
