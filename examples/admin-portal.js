@@ -14,11 +14,12 @@ frame.src = FORM_URL;
 window.received = [];
 
 // Hands the form defaults (language, groups, user_data) and, optionally, a credential to use
-// instead of one typed in the form: {api_key: {email, key}} or {bearer_token}. Sent only to
-// the form's origin; the form keeps it in memory only.
+// instead of one typed in the form: {api_key: {email, key}} or {bearer_token}; null takes
+// back the one handed over before; leaving it out keeps it. Sent only to the form's origin;
+// the form keeps it in memory only.
 function configure(defaults, credentials) {
   const message = { protocol: PROTOCOL, version: 1, type: "configure", defaults };
-  if (credentials) message.credentials = credentials;
+  if (credentials !== undefined) message.credentials = credentials;
   frame.contentWindow.postMessage(message, FORM_ORIGIN);
 }
 window.configure = configure;

@@ -52,6 +52,8 @@ pub struct Defaults {
     pub user_data: BTreeMap<String, String>,
 }
 
+/// The largest message from the parent that is read at all.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// Bounds on what a portal may hand over, so a hostile or broken one cannot freeze the page.
 pub const MAX_DEFAULT_ITEMS: usize = 200;
 pub const MAX_DEFAULT_TEXT: usize = 1000;
@@ -81,8 +83,10 @@ impl Defaults {
         if draft.groups == previous.groups {
             draft.groups = self.groups.clone();
         }
+        // A row names the same field as a default the way HQ compares names: trimmed, any case.
+        let same = |row: &UserDataEntry, key: &str| row.key.trim().eq_ignore_ascii_case(key.trim());
         for (key, old) in &previous.user_data {
-            let Some(i) = draft.user_data.iter().position(|e| &e.key == key) else {
+            let Some(i) = draft.user_data.iter().position(|e| same(e, key)) else {
                 continue;
             };
             if &draft.user_data[i].value != old {
@@ -96,8 +100,11 @@ impl Defaults {
             }
         }
         for (key, value) in &self.user_data {
-            let known = previous.user_data.contains_key(key)
-                || draft.user_data.iter().any(|e| &e.key == key);
+            let known = previous
+                .user_data
+                .keys()
+                .any(|k| k.trim().eq_ignore_ascii_case(key.trim()))
+                || draft.user_data.iter().any(|e| same(e, key));
             if !known {
                 draft.user_data.push(UserDataEntry {
                     key: key.clone(),
@@ -296,9 +303,11 @@ pub mod browser {
                 );
                     return;
                 }
+                // Anything bigger than a configure could be is not read at all.
                 let data = js_sys::JSON::stringify(&event.data())
                     .ok()
                     .and_then(|s| s.as_string())
+                    .filter(|s| s.len() <= super::MAX_MESSAGE_BYTES)
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or(serde_json::Value::Null);
                 match read_incoming(&data) {
@@ -532,6 +541,16 @@ mod tests {
         second.apply_to(&mut untouched);
         defaults("", &[], &[]).refill(&second, &mut untouched);
         assert_eq!(untouched, Draft::default());
+    }
+
+    #[test]
+    fn a_typed_row_names_the_same_field_in_any_case() {
+        let mut draft = Draft {
+            user_data: vec![row(" District ", "Typed")],
+            ..Draft::default()
+        };
+        defaults("", &[], &[("district", "North")]).apply_to(&mut draft);
+        assert_eq!(draft.user_data, vec![row(" District ", "Typed")]);
     }
 
     #[test]

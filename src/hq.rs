@@ -66,7 +66,7 @@ impl fmt::Display for CreateError {
             }
             Self::Forbidden => f.write_str("This web user is not allowed to create mobile workers in this project space (403). They need to be a member of the project with permission to edit mobile workers and to access APIs."),
             Self::NotFound => f.write_str("There is no CommCare user API at this address (404). Check base_url and domain in config.json."),
-            Self::RateLimited => f.write_str("CommCare HQ is limiting how often mobile workers can be created (429). Nothing was created: wait a minute, then try again."),
+            Self::RateLimited => f.write_str("CommCare HQ is limiting how often mobile workers can be created (429). Nothing was created. A new project may create 10 a minute, 30 an hour and 50 a day (more as it grows): wait, then try again; after many creations today, that may mean tomorrow."),
             Self::Rejected { status } => write!(f, "The server refused the request ({status}) before CommCare HQ handled it, so nothing was created. If it keeps happening, ask whoever runs this page's server."),
             Self::ServerFault { status } => write!(f, "CommCare HQ had a problem ({status}). {MAY_EXIST}"),
             Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
@@ -210,6 +210,9 @@ pub async fn exchange<B: Serialize + ?Sized>(
             Method::Post => gloo_net::http::Method::POST,
         })
         .headers(Headers::from_raw(headers))
+        // A redirect would carry the body (a new worker's password) and perhaps the key to
+        // wherever it points: no answer of HQ's API redirects, so one is a failure.
+        .redirect(web_sys::RequestRedirect::Error)
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
     let answer = async {
         let request = match body {
@@ -346,7 +349,7 @@ mod tests {
                 "<h1>Not Found</h1>",
                 "no CommCare user API at this address",
             ),
-            (429, "", "wait a minute"),
+            (429, "", "10 a minute, 30 an hour and 50 a day"),
             (
                 500,
                 r#"{"error_message": "Sorry"}"#,

@@ -38,8 +38,9 @@ pub struct UserDataEntry {
     pub value: String,
 }
 
-/// A form control a rule can point at. `id()` is the element id the error summary links to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A form control a rule can point at. `id()` is the element id the error summary links to;
+/// the order is the order on the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
     Username,
     Password,
@@ -51,10 +52,30 @@ pub enum Field {
     Location(usize),
     Role,
     UserDataKey(usize),
+    UserDataValue(usize),
     Language,
 }
 
 impl Field {
+    /// Where the control stands: a user data row's name and value sit side by side, row after
+    /// row, so variant order alone is not page order.
+    fn page_position(self) -> (u8, usize, u8) {
+        match self {
+            Field::Username => (0, 0, 0),
+            Field::Password => (1, 0, 0),
+            Field::FirstName => (2, 0, 0),
+            Field::LastName => (3, 0, 0),
+            Field::Email => (4, 0, 0),
+            Field::PhoneNumber(i) => (5, i, 0),
+            Field::Group(i) => (6, i, 0),
+            Field::Location(i) => (7, i, 0),
+            Field::Role => (8, 0, 0),
+            Field::UserDataKey(i) => (9, i, 0),
+            Field::UserDataValue(i) => (9, i, 1),
+            Field::Language => (10, 0, 0),
+        }
+    }
+
     pub fn id(self) -> String {
         match self {
             Field::Username => "username".into(),
@@ -67,8 +88,21 @@ impl Field {
             Field::Location(i) => format!("location-{i}"),
             Field::Role => "role".into(),
             Field::UserDataKey(i) => format!("user-data-key-{i}"),
+            Field::UserDataValue(i) => format!("user-data-value-{i}"),
             Field::Language => "language".into(),
         }
+    }
+}
+
+impl PartialOrd for Field {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Field {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.page_position().cmp(&other.page_position())
     }
 }
 
@@ -296,6 +330,9 @@ pub fn check_password(typed: &str) -> Result<String, String> {
         Err("Enter a password".into())
     } else if hq_strip(typed).is_empty() {
         Err("Password cannot be only spaces".into())
+    } else if typed.contains('\0') {
+        // Django's form refuses it; through the API it would fail after the account exists.
+        Err(format!("Password contains {}; remove it", shown_char('\0')))
     } else {
         Ok(hq_strip(typed).to_string())
     }
@@ -306,16 +343,25 @@ fn optional(typed: &str) -> Option<&str> {
     Some(hq_strip(typed)).filter(|t| !t.is_empty())
 }
 
-/// First and last names: HQ's form strips them, counts characters (code points) and refuses
-/// NUL, which would reach the database after the account exists. Other control characters
-/// are refused too: they are never part of a name, only of a bad paste.
-fn check_name(typed: &str, label: &str) -> Result<Option<String>, String> {
-    let Some(name) = optional(typed) else {
+/// Free text (a role, a user data value): stripped as HQ's form strips it, and without
+/// control characters. HQ's form refuses NUL, which through the API would reach the database
+/// after the account exists (a 500 and a burned username); the others are never part of a
+/// name or a value, only of a bad paste.
+fn check_text(typed: &str, label: &str) -> Result<Option<String>, String> {
+    let Some(text) = optional(typed) else {
         return Ok(None);
     };
-    if let Some(c) = name.chars().find(|c| c.is_control()) {
-        return Err(format!("{label} contains {}; remove it", shown_char(c)));
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(format!("{label} contains {}; remove it", shown_char(c))),
+        None => Ok(Some(text.to_string())),
     }
+}
+
+/// First and last names: free text of at most 30 characters (code points), as HQ counts.
+fn check_name(typed: &str, label: &str) -> Result<Option<String>, String> {
+    let Some(name) = check_text(typed, label)? else {
+        return Ok(None);
+    };
     let len = name.chars().count();
     if len > NAME_MAX_CHARS {
         return Err(format!(
@@ -673,7 +719,8 @@ impl Draft {
             .effective_primary_location()
             .filter(|_| !locations.is_empty())
             .map(str::to_string);
-        let role = optional(&self.role).map(str::to_string);
+        let role =
+            keep_or_record(&mut errors, Field::Role, check_text(&self.role, "Role")).flatten();
 
         let mut user_data = BTreeMap::new();
         for (i, entry) in self.user_data.iter().enumerate() {
@@ -701,8 +748,14 @@ impl Draft {
                     None => Ok(()),
                 }
             });
-            if keep_or_record(&mut errors, Field::UserDataKey(i), checked).is_some() {
-                user_data.insert(key.to_string(), entry.value.trim().to_string());
+            let key_ok = keep_or_record(&mut errors, Field::UserDataKey(i), checked);
+            let value = keep_or_record(
+                &mut errors,
+                Field::UserDataValue(i),
+                check_text(&entry.value, &format!("User data value {}", i + 1)),
+            );
+            if let (Some(()), Some(value)) = (key_ok, value) {
+                user_data.insert(key.to_string(), value.unwrap_or_default());
             }
         }
 
@@ -960,6 +1013,27 @@ mod tests {
             Some("Jane")
         );
         assert_eq!(check_name("\u{3000}", "First name").unwrap(), None);
+    }
+
+    #[test]
+    fn control_characters_in_free_text_are_refused_where_hq_would_fail_late() {
+        let mut d = draft("jdoe", "pw");
+        d.role = "Field\u{0}worker".into();
+        d.user_data = vec![UserDataEntry {
+            key: "district".into(),
+            value: "Gulu\u{0}".into(),
+        }];
+        let errors = d.validate().unwrap_err();
+        assert_eq!(errors[0].field, Field::Role);
+        assert!(errors[0]
+            .message
+            .starts_with("Role contains the invisible character U+0000"));
+        assert_eq!(errors[1].field, Field::UserDataValue(0));
+        assert_eq!(errors[1].field.id(), "user-data-value-0");
+        assert!(errors[1].message.starts_with("User data value 1 contains"));
+        assert!(check_password("pa\u{0}ss").unwrap_err().contains("U+0000"));
+        // Tabs and the like are a password's own business, as in HQ.
+        assert_eq!(check_password("pa\tss").unwrap(), "pa\tss");
     }
 
     #[test]

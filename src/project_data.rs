@@ -80,6 +80,43 @@ pub fn search<'a>(choices: &'a [Choice], query: &str, shown: usize) -> (Vec<&'a 
     (first, total)
 }
 
+/// A loaded list, with an index by id: the chosen items are looked up on every keystroke and
+/// every progress step, and a scan of 50,000 each time would be felt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoiceList {
+    choices: Vec<Choice>,
+    /// Positions in `choices`, ordered by id.
+    by_id: Vec<usize>,
+}
+
+impl ChoiceList {
+    pub fn new(choices: Vec<Choice>) -> Self {
+        let mut by_id: Vec<usize> = (0..choices.len()).collect();
+        by_id.sort_unstable_by(|a, b| choices[*a].id.cmp(&choices[*b].id));
+        ChoiceList { choices, by_id }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Choice> {
+        self.by_id
+            .binary_search_by(|i| self.choices[*i].id.as_str().cmp(id))
+            .ok()
+            .map(|found| &self.choices[self.by_id[found]])
+    }
+
+    /// In HQ's order.
+    pub fn choices(&self) -> &[Choice] {
+        &self.choices
+    }
+
+    pub fn len(&self) -> usize {
+        self.choices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.choices.is_empty()
+    }
+}
+
 /// Where a project list stands. Kept for the page's life; the Refresh button reloads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListState {
@@ -91,7 +128,7 @@ pub enum ListState {
         total: Option<usize>,
     },
     /// Shared, so handing the list to a view or a check never copies 50,000 items.
-    Loaded(Arc<Vec<Choice>>),
+    Loaded(Arc<ChoiceList>),
     Failed(ReadError),
 }
 
@@ -110,7 +147,7 @@ impl ListState {
     /// Whether the loaded list holds `id`; `None` while there is no list to ask.
     pub fn membership(&self, id: &str) -> Option<bool> {
         match self {
-            ListState::Loaded(choices) => Some(choices.iter().any(|c| c.id == id)),
+            ListState::Loaded(list) => Some(list.get(id).is_some()),
             _ => None,
         }
     }
@@ -118,9 +155,8 @@ impl ListState {
     /// The name people know `id` by, or the id itself when the list does not say.
     pub fn name_of(&self, id: &str) -> String {
         match self {
-            ListState::Loaded(choices) => choices
-                .iter()
-                .find(|c| c.id == id)
+            ListState::Loaded(list) => list
+                .get(id)
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| id.to_string()),
             _ => id.to_string(),
@@ -529,14 +565,14 @@ mod tests {
 
     #[test]
     fn list_states_answer_membership_and_names_without_copying() {
-        let list = ListState::Loaded(Arc::new(vec![Choice::new(
-            "loc-1".into(),
-            "Gulu".into(),
-            "gulu_district".into(),
-        )]));
+        let list = ListState::Loaded(Arc::new(ChoiceList::new(vec![
+            Choice::new("loc-9".into(), "Lira".into(), "lira_district".into()),
+            Choice::new("loc-1".into(), "Gulu".into(), "gulu_district".into()),
+        ])));
         assert_eq!(list.membership("loc-1"), Some(true));
         assert_eq!(list.membership("loc-2"), Some(false));
         assert_eq!(list.name_of("loc-1"), "Gulu");
+        assert_eq!(list.name_of("loc-9"), "Lira");
         assert_eq!(list.name_of("loc-2"), "loc-2");
         assert_eq!(ListState::loading().membership("loc-1"), None);
         assert!(ListState::loading().is_loading());

@@ -84,7 +84,7 @@ pub fn Picker(
     let matches = move || {
         state.with(|s| match s {
             ListState::Loaded(choices) => query.with(|q| {
-                let (shown, total) = search(choices, q, SHOWN);
+                let (shown, total) = search(choices.choices(), q, SHOWN);
                 (shown.into_iter().cloned().collect::<Vec<_>>(), total)
             }),
             _ => (Vec::new(), 0),

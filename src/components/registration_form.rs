@@ -137,7 +137,9 @@ pub fn RegistrationForm(config: Config) -> impl IntoView {
                 project_data::load_all(&config, credentials.as_ref(), resource, progress).await;
             if current() {
                 list.try_set(match loaded {
-                    Ok(choices) => ListState::Loaded(std::sync::Arc::new(choices)),
+                    Ok(choices) => ListState::Loaded(std::sync::Arc::new(
+                        project_data::ChoiceList::new(choices),
+                    )),
                     Err(error) => ListState::Failed(error),
                 });
             }

@@ -43,7 +43,7 @@ pub fn UserDataRows(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> imp
                                     e.value = v;
                                 }
                             })
-                            error=Signal::derive(|| None::<String>)
+                            error=error_for(problems, Field::UserDataValue(i))
                             autocomplete="off"
                         />
                         <div class="row-actions">

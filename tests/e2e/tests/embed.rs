@@ -154,6 +154,12 @@ async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
             format!("ApiKey {DEV_API_KEY}")
         );
         enter_form_again_and_check_storage(&h, key).await;
+        // null takes the credential back: the operator is asked for one again.
+        h.js("configure({}, null); return true").await;
+        let frame = h.find("#mobile-worker-form").await;
+        frame.enter_frame().await.unwrap();
+        h.click("button.another").await;
+        h.find("#api-key").await;
     })
     .await;
 }

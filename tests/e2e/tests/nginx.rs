@@ -157,26 +157,53 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
             "nothing refused reached CommCare"
         );
 
-        // Whatever credential a browser sends is replaced by the server's own.
+        // A body CommCare would read as anything but JSON, or a query on the create path or
+        // beyond a list page's own, never leaves nginx.
+        let body = r#"{"username": "odd", "password": "pw"}"#;
+        for (method, path, content_type, status) in [
+            ("POST", "/a/demo/api/v0.5/user/", "text/plain", 415),
+            ("POST", "/a/demo/api/v0.5/user/", "application/xml", 415),
+            (
+                "POST",
+                "/a/demo/api/v0.5/user/?format=xml",
+                "application/json",
+                403,
+            ),
+            ("GET", "/a/demo/api/v0.5/group/?callback=steal", "", 403),
+            ("GET", "/a/demo/api/v0.5/location/?format=yaml", "", 403),
+            ("GET", "/a/demo/api/v0.5/group/?limit=2&username=x", "", 403),
+        ] {
+            let answer =
+                raw_request(addr, method, path, &[("Content-Type", content_type)], body).await;
+            assert_eq!(answer.status, status, "{method} {path} {content_type}");
+        }
+        assert!(h.stand_in.requests().is_empty());
+
+        // Whatever credential a browser sends is replaced by the server's own, and none of
+        // its other headers go on: a method override would turn this POST into a list of
+        // every mobile worker at HQ.
         let created = raw_request(
             addr,
             "POST",
             "/a/demo/api/v0.5/user/",
             &[
-                JSON,
+                ("Content-Type", "application/json; charset=utf-8"),
                 ("Authorization", "ApiKey someone@else.org:stolen-key"),
+                ("X-HTTP-Method-Override", "GET"),
+                ("Cookie", "sessionid=admin-session"),
             ],
             r#"{"username": "via.proxy", "password": "pw"}"#,
         )
         .await;
         assert_eq!(created.status, 201);
         for list in ["group", "location"] {
+            // A body and an override on a read would make it a write.
             let answer = raw_request(
                 addr,
                 "GET",
-                &format!("/a/demo/api/v0.5/{list}/?limit=2"),
-                &[],
-                "",
+                &format!("/a/demo/api/v0.5/{list}/?format=json&limit=2&offset=0"),
+                &[JSON, ("X-HTTP-Method-Override", "POST")],
+                r#"{"name": "planted"}"#,
             )
             .await;
             assert_eq!(answer.status, 200, "{list}");
@@ -189,7 +216,15 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
                 r.headers["authorization"],
                 format!("ApiKey {PROXY_API_KEY}")
             );
+            for name in ["x-http-method-override", "cookie"] {
+                assert!(
+                    !r.headers.contains_key(name),
+                    "{name} reached CommCare: {r:?}"
+                );
+            }
         }
+        assert_eq!(received[0].headers["content-type"], "application/json");
+        assert!(received[1].body.is_empty() && received[2].body.is_empty());
 
         // Bodies are capped.
         let large = [JSON, ("Content-Length", "20000")];
