@@ -5,7 +5,7 @@
 //! pasted zero-width space or an `ł` in an email would make the request fail to build. So every
 //! credential is checked here first, and the operator is told which character is the problem.
 
-use crate::mobile_worker::shown_char;
+use crate::mobile_worker::{shown_char, Field};
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -53,11 +53,11 @@ pub enum CredentialPart {
 }
 
 impl CredentialPart {
-    /// The element id of the field where the operator typed it (a token has none).
-    pub fn field_id(self) -> Option<&'static str> {
+    /// The field where the operator typed it (a portal's token has none).
+    pub fn field(self) -> Option<Field> {
         match self {
-            Self::Email => Some("web-user-email"),
-            Self::ApiKey => Some("api-key"),
+            Self::Email => Some(Field::WebUserEmail),
+            Self::ApiKey => Some(Field::ApiKey),
             Self::BearerToken => None,
         }
     }
@@ -180,7 +180,7 @@ mod tests {
             "{err}"
         );
         let err = key("a@b.org", "abc\u{200b}def").check().unwrap_err();
-        assert_eq!(err.part().field_id(), Some("api-key"));
+        assert_eq!(err.part().field(), Some(Field::ApiKey));
         assert!(
             err.to_string().contains("the invisible character U+200B"),
             "{err}"

@@ -1,14 +1,19 @@
 //! A registration form that creates CommCare mobile workers through CommCare HQ's user API.
 //!
 //! The data's path: [`config`] (where to send) → [`mobile_worker`] (the draft and HQ's rules)
-//! → [`hq`] (the request and the reading of HQ's answer) → [`components`] (signals and markup).
+//! → [`credentials`], [`hq`] and [`project_data`] (the requests and the reading of HQ's
+//! answers) → [`form_state`] (the form's state and actions) → [`components`] (markup wired to
+//! that state). Beside them: [`session`] keeps the draft across reloads, [`embed`] and
+//! [`portal`] speak with an admin portal that frames the form.
 
 pub mod components;
 pub mod config;
 pub mod credentials;
 pub mod embed;
+pub mod form_state;
 pub mod hq;
 pub mod mobile_worker;
+pub mod portal;
 pub mod project_data;
 pub mod session;
 

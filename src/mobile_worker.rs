@@ -42,6 +42,9 @@ pub struct UserDataEntry {
 /// the order is the order on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// The operator's own web user email and API key (`api_key` mode), above the form.
+    WebUserEmail,
+    ApiKey,
     Username,
     Password,
     FirstName,
@@ -61,7 +64,9 @@ impl Field {
     /// row, so variant order alone is not page order.
     fn page_position(self) -> (u8, usize, u8) {
         match self {
-            Field::Username => (0, 0, 0),
+            Field::WebUserEmail => (0, 0, 0),
+            Field::ApiKey => (0, 0, 1),
+            Field::Username => (0, 0, 2),
             Field::Password => (1, 0, 0),
             Field::FirstName => (2, 0, 0),
             Field::LastName => (3, 0, 0),
@@ -76,8 +81,11 @@ impl Field {
         }
     }
 
+    /// The element id of the control.
     pub fn id(self) -> String {
         match self {
+            Field::WebUserEmail => "web-user-email".into(),
+            Field::ApiKey => "api-key".into(),
             Field::Username => "username".into(),
             Field::Password => "password".into(),
             Field::FirstName => "first-name".into(),
@@ -90,6 +98,18 @@ impl Field {
             Field::UserDataKey(i) => format!("user-data-key-{i}"),
             Field::UserDataValue(i) => format!("user-data-value-{i}"),
             Field::Language => "language".into(),
+        }
+    }
+
+    /// The name a list's own controls are known by (`{list}-add`, `{list}-search`,
+    /// `{list}-refresh`, `{list}-picker`), for fields that are rows of a list.
+    pub fn list(self) -> Option<&'static str> {
+        match self {
+            Field::PhoneNumber(_) => Some("phone-number"),
+            Field::Group(_) => Some("group"),
+            Field::Location(_) => Some("location"),
+            Field::UserDataKey(_) | Field::UserDataValue(_) => Some("user-data"),
+            _ => None,
         }
     }
 }
@@ -619,6 +639,13 @@ fn check_listed(known: Option<bool>, kind: &str, position: usize) -> Result<(), 
     }
 }
 
+/// The location that will be primary: `primary` if it is among `locations`, else the first.
+pub fn effective_primary_location<'a>(locations: &'a [String], primary: &str) -> Option<&'a str> {
+    let mut ids = locations.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
+    let first = ids.clone().next();
+    ids.find(|l| *l == primary.trim()).or(first)
+}
+
 fn keep_or_record<T>(
     errors: &mut Vec<FieldError>,
     field: Field,
@@ -642,13 +669,7 @@ impl Draft {
 
     /// The location that will be primary: the chosen one if it is in the list, else the first.
     pub fn effective_primary_location(&self) -> Option<&str> {
-        let mut ids = self
-            .locations
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty());
-        let first = ids.clone().next();
-        ids.find(|l| *l == self.primary_location.trim()).or(first)
+        effective_primary_location(&self.locations, &self.primary_location)
     }
 
     /// `validate`, also refusing group and location ids the project's lists do not hold (HQ

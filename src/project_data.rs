@@ -24,7 +24,14 @@ impl Resource {
         }
     }
 
-    fn plural(self) -> &'static str {
+    pub fn singular(self) -> &'static str {
+        match self {
+            Resource::Groups => "group",
+            Resource::Locations => "location",
+        }
+    }
+
+    pub fn plural(self) -> &'static str {
         match self {
             Resource::Groups => "groups",
             Resource::Locations => "locations",
@@ -160,6 +167,40 @@ impl ListState {
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| id.to_string()),
             _ => id.to_string(),
+        }
+    }
+}
+
+impl ListState {
+    /// The status line under a picker's legend, read out by screen readers as it changes.
+    pub fn status(&self, resource: Resource) -> String {
+        let (one, many) = (resource.singular(), resource.plural());
+        match self {
+            ListState::NeedsCredentials => {
+                format!("Enter your web user email and API key above, then choose “Load {many}”.")
+            }
+            ListState::Loading { loaded: 0, .. } => format!("Loading the project's {many}…"),
+            ListState::Loading {
+                loaded,
+                total: Some(total),
+            } => format!(
+                "Loading the project's {many}… {} of {}",
+                grouped(*loaded),
+                grouped(*total)
+            ),
+            ListState::Loading {
+                loaded,
+                total: None,
+            } => {
+                format!("Loading the project's {many}… {}", grouped(*loaded))
+            }
+            ListState::Loaded(list) if list.is_empty() => format!("This project has no {many}."),
+            ListState::Loaded(list) if list.len() == 1 => format!("1 {one} in this project."),
+            ListState::Loaded(list) => format!("{} {many} in this project.", grouped(list.len())),
+            ListState::Failed(error) => format!(
+                "{} The mobile worker can still be created without {many}.",
+                error.describe(resource)
+            ),
         }
     }
 }
@@ -552,6 +593,33 @@ mod tests {
         let (first, total) = search(&choices, "", 25);
         assert_eq!((first.len(), total), (25, 50_000));
         assert_eq!(search(&choices, "nowhere", 25).1, 0);
+    }
+
+    #[test]
+    fn the_status_line_says_where_the_list_stands() {
+        let loading = ListState::Loading {
+            loaded: 12_000,
+            total: Some(50_000),
+        };
+        assert_eq!(
+            loading.status(Resource::Locations),
+            "Loading the project's locations… 12,000 of 50,000"
+        );
+        assert_eq!(
+            ListState::loading().status(Resource::Groups),
+            "Loading the project's groups…"
+        );
+        let one = ListState::Loaded(Arc::new(ChoiceList::new(vec![Choice::new(
+            "g".into(),
+            "G".into(),
+            String::new(),
+        )])));
+        assert_eq!(one.status(Resource::Groups), "1 group in this project.");
+        let none = ListState::Loaded(Arc::new(ChoiceList::new(vec![])));
+        assert_eq!(none.status(Resource::Groups), "This project has no groups.");
+        assert!(ListState::Failed(ReadError::Server(502))
+            .status(Resource::Groups)
+            .ends_with("The mobile worker can still be created without groups."));
     }
 
     #[test]

@@ -8,6 +8,10 @@ fn key(domain: &str) -> String {
 }
 
 fn storage() -> Option<web_sys::Storage> {
+    // Off the browser (host tests of the form's state) there is nowhere to keep it.
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
     web_sys::window()?.session_storage().ok()?
 }
 

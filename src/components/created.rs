@@ -4,8 +4,11 @@ use leptos::task::spawn_local;
 /// Shown once HQ has created the mobile worker.
 #[component]
 pub fn CreatedView(
+    /// HQ's id for the new mobile worker.
     user_id: String,
+    /// `name@project.commcarehq.org`.
     full_username: String,
+    /// "Create another".
     on_another: impl Fn() + 'static,
 ) -> impl IntoView {
     let copy_status = RwSignal::new("");

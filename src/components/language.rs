@@ -1,5 +1,4 @@
-use super::error_summary::{error_for, Problem};
-use crate::mobile_worker::{Draft, Field, COMMON_LANGUAGES};
+use crate::mobile_worker::{Field, COMMON_LANGUAGES};
 use leptos::prelude::*;
 
 const OTHER: &str = "other";
@@ -10,19 +9,23 @@ fn listed(code: &str) -> bool {
 
 /// A select of common CommCare language codes, with free entry of any other code.
 #[component]
-pub fn LanguageField(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> impl IntoView {
+pub fn LanguageField(
+    /// The code chosen or typed.
+    code: RwSignal<String>,
+    /// The message for a typed code, if any (listed codes are valid).
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     // "Other code…" shows the free-entry box; so does any unlisted code, whether restored from
     // a draft or handed over by a portal.
     let other_chosen = RwSignal::new(false);
-    let other = Memo::new(move |_| other_chosen.get() || draft.with(|d| !listed(&d.language)));
-    // Listed codes are valid, so an error can only belong to the free-entry box.
-    let error = error_for(problems, Field::Language);
+    let other = Memo::new(move |_| other_chosen.get() || code.with(|c| !listed(c)));
     let is_selected = move |value: &'static str| {
         move || {
             if other.get() {
                 value == OTHER
             } else {
-                draft.with(|d| d.language == value)
+                code.with(|c| c == value)
             }
         }
     };
@@ -38,7 +41,7 @@ pub fn LanguageField(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> im
                     let choosing_other = value == OTHER;
                     other_chosen.set(choosing_other);
                     // A code typed for "Other" starts empty; a listed one is the choice itself.
-                    draft.update(|d| d.language = if choosing_other { String::new() } else { value });
+                    code.set(if choosing_other { String::new() } else { value });
                 }
             >
                 // `selected` on each option: a select's own value set before its options
@@ -58,8 +61,8 @@ pub fn LanguageField(draft: RwSignal<Draft>, problems: Memo<Vec<Problem>>) -> im
                 id=Field::Language.id()
                 label="Language code"
                 hint=Signal::derive(|| "As in your CommCare app, for example lug or kin.".to_string())
-                value=Signal::derive(move || draft.with(|d| d.language.clone()))
-                on_input=move |v| draft.update(|d| d.language = v)
+                value=code
+                on_input=move |v| code.set(v)
                 error=error
                 autocomplete="off"
             />

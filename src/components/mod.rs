@@ -1,21 +1,34 @@
-//! Components only wire signals to the plain modules; no rule or request logic lives here.
+//! Components only wire the form's state to markup; no rule or request logic lives here.
 
 mod app;
 mod created;
+mod credential_fields;
 mod error_summary;
 mod language;
+mod list_editor;
+mod location_fields;
+mod phone_numbers;
 mod picker;
 mod registration_form;
-mod string_list;
 mod text_field;
 mod user_data;
 
-pub use app::{App, Portal};
+pub use app::App;
 pub use created::CreatedView;
+pub use credential_fields::CredentialFields;
 pub use error_summary::ErrorSummary;
 pub use language::LanguageField;
+pub use list_editor::ListEditor;
+pub use location_fields::LocationFields;
+pub use phone_numbers::PhoneNumbers;
 pub use picker::Picker;
 pub use registration_form::RegistrationForm;
-pub use string_list::StringList;
-pub use text_field::TextField;
+pub use text_field::{InlineError, TextField};
 pub use user_data::UserDataRows;
+
+use crate::form_state::FormState;
+
+/// The form's state, provided by [`RegistrationForm`] to everything inside it.
+pub fn use_form() -> FormState {
+    leptos::prelude::expect_context::<FormState>()
+}

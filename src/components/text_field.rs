@@ -4,14 +4,28 @@ use leptos::prelude::*;
 /// the error is linked by `aria-describedby` and flagged with `aria-invalid`.
 #[component]
 pub fn TextField(
+    /// The input's element id (from `Field::id`).
     id: String,
-    #[prop(into)] label: String,
-    #[prop(into)] value: Signal<String>,
+    /// What the label says.
+    #[prop(into)]
+    label: String,
+    /// The text shown.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the new text on every keystroke.
     on_input: impl Fn(String) + 'static,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(optional, into)] hint: Option<Signal<String>>,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The message under the field, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// A line of help under the label.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
+    /// `text`, `email`, `password`, `tel`.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// The browser's autofill hint.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
     /// Adds "(optional)" to the label.
     #[prop(optional)]
     optional: bool,
@@ -72,7 +86,13 @@ pub fn TextField(
 
 /// The message under a field, with the id its control points `aria-describedby` at.
 #[component]
-pub fn InlineError(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn InlineError(
+    /// The id the control's `aria-describedby` names.
+    id: String,
+    /// The message, if any.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="error-message" id=id.clone()>

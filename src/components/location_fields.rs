@@ -1,0 +1,104 @@
+use super::{use_form, Picker};
+use crate::mobile_worker::{effective_primary_location, Field};
+use crate::project_data::{ListState, Resource};
+use leptos::prelude::*;
+
+/// Assigned locations (a picker) and the primary one among them, or a note where this server
+/// or account has no locations.
+#[component]
+pub fn LocationFields() -> impl IntoView {
+    let form = use_form();
+    let state = form.locations;
+    // A Memo, so the picker is rebuilt only when availability changes, not on every reload.
+    let unavailable = Memo::new(move |_| {
+        state.with(|s| match s {
+            ListState::Failed(error) if error.means_unavailable() => {
+                Some(error.describe(Resource::Locations))
+            }
+            _ => None,
+        })
+    });
+    move || {
+        match unavailable.get() {
+        Some(why) => {
+            view! {
+                <div class="picker unavailable" id="location-picker">
+                    <p class="legend-like">"Locations"</p>
+                    <p class="picker-status" role="status">
+                        {why}
+                        " The mobile worker will be created without locations."
+                    </p>
+                </div>
+            }
+                .into_any()
+        }
+        None => {
+            view! {
+                <Picker
+                    chosen=form.draft.locations
+                    state
+                    resource=Resource::Locations
+                    on_refresh=move || form.refresh(Resource::Locations)
+                    legend="Locations"
+                    hint="Find locations by name or site code. The first one chosen is the primary location unless you choose another."
+                    field=Field::Location
+                />
+                <PrimaryLocation />
+            }
+                .into_any()
+        }
+    }
+    }
+}
+
+/// Once two or more locations are chosen, which of them is primary (the first by default).
+#[component]
+fn PrimaryLocation() -> impl IntoView {
+    let form = use_form();
+    let (chosen, primary, state) = (
+        form.draft.locations,
+        form.draft.primary_location,
+        form.locations,
+    );
+    let effective = Memo::new(move |_| {
+        chosen.with(|c| {
+            primary.with(|p| {
+                effective_primary_location(c, p)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        })
+    });
+    view! {
+        <Show when=move || chosen.with(|c| c.len() > 1)>
+            <div class="field">
+                <label for="primary-location">"Primary location"</label>
+                <select
+                    id="primary-location"
+                    on:change=move |ev| primary.set(event_target_value(&ev))
+                >
+                    // `selected` on each option: a select's own value set before its
+                    // options exist would be lost.
+                    {move || {
+                        chosen
+                            .get()
+                            .into_iter()
+                            .map(|id| {
+                                let name = state.with(|s| s.name_of(&id));
+                                let is_primary = {
+                                    let id = id.clone();
+                                    move || effective.with(|p| *p == id)
+                                };
+                                view! {
+                                    <option value=id prop:selected=is_primary>
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+        </Show>
+    }
+}

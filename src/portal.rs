@@ -1,0 +1,65 @@
+//! The admin portal framing the form, as the page holds it: what it handed over, and the way
+//! to answer it. The protocol itself (messages, checks) is in [`crate::embed`].
+
+use crate::credentials::Credentials;
+use crate::embed::{self, Configure, CredentialChange, Defaults, Outgoing};
+use leptos::prelude::*;
+
+/// What the form does with a `configure`: `(previous defaults, new defaults, whether the
+/// credential changed)`.
+pub type OnConfigure = Callback<(Defaults, Defaults, bool)>;
+
+/// Provided as context inside an iframe; absent at the top level.
+#[derive(Clone, Copy)]
+pub struct Portal {
+    allowed: StoredValue<Vec<String>>,
+    pub defaults: RwSignal<Defaults>,
+    /// In memory only, like a typed key.
+    pub credentials: RwSignal<Option<Credentials>>,
+    on_configure: StoredValue<Option<OnConfigure>>,
+}
+
+impl Portal {
+    pub fn new(allowed: Vec<String>) -> Self {
+        Portal {
+            allowed: StoredValue::new(allowed),
+            defaults: RwSignal::new(Defaults::default()),
+            credentials: RwSignal::new(None),
+            on_configure: StoredValue::new(None),
+        }
+    }
+
+    /// Registers what the form does when the portal configures it.
+    pub fn on_configure(&self, handler: OnConfigure) {
+        self.on_configure.set_value(Some(handler));
+    }
+
+    /// A `configure` from the portal: the credential changes only when the message names one;
+    /// the form hears of new defaults and a changed credential.
+    pub fn configure(&self, configure: Configure) {
+        let before = self.credentials.get_untracked();
+        match configure.credentials {
+            CredentialChange::Keep => {}
+            CredentialChange::Clear => self.credentials.set(None),
+            CredentialChange::Set(credentials) => self.credentials.set(Some(credentials)),
+        }
+        let credentials_changed = self.credentials.with_untracked(|c| *c != before);
+        let previous = self.defaults.get_untracked();
+        if previous != configure.defaults {
+            self.defaults.set(configure.defaults.clone());
+        }
+        if let Some(handler) = self.on_configure.get_value() {
+            handler.run((previous, configure.defaults, credentials_changed));
+        }
+    }
+
+    pub fn post(&self, message: Outgoing) {
+        self.allowed
+            .with_value(|allowed| embed::browser::post(&message, allowed));
+    }
+
+    /// Whether a parent is there to hear (allowed origins configured).
+    pub fn listening(&self) -> bool {
+        self.allowed.with_value(|a| !a.is_empty())
+    }
+}
