@@ -3,7 +3,6 @@
 //! read: where data and credentials go is decided by whoever hosts the files.
 
 use serde::Deserialize;
-use std::fmt;
 
 /// How requests to CommCare HQ are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -59,24 +58,17 @@ pub struct Config {
 }
 
 /// Why `config.json` could not be used. The text is shown on the error screen.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be fetched at all (missing, server error, network).
+    #[error("config.json could not be loaded: {0}")]
     Unavailable(String),
     /// The file is not the JSON object this page expects.
+    #[error("config.json is not valid: {0}")]
     Malformed(String),
     /// A key has a value this page cannot use.
+    #[error("config.json: \"{key}\" {reason}")]
     Invalid { key: &'static str, reason: String },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unavailable(why) => write!(f, "config.json could not be loaded: {why}"),
-            Self::Malformed(why) => write!(f, "config.json is not valid: {why}"),
-            Self::Invalid { key, reason } => write!(f, "config.json: \"{key}\" {reason}"),
-        }
-    }
 }
 
 impl Config {

@@ -164,33 +164,24 @@ pub struct Configure {
 
 /// Why a message from the parent was ignored. Never echoes the message, which may hold a
 /// credential.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Ignored {
+    #[error("not a message of this form's protocol")]
     OtherProtocol,
+    #[error("unsupported protocol version")]
     UnsupportedVersion,
+    #[error("unknown message type")]
     UnknownType,
+    #[error("malformed configure message")]
     Malformed,
+    #[error("credentials must hold exactly one of api_key or bearer_token")]
     AmbiguousCredentials,
     /// Defaults no form could show (thousands of rows, novels for values).
+    #[error("defaults too large for one form")]
     TooLarge,
     /// A credential that could never be sent; the portal is told, as an `error`.
+    #[error("configure ignored: {0}")]
     BadCredential(CredentialError),
-}
-
-impl std::fmt::Display for Ignored {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::OtherProtocol => "not a message of this form's protocol",
-            Self::UnsupportedVersion => "unsupported protocol version",
-            Self::UnknownType => "unknown message type",
-            Self::Malformed => "malformed configure message",
-            Self::TooLarge => "defaults too large for one form",
-            Self::AmbiguousCredentials => {
-                "credentials must hold exactly one of api_key or bearer_token"
-            }
-            Self::BadCredential(error) => return write!(f, "configure ignored: {error}"),
-        })
-    }
 }
 
 /// Reads a message from the parent.

@@ -26,16 +26,24 @@ pub fn CreatedView(
     };
     view! {
         <div class="created" role="status">
-            <h2 id="created-title" tabindex="-1">"Mobile worker created"</h2>
+            <h2 id="created-title" tabindex="-1">
+                "Mobile worker created"
+            </h2>
             <dl>
                 <dt>"Username"</dt>
                 <dd class="created-username">{full_username}</dd>
                 <dt>"User id"</dt>
-                <dd><code class="created-user-id">{user_id}</code></dd>
+                <dd>
+                    <code class="created-user-id">{user_id}</code>
+                </dd>
             </dl>
             <p class="actions">
-                <button type="button" class="secondary copy" on:click=copy>"Copy user id"</button>
-                <span class="copy-status" aria-live="polite">{move || copy_status.get()}</span>
+                <button type="button" class="secondary copy" on:click=copy>
+                    "Copy user id"
+                </button>
+                <span class="copy-status" aria-live="polite">
+                    {move || copy_status.get()}
+                </span>
             </p>
             <button type="button" class="another" on:click=move |_| on_another()>
                 "Create another"

@@ -19,11 +19,7 @@ pub fn ErrorSummary(
         >
             <h2 id="error-summary-title">"There is a problem"</h2>
             <ul>
-                <For
-                    each=move || problems.get()
-                    key=|p| (p.field, p.message.clone())
-                    let(problem)
-                >
+                <For each=move || problems.get() key=|p| (p.field, p.message.clone()) let(problem)>
                     <li>
                         {match problem.field.map(|f| f.id()) {
                             Some(id) => {

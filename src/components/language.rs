@@ -32,7 +32,9 @@ pub fn LanguageField(
     view! {
         <div class="field">
             <label for="language-choice">"Language (optional)"</label>
-            <p class="hint" id="language-hint">"The language CommCare shows this mobile worker."</p>
+            <p class="hint" id="language-hint">
+                "The language CommCare shows this mobile worker."
+            </p>
             <select
                 id="language-choice"
                 aria-describedby="language-hint"
@@ -40,27 +42,36 @@ pub fn LanguageField(
                     let value = event_target_value(&ev);
                     let choosing_other = value == OTHER;
                     other_chosen.set(choosing_other);
-                    // A code typed for "Other" starts empty; a listed one is the choice itself.
                     code.set(if choosing_other { String::new() } else { value });
                 }
             >
                 // `selected` on each option: a select's own value set before its options
                 // exist would be lost.
-                <option value="" prop:selected=is_selected("")>"Project default"</option>
+                <option value="" prop:selected=is_selected("")>
+                    "Project default"
+                </option>
                 {COMMON_LANGUAGES
                     .iter()
-                    .map(|(code, name)| view! {
-                        <option value=*code prop:selected=is_selected(code)>{format!("{name} ({code})")}</option>
+                    .map(|(code, name)| {
+                        view! {
+                            <option value=*code prop:selected=is_selected(code)>
+                                {format!("{name} ({code})")}
+                            </option>
+                        }
                     })
                     .collect_view()}
-                <option value=OTHER prop:selected=is_selected(OTHER)>"Other code…"</option>
+                <option value=OTHER prop:selected=is_selected(OTHER)>
+                    "Other code…"
+                </option>
             </select>
         </div>
         <Show when=move || other.get()>
             <super::TextField
                 id=Field::Language.id()
                 label="Language code"
-                hint=Signal::derive(|| "As in your CommCare app, for example lug or kin.".to_string())
+                hint=Signal::derive(|| {
+                    "As in your CommCare app, for example lug or kin.".to_string()
+                })
                 value=code
                 on_input=move |v| code.set(v)
                 error=error

@@ -68,7 +68,9 @@ where
                         request_animation_frame(move || focus_element(&field(0).id()));
                     };
                     view! {
-                        <div class=format!("list-row {row_class}")>
+                        <div class=format!(
+                            "list-row {row_class}",
+                        )>
                             {row.clone()(i)}
                             <div class="row-actions">
                                 {(first_is_default && i > 0)

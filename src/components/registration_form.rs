@@ -36,10 +36,13 @@ pub fn RegistrationForm(
         <Show
             when=move || form.success.with(Option::is_none)
             fallback=move || {
-                let Success { user_id, full_username } = form.success.get().unwrap_or(Success {
-                    user_id: String::new(),
-                    full_username: String::new(),
-                });
+                let Success { user_id, full_username } = form
+                    .success
+                    .get()
+                    .unwrap_or(Success {
+                        user_id: String::new(),
+                        full_username: String::new(),
+                    });
                 view! {
                     <CreatedView user_id full_username on_another=move || form.start_another() />
                 }

@@ -55,30 +55,40 @@ pub fn TextField(
     view! {
         <div class="field" class:field-error=move || error.with(Option::is_some)>
             <label for=id.clone()>{label}{optional.then_some(" (optional)")}</label>
-            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="hint" id=hint_id>
+                            {hint}
+                        </p>
+                    }
+                })}
             <InlineError id=error_id error />
             <div class="input-row">
-            <input
-                id=id.clone()
-                name=id
-                type=current_type
-                autocomplete=autocomplete
-                spellcheck="false"
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=described_by
-                prop:value=move || value.get()
-                on:input=move |ev| on_input(event_target_value(&ev))
-            />
-            {revealable.then(|| view! {
-                <button
-                    type="button"
-                    class="secondary reveal"
-                    on:click=move |_| shown.update(|s| *s = !*s)
-                >
-                    {move || if shown.get() { "Hide" } else { "Show" }}
-                    <span class="visually-hidden">{reveal_suffix}</span>
-                </button>
-            })}
+                <input
+                    id=id.clone()
+                    name=id
+                    type=current_type
+                    autocomplete=autocomplete
+                    spellcheck="false"
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-describedby=described_by
+                    prop:value=move || value.get()
+                    on:input=move |ev| on_input(event_target_value(&ev))
+                />
+                {revealable
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary reveal"
+                                on:click=move |_| shown.update(|s| *s = !*s)
+                            >
+                                {move || if shown.get() { "Hide" } else { "Show" }}
+                                <span class="visually-hidden">{reveal_suffix}</span>
+                            </button>
+                        }
+                    })}
             </div>
         </div>
     }

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode};
 
 const TRUNK_VERSION: &str = "0.21.14";
+/// Formats the markup inside `view!`, which rustfmt leaves alone.
+const LEPTOSFMT_VERSION: &str = "0.1.33";
 /// npm's binaryen build: Debian's binaryen (108) produces wasm that Chromium rejects.
 const BINARYEN_VERSION: &str = "132";
 const STAND_IN_PORT: u16 = 8001;
@@ -193,6 +195,27 @@ fn setup(browser: bool) -> Result<Tools> {
         cargo_install("wasm-bindgen-cli", &wasm_bindgen, false, "wasm-bindgen")?,
         install_wasm_opt()?,
     ];
+    let mut extra = Vec::new();
+    if browser {
+        // The test command's gates: rustfmt and clippy from rustup, leptosfmt from crates.io.
+        let components = Command::new("rustup")
+            .args(["component", "list", "--installed"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        for component in ["rustfmt", "clippy"] {
+            if !components.lines().any(|l| l.starts_with(component)) {
+                step(&format!("adding the {component} component"));
+                run(Command::new("rustup").args(["component", "add", component]))?;
+            }
+        }
+        extra.push(cargo_install(
+            "leptosfmt",
+            LEPTOSFMT_VERSION,
+            true,
+            "leptosfmt",
+        )?);
+    }
     if browser {
         // The tests drive Chromium, and put Debian's nginx in front for the deployment tests.
         let mut missing = Vec::new();
@@ -212,6 +235,7 @@ fn setup(browser: bool) -> Result<Tools> {
         (&bins[2], "wasm-opt"),
     ]);
     let mut paths: Vec<PathBuf> = bins.to_vec();
+    paths.extend(extra);
     paths.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
     let path = env::join_paths(paths).map_err(|e| e.to_string())?;
     let tools = Tools { path };
@@ -349,6 +373,32 @@ fn serve(extra: &[String]) -> Result {
 
 fn test() -> Result {
     let tools = setup(true)?;
+    step("formatting and lints: rustfmt, leptosfmt (view! markup), clippy for host and wasm");
+    run(tools.cmd("cargo").args(["fmt", "--all", "--check"]))?;
+    run(tools
+        .cmd("leptosfmt")
+        .args(["--check", "src", "tests/web.rs"]))?;
+    run(tools.cmd("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(tools.cmd("cargo").args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "mobile-worker-form",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     step("host tests: rules, request building, answer reading, stand-in HQ, xtask");
     run(tools
         .cmd("cargo")
@@ -545,9 +595,116 @@ fn compressed_sizes(bytes: &[u8]) -> [usize; 3] {
     [bytes.len(), gzip, br.len()]
 }
 
+/// The modules of `src/` (its top-level files; `components` as one) and, for each, the
+/// modules it names as `crate::…`.
+fn module_imports(src: &Path) -> Result<Vec<(String, Vec<String>)>> {
+    let mut modules = Vec::new();
+    for entry in fs::read_dir(src).map_err(|e| e.to_string())?.flatten() {
+        let path = entry.path();
+        let (name, text) = if path.is_dir() {
+            let mut text = String::new();
+            for file in fs::read_dir(&path).map_err(|e| e.to_string())?.flatten() {
+                text += &fs::read_to_string(file.path()).unwrap_or_default();
+            }
+            (entry.file_name().to_string_lossy().into_owned(), text)
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, fs::read_to_string(&path).map_err(|e| e.to_string())?)
+        } else {
+            continue;
+        };
+        if name == "lib" {
+            continue;
+        }
+        let mut named: Vec<String> = text
+            .split("crate::")
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .filter(|m: &String| !m.is_empty() && *m != name)
+            .collect();
+        // `use crate::{a, b::c}` names several at once.
+        for group in text.split("crate::{").skip(1) {
+            let inside = group.split('}').next().unwrap_or_default();
+            named.extend(inside.split(',').filter_map(|part| {
+                let m: String = part
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                (!m.is_empty() && m != name).then_some(m)
+            }));
+        }
+        named.sort();
+        named.dedup();
+        modules.push((name, named));
+    }
+    modules.sort();
+    Ok(modules)
+}
+
+/// A chain of imports that comes back to where it started, if there is one.
+fn import_cycle(modules: &[(String, Vec<String>)]) -> Option<Vec<String>> {
+    fn visit(
+        at: &str,
+        modules: &[(String, Vec<String>)],
+        path: &mut Vec<String>,
+        done: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == at) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(at.to_string());
+            return Some(cycle);
+        }
+        if done.iter().any(|d| d == at) {
+            return None;
+        }
+        path.push(at.to_string());
+        let next = modules
+            .iter()
+            .find(|(m, _)| m == at)
+            .map(|(_, n)| n.clone());
+        for n in next.unwrap_or_default() {
+            if let Some(cycle) = visit(&n, modules, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.push(at.to_string());
+        None
+    }
+    let mut done = Vec::new();
+    modules
+        .iter()
+        .find_map(|(m, _)| visit(m, modules, &mut Vec::new(), &mut done))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_module_of_the_app_imports_in_a_circle() {
+        let modules = module_imports(&root().join("src")).unwrap();
+        assert!(modules.len() > 5, "{modules:?}");
+        if let Some(cycle) = import_cycle(&modules) {
+            panic!("src/ imports in a circle: {}", cycle.join(" → "));
+        }
+    }
+
+    #[test]
+    fn an_import_circle_is_found() {
+        let modules = vec![
+            ("a".to_string(), vec!["b".to_string()]),
+            ("b".to_string(), vec!["c".to_string()]),
+            ("c".to_string(), vec!["a".to_string()]),
+        ];
+        assert_eq!(import_cycle(&modules).unwrap(), ["a", "b", "c", "a"]);
+        assert_eq!(import_cycle(&modules[..2]), None);
+    }
 
     #[test]
     fn wasm_bindgen_version_comes_from_the_lock_file() {

@@ -1,0 +1,221 @@
+//! One test's world: the stand-in HQ, the served app (directly or behind nginx), Chromium,
+//! and what a test does with them.
+
+use crate::browser::start_browser;
+use crate::servers::app_router;
+use crate::{dist_dir, nginx, ConfigFile, PATIENCE};
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+use stand_in_hq::{Settings, StandIn};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One test's world: stand-in HQ, the served app, Chromium.
+pub struct Harness {
+    pub stand_in: StandIn,
+    pub app_url: String,
+    pub browser: Client,
+    /// The nginx in front, when the test runs behind it.
+    pub nginx: Option<nginx::Nginx>,
+    chromedriver: Mutex<Option<Child>>,
+    profile: PathBuf,
+}
+
+impl Harness {
+    pub async fn start(config: ConfigFile) -> Harness {
+        let stand_in = StandIn::new(Settings::default());
+        let direct = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let app = app_router(&stand_in, dist_dir(), config, format!("http://{direct}"));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self::with_browser(stand_in, format!("http://{addr}/"), None).await
+    }
+
+    /// The release build served by real nginx from `deploy/nginx/`, which forwards the API to a
+    /// stand-in that accepts only nginx's key.
+    pub async fn start_behind_nginx(site: nginx::Site) -> Harness {
+        let stand_in = StandIn::new(Settings {
+            api_keys: vec![nginx::PROXY_API_KEY.into()],
+            locations_per_domain: site.locations,
+            ..Settings::default()
+        });
+        let upstream = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
+        let front = nginx::Nginx::start(&dist_dir(), &site, upstream);
+        let app_url = front.url(site.form_path);
+        Self::with_browser(stand_in, app_url, Some(front)).await
+    }
+
+    async fn with_browser(
+        stand_in: StandIn,
+        app_url: String,
+        nginx: Option<nginx::Nginx>,
+    ) -> Harness {
+        let (browser, chromedriver, profile) = start_browser().await;
+        Harness {
+            stand_in,
+            app_url,
+            browser,
+            nginx,
+            chromedriver: Mutex::new(Some(chromedriver)),
+            profile,
+        }
+    }
+
+    async fn close(&self) {
+        let _ = self.browser.clone().close().await;
+        if let Some(mut child) = self.chromedriver.lock().unwrap().take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+
+    /// Opens the form and waits until it (or the configuration error screen) is shown.
+    pub async fn open(&self) {
+        self.browser.goto(&self.app_url).await.unwrap();
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("form.registration, .config-error"))
+            .await
+            .expect("the page never showed the form or the configuration error");
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn exists(&self, css: &str) -> bool {
+        self.browser.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.find(css).await.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    /// Polls `css`'s text until `accept` holds; returns it.
+    pub async fn wait_for_text(&self, css: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.browser.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if accept(&text) {
+                        return text;
+                    }
+                    last = text;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} never showed the expected text; last seen: {last:?}");
+    }
+
+    /// Runs JavaScript in the page and returns its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.browser.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Saves a PNG of the page as `docs/screenshots/{name}.png`, where the README shows it.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.browser.screenshot().await.unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Replaces the text of an input, as a person selecting all and typing would.
+    pub async fn replace_text(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    /// Chooses `value` in a `<select>`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+    }
+
+    /// The POSTs the stand-in received on the user endpoint.
+    pub fn user_posts(&self) -> Vec<stand_in_hq::ReceivedRequest> {
+        self.stand_in
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with("/user/"))
+            .collect()
+    }
+}
+
+/// Starts a harness, runs `test`, and always closes the browser, even when the test panics.
+pub async fn with_harness<F, Fut>(config: ConfigFile, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start(config).await, test).await
+}
+
+/// `with_harness`, behind real nginx.
+pub async fn with_nginx<F, Fut>(site: nginx::Site, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_behind_nginx(site).await, test).await
+}
+
+async fn run<F, Fut>(harness: Harness, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let harness = Arc::new(harness);
+    let outcome = tokio::spawn(test(harness.clone())).await;
+    harness.close().await;
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("test task failed: {error}"),
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Creating a mobile worker as HQ does: its username completion and checks, in its order and
+//! with its messages; taken, reserved and burned names; late group failures.
+
+use crate::{error_400, error_500};
+use crate::{next_id, refuse_access, MobileWorker, StandIn, CANNED_500, RESERVED_USERNAMES};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+use std::time::Duration;
+
+pub(crate) async fn create_user(
+    State(stand_in): State<StandIn>,
+    Path(domain): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
+        return refusal;
+    }
+    if let Some(limit) = stand_in.settings.creations_per_minute {
+        let mut inner = stand_in.lock();
+        let now = std::time::Instant::now();
+        inner
+            .recent_creations
+            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(60));
+        if inner
+            .recent_creations
+            .iter()
+            .filter(|(d, _)| *d == domain)
+            .count()
+            >= limit
+        {
+            // HQ's rate limiter answers with no body and no Retry-After.
+            return StatusCode::TOO_MANY_REQUESTS.into_response();
+        }
+        inner.recent_creations.push((domain.clone(), now));
+    }
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Json(json!({ "error_message": CANNED_500 })),
+        )
+            .into_response();
+    }
+    let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
+        return error_400("Request is not valid JSON.");
+    };
+    // HQ reads bundle.data['username'] unguarded: a missing or null username is a 500.
+    let Some(Value::String(typed)) = fields.get("username") else {
+        return error_500();
+    };
+    let username = complete_username(typed, &domain);
+    if let Err(message) = validate_username(&username, &domain) {
+        return error_400(message);
+    }
+    let taken = {
+        let inner = stand_in.lock();
+        let local = username.split('@').next().unwrap_or_default();
+        RESERVED_USERNAMES.contains(&local)
+            || inner.burned.contains(&username)
+            || inner.users.iter().any(|u| u.username == username)
+    };
+    if taken {
+        return error_400(format!(
+            "Username '{username}' is already taken or reserved."
+        ));
+    }
+    if !fields.get("password").is_some_and(truthy) {
+        return error_400("Password or connect username required");
+    }
+    // HQ lower-cases the email without a None check.
+    if fields.get("email").is_some_and(Value::is_null) {
+        return error_500();
+    }
+
+    let mut inner = stand_in.lock();
+    let id = next_id(&mut inner.ids_issued);
+    // Groups are set after the account exists; a failure retires it and burns the username.
+    if let Some(Value::Array(groups)) = fields.get("groups") {
+        let mut foreign = Vec::new();
+        for group in groups {
+            let group = group.as_str().unwrap_or_default();
+            match inner.groups.iter().find(|g| g.id == group) {
+                Some(g) if g.domain == domain => {}
+                Some(_) => foreign.push(group.to_string()),
+                None => {
+                    inner.burned.insert(username);
+                    return error_500();
+                }
+            }
+        }
+        if !foreign.is_empty() {
+            inner.burned.insert(username);
+            return error_400(format!(
+                "['Unable to save groups. The following group_ids are not in the current domain: {}']",
+                foreign.join(", ")
+            ));
+        }
+    }
+    let mut stored = Map::new();
+    for (key, value) in fields {
+        if key != "password" {
+            stored.insert(key, value);
+        }
+    }
+    inner.users.push(MobileWorker {
+        id: id.clone(),
+        domain: domain.clone(),
+        username,
+        fields: Value::Object(stored),
+    });
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/a/{domain}/api/v0.5/user/{id}/"))],
+        Json(json!({ "id": id })),
+    )
+        .into_response()
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// HQ's `get_complete_username`: a name without `@` has whitespace runs turned into `.`,
+/// is lower-cased and gets `@{domain}.commcarehq.org`.
+pub fn complete_username(typed: &str, domain: &str) -> String {
+    if typed.contains('@') {
+        return typed.to_string();
+    }
+    let mut local = String::new();
+    let mut in_space = false;
+    for c in typed.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                local.push('.');
+            }
+            in_space = true;
+        } else {
+            local.push(c);
+            in_space = false;
+        }
+    }
+    format!(
+        "{}@{}.commcarehq.org",
+        local.to_lowercase(),
+        domain.to_lowercase()
+    )
+}
+
+/// HQ's `_validate_complete_username`, in its order and with its messages.
+pub fn validate_username(username: &str, domain: &str) -> Result<(), String> {
+    let invalid_email = || format!("Username '{username}' must be a valid email address.");
+    let (local, email_domain) = username.rsplit_once('@').ok_or_else(invalid_email)?;
+    if username.len() > 320 || !is_dot_atom(local) || !is_hostname(email_domain) {
+        return Err(invalid_email());
+    }
+    // HQ's class is [^A-Za-z0-9.+-_], where +-_ is the range 0x2B..=0x5F.
+    let special = local
+        .chars()
+        .any(|c| !(c.is_ascii_alphanumeric() || c == '.' || ('+'..='_').contains(&c)));
+    if special {
+        return Err(format!(
+            "The username component '{local}' of '{username}' may not contain special characters."
+        ));
+    }
+    let expected = format!("{domain}.commcarehq.org");
+    if email_domain != expected {
+        return Err(format!(
+            "The username email domain '@{email_domain}' should be '@{expected}'."
+        ));
+    }
+    Ok(())
+}
+
+/// Django's EmailValidator user part (unquoted form).
+fn is_dot_atom(local: &str) -> bool {
+    !local.is_empty()
+        && local.split('.').all(|atom| {
+            !atom.is_empty()
+                && atom
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{}|~-".contains(c))
+        })
+}
+
+fn is_hostname(host: &str) -> bool {
+    host.split('.').count() >= 2
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
