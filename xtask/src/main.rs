@@ -597,6 +597,7 @@ fn compressed_sizes(bytes: &[u8]) -> [usize; 3] {
 
 /// The modules of `src/` (its top-level files; `components` as one) and, for each, the
 /// modules it names as `crate::…`.
+#[cfg(test)]
 fn module_imports(src: &Path) -> Result<Vec<(String, Vec<String>)>> {
     let mut modules = Vec::new();
     for entry in fs::read_dir(src).map_err(|e| e.to_string())?.flatten() {
@@ -647,6 +648,7 @@ fn module_imports(src: &Path) -> Result<Vec<(String, Vec<String>)>> {
 }
 
 /// A chain of imports that comes back to where it started, if there is one.
+#[cfg(test)]
 fn import_cycle(modules: &[(String, Vec<String>)]) -> Option<Vec<String>> {
     fn visit(
         at: &str,
