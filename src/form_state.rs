@@ -154,6 +154,8 @@ pub struct FormState {
     checked: Memo<Result<NewMobileWorker, Vec<FieldError>>>,
     credential_problems: Memo<Vec<CredentialError>>,
     pub problems: Memo<Vec<Problem>>,
+    /// Where focus goes next: set anew for each move (every set wakes the view, even to the
+    /// same place).
     pub focus: RwSignal<Option<Focus>>,
 }
 

@@ -37,7 +37,8 @@ pub fn Picker(
     /// The `i`th chosen item, for its error and its Remove button's id.
     field: fn(usize) -> Field,
 ) -> impl IntoView {
-    let name = resource.singular();
+    // The list's own ids (`group-picker`, `group-search`, …) come from its fields.
+    let name = field(0).list().unwrap_or_else(|| resource.singular());
     let plural = resource.plural();
     let query = RwSignal::new(String::new());
     let loaded = move || state.with(|s| matches!(s, ListState::Loaded(_)));
@@ -101,7 +102,7 @@ fn Chosen(
     field: fn(usize) -> Field,
 ) -> impl IntoView {
     let form = use_form();
-    let name = resource.singular();
+    let name = field(0).list().unwrap_or_else(|| resource.singular());
     let rows = move || {
         chosen
             .get()

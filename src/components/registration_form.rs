@@ -76,7 +76,6 @@ fn push_state_out(form: FormState) {
     // Focus moves once the page has drawn what it moves to.
     Effect::new(move || {
         if let Some(focus) = form.focus.get() {
-            form.focus.set(None);
             request_animation_frame(move || match focus {
                 Focus::Summary => focus_element("error-summary"),
                 Focus::Created => focus_element("created-title"),
