@@ -106,15 +106,36 @@ impl Config {
 }
 
 /// Fetches `config.json` from beside the page (a relative URL, so sub-path hosting works).
+/// `boot.js` starts that request before the wasm has even arrived and leaves its promise on
+/// `window.mobileWorkerFormConfig`; it is taken from there when present.
 pub async fn load() -> Result<Config, ConfigError> {
-    use gloo_net::http::Request;
+    use gloo_net::http::{Request, Response};
+    use wasm_bindgen::JsCast;
     use web_sys::RequestCache;
 
-    let response = Request::get("config.json")
-        .cache(RequestCache::NoCache)
-        .send()
-        .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    let unavailable = |e: &dyn std::fmt::Display| ConfigError::Unavailable(e.to_string());
+    let early = web_sys::window().and_then(|w| {
+        let key = wasm_bindgen::JsValue::from_str("mobileWorkerFormConfig");
+        let promise = js_sys::Reflect::get(&w, &key).ok()?;
+        let _ = js_sys::Reflect::delete_property(&w, &key);
+        promise.dyn_into::<js_sys::Promise>().ok()
+    });
+    let response = match early {
+        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+            .map(Response::from),
+        None => None,
+    };
+    let response = match response {
+        Some(response) => response,
+        None => Request::get("config.json")
+            .cache(RequestCache::NoCache)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?,
+    };
     if !response.ok() {
         return Err(ConfigError::Unavailable(format!(
             "the server answered {} {}",
@@ -122,10 +143,7 @@ pub async fn load() -> Result<Config, ConfigError> {
             response.status_text()
         )));
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+    let text = response.text().await.map_err(|e| unavailable(&e))?;
     Config::parse(&text)
 }
 

@@ -27,9 +27,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("size") => size(),
+        Some("bench") => bench(args.get(1).map(String::as_str)),
+        Some("compress") => compress_after_trunk(),
         Some("setup") => setup(args.iter().any(|a| a == "--browser")).map(|_| ()),
         _ => Err(
-            "usage: cargo xtask <serve [trunk serve options] | test | size | setup [--browser]>"
+            "usage: cargo xtask <serve [trunk serve options] | test | size | bench [runs] | setup [--browser]>"
                 .into(),
         ),
     };
@@ -225,8 +227,15 @@ fn setup(browser: bool) -> Result<Tools> {
         if !(found("nginx") || Path::new("/usr/sbin/nginx").exists()) {
             missing.push("nginx");
         }
+        // Serves the release build's .br files, as the nginx template can.
+        if !Path::new("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so").exists() {
+            missing.push("libnginx-mod-http-brotli-static");
+        }
         if !missing.is_empty() {
-            apt_install(&missing, "Chromium, chromedriver and nginx for the tests")?;
+            apt_install(
+                &missing,
+                "Chromium, chromedriver and nginx (with brotli_static) for the tests",
+            )?;
         }
     }
     link_into_cargo_bin(&[
@@ -420,6 +429,25 @@ fn test() -> Result {
         .env("PATH", plain_path())
         .env_remove("TRUNK_SKIP_VERSION_CHECK")
         .args(["build", "--release"]))?;
+    step("the size budget: the initial download, brotli, against size-budget.txt");
+    let sizes = measure(&root().join("dist"))?;
+    print!("{}", size_table(&sizes));
+    check_budget(&sizes, &read_budget()?)?;
+    for kind in ["wasm", "js", "css", "html"] {
+        let precompressed = fs::read_dir(root().join("dist"))
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .ends_with(&format!(".{kind}.br"))
+            });
+        if !precompressed {
+            return Err(format!(
+                "the release build wrote no .{kind}.br (the post_build hook)"
+            ));
+        }
+    }
     step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ");
     run(tools.cmd("cargo").args([
         "test",
@@ -541,15 +569,23 @@ fn size() -> Result {
     let tools = setup(false)?;
     step("release build (trunk build --release)");
     run(tools.cmd("trunk").args(["build", "--release"]))?;
-    let report = size_report(&root().join("dist"))?;
-    print!("{report}");
+    let sizes = measure(&root().join("dist"))?;
+    print!("{}", size_table(&sizes));
+    match check_budget(&sizes, &read_budget()?) {
+        Ok(()) => println!("\nwithin the budget in {BUDGET_FILE}"),
+        Err(over) => println!("\n{over}"),
+    }
     Ok(())
 }
 
-/// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page
-/// costs on first load.
-fn size_report(dist: &Path) -> Result<String> {
-    let kinds = ["wasm", "js", "css", "html", "json"];
+/// The kinds of file the initial download is made of.
+const KINDS: [&str; 5] = ["wasm", "js", "css", "html", "json"];
+/// The initial download's budget, brotli bytes per kind and in all, kept in the repository.
+const BUDGET_FILE: &str = "size-budget.txt";
+
+/// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
+/// first load; the precompressed `.br` and `.gz` copies are not counted twice.
+fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
     let mut totals = [[0usize; 3]; 5];
     let entries = fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries.flatten() {
@@ -557,7 +593,7 @@ fn size_report(dist: &Path) -> Result<String> {
         let Some(i) = path
             .extension()
             .and_then(|e| e.to_str())
-            .and_then(|e| kinds.iter().position(|k| *k == e))
+            .and_then(|e| KINDS.iter().position(|k| *k == e))
         else {
             continue;
         };
@@ -567,32 +603,160 @@ fn size_report(dist: &Path) -> Result<String> {
             *total += size;
         }
     }
-    let mut out = format!(
-        "\n{:<8}{:>12}{:>12}{:>12}\n",
-        "file", "raw", "gzip", "brotli"
-    );
+    let mut rows: Vec<(String, [usize; 3])> = KINDS
+        .iter()
+        .zip(totals)
+        .map(|(k, t)| (k.to_string(), t))
+        .collect();
     let mut sum = [0usize; 3];
-    for (kind, row) in kinds.iter().zip(totals) {
-        out += &format!("{kind:<8}{:>12}{:>12}{:>12}\n", row[0], row[1], row[2]);
+    for (_, row) in &rows {
         for (s, v) in sum.iter_mut().zip(row) {
             *s += v;
         }
     }
-    out += &format!("{:<8}{:>12}{:>12}{:>12}\n", "total", sum[0], sum[1], sum[2]);
-    Ok(out)
+    rows.push(("total".into(), sum));
+    Ok(rows)
 }
 
-fn compressed_sizes(bytes: &[u8]) -> [usize; 3] {
+fn size_table(sizes: &[(String, [usize; 3])]) -> String {
+    let mut out = format!(
+        "\n{:<8}{:>12}{:>12}{:>12}\n",
+        "file", "raw", "gzip", "brotli"
+    );
+    for (kind, row) in sizes {
+        out += &format!("{kind:<8}{:>12}{:>12}{:>12}\n", row[0], row[1], row[2]);
+    }
+    out
+}
+
+/// Raw, gzip and brotli bytes per kind, as a table.
+#[cfg(test)]
+fn size_report(dist: &Path) -> Result<String> {
+    Ok(size_table(&measure(dist)?))
+}
+
+/// `kind bytes` lines; `#` starts a comment.
+fn parse_budget(text: &str) -> Result<Vec<(String, usize)>> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (kind, bytes) = l
+                .split_once(char::is_whitespace)
+                .ok_or_else(|| format!("{BUDGET_FILE}: \"{l}\" is not `kind bytes`"))?;
+            let bytes = bytes
+                .trim()
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("{BUDGET_FILE}: \"{l}\" is not `kind bytes`"))?;
+            Ok((kind.to_string(), bytes))
+        })
+        .collect()
+}
+
+fn read_budget() -> Result<Vec<(String, usize)>> {
+    let text =
+        fs::read_to_string(root().join(BUDGET_FILE)).map_err(|e| format!("{BUDGET_FILE}: {e}"))?;
+    parse_budget(&text)
+}
+
+/// `Err` when the brotli total is over the budget's, naming every kind that grew.
+fn check_budget(sizes: &[(String, [usize; 3])], budget: &[(String, usize)]) -> Result {
+    let brotli = |kind: &str| sizes.iter().find(|(k, _)| k == kind).map(|(_, s)| s[2]);
+    let allowed = |kind: &str| budget.iter().find(|(k, _)| k == kind).map(|(_, b)| *b);
+    let total = brotli("total").unwrap_or(0);
+    let limit = allowed("total").ok_or(format!("{BUDGET_FILE} has no total"))?;
+    if total <= limit {
+        return Ok(());
+    }
+    let mut grew = String::new();
+    for kind in KINDS {
+        if let (Some(now), Some(was)) = (brotli(kind), allowed(kind)) {
+            if now > was {
+                grew += &format!(
+                    "\n  {kind}: {now} bytes brotli, budget {was} (+{})",
+                    now - was
+                );
+            }
+        }
+    }
+    Err(format!(
+        "the initial download is {total} bytes brotli, over the budget of {limit} in {BUDGET_FILE} by {}. What grew:{grew}\nCode only some users need belongs in a part loaded when it is used.",
+        total - limit
+    ))
+}
+
+/// Run by trunk after each build (a hook in Trunk.toml): in a release build, a `.br` and a
+/// `.gz` beside each file of the page, for a server to send as they are (nginx's
+/// `brotli_static` and `gzip_static`). `config.json` is left out: operators replace it.
+fn compress_after_trunk() -> Result {
+    if env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
+        return Ok(());
+    }
+    let dir = env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set")?;
+    compress_dir(Path::new(&dir))
+}
+
+fn compress_dir(dir: &Path) -> Result {
+    for entry in fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
+        let path = entry.path();
+        let kind = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !["wasm", "js", "css", "html"].contains(&kind) {
+            continue;
+        }
+        let bytes = fs::read(&path).map_err(|e| e.to_string())?;
+        let [gzip, brotli] = compress(&bytes);
+        fs::write(format!("{}.gz", path.display()), gzip).map_err(|e| e.to_string())?;
+        fs::write(format!("{}.br", path.display()), brotli).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// gzip at its best level and brotli at quality 11.
+fn compress(bytes: &[u8]) -> [Vec<u8>; 2] {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(bytes).expect("gzip into memory");
-    let gzip = gz.finish().expect("gzip into memory").len();
+    let gzip = gz.finish().expect("gzip into memory");
     let mut br = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).expect("brotli into memory");
-    [bytes.len(), gzip, br.len()]
+    [gzip, br]
+}
+
+/// The form against the plain page under slow 4G (see `tests/e2e/src/bin/bench.rs`).
+fn bench(runs: Option<&str>) -> Result {
+    let tools = setup(true)?;
+    step("release build (trunk build --release)");
+    run(tools.cmd("trunk").args(["build", "--release"]))?;
+    let plain = root().join("target/bench-plain");
+    let _ = fs::remove_dir_all(&plain);
+    fs::create_dir_all(&plain).map_err(|e| e.to_string())?;
+    for (from, name) in [
+        ("benches/plain/index.html", "index.html"),
+        ("benches/plain/plain.js", "plain.js"),
+        ("style/main.css", "main.css"),
+    ] {
+        fs::copy(root().join(from), plain.join(name)).map_err(|e| format!("{from}: {e}"))?;
+    }
+    compress_dir(&plain)?;
+    step("cold loads in headless Chromium under slow 4G, alternating form and plain page");
+    let mut cmd = tools.cmd("cargo");
+    cmd.args(["run", "--quiet", "-p", "e2e", "--bin", "bench", "--"])
+        .arg(root().join("dist"))
+        .arg(&plain)
+        .arg(runs.unwrap_or("5"));
+    run(&mut cmd)
+}
+
+fn compressed_sizes(bytes: &[u8]) -> [usize; 3] {
+    let [gzip, brotli] = compress(bytes);
+    [bytes.len(), gzip.len(), brotli.len()]
 }
 
 /// The modules of `src/` (its top-level files; `components` as one) and, for each, the
@@ -695,6 +859,52 @@ mod tests {
         if let Some(cycle) = import_cycle(&modules) {
             panic!("src/ imports in a circle: {}", cycle.join(" → "));
         }
+    }
+
+    #[test]
+    fn the_budget_names_what_grew() {
+        let sizes = vec![
+            ("wasm".to_string(), [0, 0, 120]),
+            ("js".to_string(), [0, 0, 10]),
+            ("total".to_string(), [0, 0, 130]),
+        ];
+        let budget = parse_budget("# brotli\nwasm 100\njs 12\ntotal 125 # all\n").unwrap();
+        let err = check_budget(&sizes, &budget).unwrap_err();
+        assert!(
+            err.contains("130 bytes brotli, over the budget of 125"),
+            "{err}"
+        );
+        assert!(
+            err.contains("wasm: 120 bytes brotli, budget 100 (+20)"),
+            "{err}"
+        );
+        assert!(!err.contains("js:"), "{err}");
+        let roomy = parse_budget("total 1_000").unwrap();
+        assert_eq!(check_budget(&sizes, &roomy), Ok(()));
+        assert!(parse_budget("total lots").is_err());
+    }
+
+    #[test]
+    fn the_shipped_budget_reads() {
+        let budget = read_budget().unwrap();
+        assert!(budget.iter().any(|(k, _)| k == "total"), "{budget:?}");
+    }
+
+    #[test]
+    fn compressed_copies_are_written_beside_the_page_files_but_not_config() {
+        let dir = env::temp_dir().join(format!("xtask-compress-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let text = "mobile worker ".repeat(100);
+        fs::write(dir.join("app.wasm"), &text).unwrap();
+        fs::write(dir.join("config.json"), "{}").unwrap();
+        compress_dir(&dir).unwrap();
+        let br = fs::read(dir.join("app.wasm.br")).unwrap();
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut back).unwrap();
+        assert_eq!(back, text.as_bytes());
+        assert!(dir.join("app.wasm.gz").exists());
+        assert!(!dir.join("config.json.br").exists());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub(crate) async fn start_browser() -> (Client, Child, PathBuf) {
+pub async fn start_browser() -> (Client, Child, PathBuf) {
     let port = free_port();
     let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
         .arg(format!("--port={port}"))

@@ -10,6 +10,7 @@ pub mod nginx;
 mod portal;
 mod servers;
 
+pub use browser::start_browser;
 pub use fantoccini;
 pub use harness::{with_harness, with_nginx, Harness};
 pub use portal::Portal;

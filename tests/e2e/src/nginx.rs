@@ -38,6 +38,9 @@ impl Site {
     }
 }
 
+/// Debian's brotli_static module (libnginx-mod-http-brotli-static), which the tests install.
+pub const BROTLI_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
 /// The one host name the site answers to.
 pub const SERVER_NAME: &str = "localhost";
 
@@ -94,6 +97,10 @@ impl Nginx {
             1,
         );
         fs::write(served.join("index.html"), index).unwrap();
+        // Its precompressed copies would be the page without the recorder.
+        for stale in ["index.html.br", "index.html.gz"] {
+            let _ = fs::remove_file(served.join(stale));
+        }
         fs::write(served.join("csp-recorder.js"), VIOLATION_RECORDER).unwrap();
         // A page that breaks the policy on purpose, to show violations are seen.
         fs::write(
@@ -142,12 +149,25 @@ impl Nginx {
                 ("CREDENTIAL_FILE", credential.display().to_string()),
                 ("FRAME_ANCESTORS", site.frame_ancestors.into()),
                 ("ACCESS_FILE", access.display().to_string()),
+                (
+                    "BROTLI_STATIC",
+                    if Path::new(BROTLI_MODULE).exists() {
+                        "brotli_static on;".into()
+                    } else {
+                        String::new()
+                    },
+                ),
             ],
         );
         fs::write(dir.join("site.conf"), site_conf).unwrap();
         let d = dir.display();
+        let brotli = if Path::new(BROTLI_MODULE).exists() {
+            format!("load_module {BROTLI_MODULE};\n")
+        } else {
+            String::new()
+        };
         let main_conf = format!(
-            "worker_processes 1;\n\
+            "{brotli}worker_processes 1;\n\
              daemon off;\n\
              error_log {d}/error.log;\n\
              pid {d}/nginx.pid;\n\

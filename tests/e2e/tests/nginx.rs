@@ -1,7 +1,7 @@
 //! Production deployment: the release build behind real nginx configured from
 //! `deploy/nginx/`, between headless Chromium and the stand-in HQ.
 
-use e2e::nginx::{raw_request, raw_request_to, Site, PROXY_API_KEY};
+use e2e::nginx::{raw_request, raw_request_to, Site, BROTLI_MODULE, PROXY_API_KEY};
 use e2e::serde_json::json;
 use e2e::{with_nginx, Harness};
 use std::net::SocketAddr;
@@ -83,6 +83,26 @@ async fn a_user_is_created_through_nginx_under_a_sub_path() {
             "{}",
             hashed.head
         );
+        assert!(!hashed.head.contains("Content-Encoding"), "{}", hashed.head);
+
+        // The browser got the precompressed copies: brotli for everything the page loads.
+        assert!(
+            std::path::Path::new(BROTLI_MODULE).exists(),
+            "cargo xtask test installs Debian's brotli_static module"
+        );
+        let encodings = h
+            .js("const files = [location.href, ...performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\.(js|wasm|css)$/.test(n))];
+                 const got = await Promise.all(files.map(f => fetch(f).then(r => [f.split('/').pop(), r.headers.get('content-encoding')])));
+                 return got;")
+            .await;
+        let encodings = encodings.as_array().unwrap();
+        assert!(encodings.len() >= 4, "{encodings:?}");
+        for pair in encodings {
+            assert_eq!(pair[1], json!("br"), "{pair}");
+        }
+        // A client that takes gzip only gets gzip.
+        let gzipped = raw_request(addr, "GET", &wasm_path, &[("Accept-Encoding", "gzip")], "").await;
+        assert!(gzipped.head.contains("Content-Encoding: gzip"), "{}", gzipped.head);
     })
     .await;
 }
