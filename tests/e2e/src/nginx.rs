@@ -89,11 +89,13 @@ impl Nginx {
         let served = dir.join("dist");
         copy_dir(dist, &served);
         fs::write(served.join("config.json"), &site.config_json).unwrap();
-        // The recorder goes first in <head>, so violations during start-up are caught too.
+        // The recorder goes before the page's own script, so violations during start-up are
+        // caught too (the release build's HTML is minified: no `<head>` tag to aim at).
         let index = fs::read_to_string(served.join("index.html")).unwrap();
+        assert!(index.contains("<script"), "{index}");
         let index = index.replacen(
-            "<head>",
-            "<head><script src=\"csp-recorder.js\"></script>",
+            "<script",
+            "<script src=\"csp-recorder.js\"></script><script",
             1,
         );
         fs::write(served.join("index.html"), index).unwrap();
