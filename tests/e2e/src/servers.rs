@@ -70,6 +70,12 @@ fn json_response(body: String) -> Response {
 }
 
 pub(crate) fn static_file(dist: &Path, path: &str) -> Response {
+    static_file_encoded(dist, path, false)
+}
+
+/// A file of `dir` (`index.html` for the folder itself), as a plain static server sends it;
+/// the `.br` beside it instead when `accepts_br` and there is one, as nginx's `brotli_static`.
+pub fn static_file_encoded(dir: &Path, path: &str, accepts_br: bool) -> Response {
     let relative = path.trim_start_matches('/');
     let relative = if relative.is_empty() {
         "index.html"
@@ -79,7 +85,12 @@ pub(crate) fn static_file(dist: &Path, path: &str) -> Response {
     if relative.split('/').any(|part| part == "..") {
         return StatusCode::BAD_REQUEST.into_response();
     }
-    let Ok(bytes) = std::fs::read(dist.join(relative)) else {
+    let file = dir.join(relative);
+    let compressed = std::fs::read(format!("{}.br", file.display()))
+        .ok()
+        .filter(|_| accepts_br);
+    let encoded = compressed.is_some();
+    let Some(bytes) = compressed.or_else(|| std::fs::read(&file).ok()) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mime = match relative.rsplit('.').next() {
@@ -91,5 +102,11 @@ pub(crate) fn static_file(dist: &Path, path: &str) -> Response {
         Some("png") => "image/png",
         _ => "application/octet-stream",
     };
-    ([(header::CONTENT_TYPE, mime)], Body::from(bytes)).into_response()
+    let mut response = ([(header::CONTENT_TYPE, mime)], Body::from(bytes)).into_response();
+    if encoded {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+    }
+    response
 }

@@ -16,7 +16,8 @@ use axum::Router;
 use e2e::fantoccini::wd::WebDriverCompatibleCommand;
 use e2e::serde_json::{json, Value};
 use e2e::stand_in_hq::{Settings, StandIn, DEV_API_KEY};
-use std::path::{Path, PathBuf};
+use e2e::static_file_encoded;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Lighthouse's slow 4G, in chromedriver's units (bytes a second, milliseconds).
@@ -61,41 +62,6 @@ impl WebDriverCompatibleCommand for Extension {
     }
 }
 
-/// Serves `dir` under `prefix`, the `.br` beside a file when the browser takes brotli.
-fn serve_static(dir: &Path, path: &str, accepts_br: bool) -> Response {
-    let relative = match path.trim_start_matches('/') {
-        "" => "index.html",
-        other => other,
-    };
-    if relative.split('/').any(|p| p == "..") {
-        return StatusCode::BAD_REQUEST.into_response();
-    }
-    let file = dir.join(relative);
-    let mime = match relative.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript",
-        Some("wasm") => "application/wasm",
-        Some("css") => "text/css",
-        Some("json") => "application/json",
-        _ => "application/octet-stream",
-    };
-    let compressed = PathBuf::from(format!("{}.br", file.display()));
-    let (bytes, encoded) = match std::fs::read(&compressed) {
-        Ok(bytes) if accepts_br => (bytes, true),
-        _ => match std::fs::read(&file) {
-            Ok(bytes) => (bytes, false),
-            Err(_) => return StatusCode::NOT_FOUND.into_response(),
-        },
-    };
-    let mut response = ([(header::CONTENT_TYPE, mime)], bytes).into_response();
-    if encoded {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-    }
-    response
-}
-
 fn router(stand_in: &StandIn, dist: PathBuf, plain: PathBuf) -> Router {
     let api = stand_in.router();
     Router::new().fallback(move |mut request: Request| {
@@ -118,10 +84,10 @@ fn router(stand_in: &StandIn, dist: PathBuf, plain: PathBuf) -> Router {
             }
             match path.split_once('/').map(|(_, rest)| rest) {
                 Some(rest) if rest.starts_with("app/") => {
-                    serve_static(&dist, &rest["app".len()..], accepts_br)
+                    static_file_encoded(&dist, &rest["app".len()..], accepts_br)
                 }
                 Some(rest) if rest.starts_with("plain/") => {
-                    serve_static(&plain, &rest["plain".len()..], accepts_br)
+                    static_file_encoded(&plain, &rest["plain".len()..], accepts_br)
                 }
                 _ => StatusCode::NOT_FOUND.into_response(),
             }
