@@ -11,7 +11,7 @@
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Router;
 use e2e::fantoccini::wd::WebDriverCompatibleCommand;
 use e2e::serde_json::{json, Value};
