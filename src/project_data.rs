@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::hq::{self, NoAnswer};
+use crate::mobile_worker::lower_case;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -52,7 +53,7 @@ pub struct Choice {
 
 impl Choice {
     pub fn new(id: String, name: String, detail: String) -> Self {
-        let folded = format!("{}\n{}", name.to_lowercase(), detail.to_lowercase());
+        let folded = lower_case(&format!("{name}\n{detail}"));
         Choice {
             id,
             name,
@@ -68,14 +69,14 @@ impl Choice {
 
     /// Case-insensitive match on name or detail.
     pub fn matches(&self, query: &str) -> bool {
-        self.matches_folded(&query.trim().to_lowercase())
+        self.matches_folded(&lower_case(query.trim()))
     }
 }
 
 /// The first `shown` items matching `query` (name or detail, any case), and how many match in
 /// all. One pass, no copies: fast enough to run on every keystroke over 50,000 locations.
 pub fn search<'a>(choices: &'a [Choice], query: &str, shown: usize) -> (Vec<&'a Choice>, usize) {
-    let query = query.trim().to_lowercase();
+    let query = lower_case(query.trim());
     let mut first = Vec::with_capacity(shown);
     let mut total = 0;
     for choice in choices.iter().filter(|c| c.matches_folded(&query)) {

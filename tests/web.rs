@@ -298,3 +298,14 @@ async fn removing_a_row_keeps_focus_in_the_list() {
         "phone-number-add"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_browsers_lower_case_is_unicodes_as_on_the_host() {
+    use mobile_worker_form::mobile_worker::lower_case;
+    // Final sigma included: the same mapping as Rust's and Python's.
+    assert_eq!(
+        lower_case("ÉMILE ΟΔΟΣ"),
+        "\u{e9}mile \u{3bf}\u{3b4}\u{3bf}\u{3c2}"
+    );
+    assert_eq!(lower_case("Jane Doe"), "jane doe");
+}

@@ -34,7 +34,7 @@ pub fn TextField(
     revealable: bool,
 ) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let reveal_suffix = format!(" {}", label.to_lowercase());
+    let reveal_suffix = format!(" {}", crate::mobile_worker::lower_case(&label));
     let current_type = move || if shown.get() { "text" } else { input_type };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
