@@ -200,11 +200,6 @@ pub fn normalise_origin(value: &str) -> Option<String> {
     }
 }
 
-/// Whether `value` is an origin only, `http(s)://host[:port]`.
-pub fn is_origin(value: &str) -> bool {
-    normalise_origin(value).is_some()
-}
-
 /// Checks one configured parent origin and writes it as browsers do, so it can be compared
 /// with `event.origin` exactly.
 pub fn check_origin(origin: &str) -> Result<String, String> {

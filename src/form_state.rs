@@ -542,6 +542,12 @@ mod tests {
     const API_KEY: &str =
         r#"{"base_url": "https://hq.example", "domain": "demo", "auth": "api_key"}"#;
 
+    /// The two required fields, so the form can be sent.
+    fn fill(state: &FormState, username: &str) {
+        state.type_username(username.into());
+        state.draft.password.set("pw".into());
+    }
+
     fn messages(state: &FormState) -> Vec<String> {
         state
             .problems
@@ -578,8 +584,7 @@ mod tests {
     fn a_refusal_of_the_username_stands_until_the_username_changes() {
         let (owner, state) = form(PROXY);
         owner.with(|| {
-            state.type_username("taken".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "taken");
             let (body, _) = state.begin_submit().unwrap();
             let refusal = CreateError::Refused {
                 message: "Username 'taken@demo.commcarehq.org' is already taken or reserved."
@@ -605,8 +610,7 @@ mod tests {
     fn success_is_kept_and_another_form_starts_empty() {
         let (owner, state) = form(PROXY);
         owner.with(|| {
-            state.type_username("jdoe".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "jdoe");
             let (body, _) = state.begin_submit().unwrap();
             state.finish_submit(
                 &body,
@@ -678,8 +682,7 @@ mod tests {
     fn chosen_ids_are_checked_against_the_loaded_list() {
         let (owner, state) = form(PROXY);
         owner.with(|| {
-            state.type_username("jdoe".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "jdoe");
             state.draft.locations.set(vec!["loc-1".into()]);
             assert_eq!(state.begin_submit(), None, "the list is not loaded");
             let (ticket, _) = state.begin_load(Resource::Locations).unwrap();
@@ -713,8 +716,7 @@ mod tests {
                 email: "a@b.org".into(),
                 key: "k".into(),
             });
-            state.type_username("jdoe".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "jdoe");
             let (_, credentials) = state.begin_submit().unwrap();
             assert_eq!(
                 credentials,
@@ -744,8 +746,7 @@ mod tests {
             state.configured(&first, &second, false);
             assert_eq!(state.draft.language.get_untracked(), "hin");
 
-            state.type_username("jdoe".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "jdoe");
             let (body, _) = state.begin_submit().unwrap();
             state.finish_submit(
                 &body,
@@ -770,8 +771,7 @@ mod tests {
     fn cancel_waits_for_a_request_in_flight() {
         let (owner, state) = form(PROXY);
         owner.with(|| {
-            state.type_username("jdoe".into());
-            state.draft.password.set("pw".into());
+            fill(&state, "jdoe");
             let _ = state.begin_submit().unwrap();
             state.cancel();
             assert_eq!(state.draft.username.get_untracked(), "jdoe");

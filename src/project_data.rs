@@ -66,11 +66,6 @@ impl Choice {
     fn matches_folded(&self, query: &str) -> bool {
         query.is_empty() || self.folded.contains(query)
     }
-
-    /// Case-insensitive match on name or detail.
-    pub fn matches(&self, query: &str) -> bool {
-        self.matches_folded(&lower_case(query.trim()))
-    }
 }
 
 /// The first `shown` items matching `query` (name or detail, any case), and how many match in
@@ -499,9 +494,9 @@ mod tests {
         let choices = read_page(Resource::Locations, LIST, body).unwrap().choices;
         assert_eq!(choices[0].id, "loc-abc");
         assert_eq!(choices[0].detail, "gulu_dist");
-        assert!(choices[0].matches("GULU_D"));
-        assert!(choices[0].matches(" gu "));
-        assert!(!choices[0].matches("lira"));
+        assert_eq!(search(&choices, "GULU_D", 25).1, 1);
+        assert_eq!(search(&choices, " gu ", 25).1, 1);
+        assert_eq!(search(&choices, "lira", 25).1, 0);
     }
 
     #[test]

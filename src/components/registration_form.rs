@@ -58,9 +58,8 @@ fn push_state_out(form: FormState) {
     // The draft (never the password) survives a reload, until the worker is created.
     let domain = form.config(|c| c.domain.clone());
     Effect::new(move || {
-        let draft = form.draft.snapshot();
         if form.success.with(Option::is_none) {
-            session::save(&domain, &draft);
+            session::save(&domain, &form.draft.snapshot());
         }
     });
     // "Error: " in the title tells screen-reader users at once that the page has problems.

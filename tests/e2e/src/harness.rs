@@ -145,6 +145,24 @@ impl Harness {
         panic!("{css} never showed the expected text; last seen: {last:?}");
     }
 
+    /// Polls `css`'s value (an input's or a select's) until `accept` holds; returns it.
+    pub async fn wait_for_value(&self, css: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(el) = self.browser.find(Locator::Css(css)).await {
+                if let Ok(Some(value)) = el.prop("value").await {
+                    if accept(&value) {
+                        return value;
+                    }
+                    last = value;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} never had the expected value; last seen: {last:?}");
+    }
+
     /// Runs JavaScript in the page and returns its value.
     pub async fn js(&self, script: &str) -> Value {
         self.browser.execute(script, vec![]).await.unwrap()

@@ -15,7 +15,7 @@ pub use fantoccini;
 pub use harness::{with_harness, with_nginx, Harness};
 pub use portal::Portal;
 pub use serde_json;
-pub use servers::{app_router, static_file_encoded};
+pub use servers::{app_router, forward_with_credential, static_file_encoded};
 pub use stand_in_hq;
 
 use serde_json::{json, Value};

@@ -275,8 +275,24 @@ pub async fn raw_request_to(
     headers: &[(&str, &str)],
     body: &str,
 ) -> Option<Answer> {
+    raw_request_from([127, 0, 0, 1], addr, host, method, path, headers, body).await
+}
+
+/// `raw_request_to` as a client connecting from `source`, another loopback address, would
+/// make it.
+pub async fn raw_request_from(
+    source: [u8; 4],
+    addr: SocketAddr,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<Answer> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((source, 0).into()).unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
     // A declared length of its own lets a test claim a large body without sending it.
     if !headers

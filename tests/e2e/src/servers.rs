@@ -54,9 +54,10 @@ pub fn app_router(
     })
 }
 
-async fn forward_with_credential(api: Router, mut request: Request) -> Response {
+/// Hands `request` to the stand-in as the production proxy would: whatever credential the
+/// browser sent is replaced by the server's key.
+pub async fn forward_with_credential(api: Router, mut request: Request) -> Response {
     use tower_service::Service;
-    // Like the production proxy: whatever the browser sent is replaced by the server's key.
     request.headers_mut().insert(
         header::AUTHORIZATION,
         HeaderValue::from_str(&format!("ApiKey {DEV_API_KEY}")).unwrap(),

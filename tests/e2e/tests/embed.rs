@@ -138,12 +138,7 @@ async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
         h.browser.enter_parent_frame().await.unwrap();
         h.js("configure({language: 'fra'}); return true").await;
         enter_form(&h).await;
-        h.wait_for_text("#language-choice", |_| true).await;
-        let deadline = Instant::now() + e2e::PATIENCE;
-        while h.value("#language-choice").await != "fra" {
-            assert!(Instant::now() < deadline, "the defaults never arrived");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        h.wait_for_value("#language-choice", |v| v == "fra").await;
         assert!(
             !h.exists("#api-key").await,
             "the handed-over key was dropped"

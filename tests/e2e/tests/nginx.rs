@@ -1,7 +1,9 @@
 //! Production deployment: the release build behind real nginx configured from
 //! `deploy/nginx/`, between headless Chromium and the stand-in HQ.
 
-use e2e::nginx::{raw_request, raw_request_to, Site, BROTLI_MODULE, PROXY_API_KEY};
+use e2e::nginx::{
+    raw_request, raw_request_from, raw_request_to, Site, BROTLI_MODULE, PROXY_API_KEY, SERVER_NAME,
+};
 use e2e::serde_json::json;
 use e2e::{with_nginx, Harness};
 use std::net::SocketAddr;
@@ -259,26 +261,20 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
     .await;
 }
 
-/// A request as a client that connects from `source` (another loopback address) would make.
+/// A creation from a client at `source`: its status, and how long the answer took.
 async fn post_from(source: [u8; 4], addr: SocketAddr, body: String) -> (u16, std::time::Duration) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let started = std::time::Instant::now();
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.bind((source, 0).into()).unwrap();
-    let mut stream = socket.connect(addr).await.unwrap();
-    let request = format!(
-        "POST /a/demo/api/v0.5/user/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let status = String::from_utf8_lossy(&answer)
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, started.elapsed())
+    let answer = raw_request_from(
+        source,
+        addr,
+        SERVER_NAME,
+        "POST",
+        "/a/demo/api/v0.5/user/",
+        &[JSON],
+        &body,
+    )
+    .await;
+    (answer.map_or(0, |a| a.status), started.elapsed())
 }
 
 #[tokio::test]

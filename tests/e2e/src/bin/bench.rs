@@ -10,13 +10,13 @@
 //! Usage: `bench <dist> <plain> [runs]`; prints medians, bytes and the ratio.
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Router;
 use e2e::fantoccini::wd::WebDriverCompatibleCommand;
 use e2e::serde_json::{json, Value};
-use e2e::stand_in_hq::{Settings, StandIn, DEV_API_KEY};
-use e2e::static_file_encoded;
+use e2e::stand_in_hq::{Settings, StandIn};
+use e2e::{forward_with_credential, static_file_encoded};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ impl WebDriverCompatibleCommand for Extension {
 
 fn router(stand_in: &StandIn, dist: PathBuf, plain: PathBuf) -> Router {
     let api = stand_in.router();
-    Router::new().fallback(move |mut request: Request| {
+    Router::new().fallback(move |request: Request| {
         let (api, dist, plain) = (api.clone(), dist.clone(), plain.clone());
         async move {
             let path = request.uri().path().to_string();
@@ -74,13 +74,7 @@ fn router(stand_in: &StandIn, dist: PathBuf, plain: PathBuf) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("br"));
             if path.starts_with("/a/") {
-                use tower_service::Service;
-                request.headers_mut().insert(
-                    header::AUTHORIZATION,
-                    HeaderValue::from_str(&format!("ApiKey {DEV_API_KEY}")).unwrap(),
-                );
-                let mut api = api;
-                return api.call(request).await.into_response();
+                return forward_with_credential(api, request).await;
             }
             match path.split_once('/').map(|(_, rest)| rest) {
                 Some(rest) if rest.starts_with("app/") => {
