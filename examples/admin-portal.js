@@ -17,9 +17,11 @@ window.received = [];
 // instead of one typed in the form: {api_key: {email, key}} or {bearer_token}; null takes
 // back the one handed over before; leaving it out keeps it. Sent only to the form's origin;
 // the form keeps it in memory only.
-function configure(defaults, credentials) {
+function configure(defaults, credentials, uiLanguage) {
   const message = { protocol: PROTOCOL, version: 1, type: "configure", defaults };
   if (credentials !== undefined) message.credentials = credentials;
+  // The language the form speaks to the operator (en, fr, es, pt, sw, hi or ar).
+  if (uiLanguage !== undefined) message.ui_language = uiLanguage;
   frame.contentWindow.postMessage(message, FORM_ORIGIN);
 }
 window.configure = configure;

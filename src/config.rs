@@ -2,6 +2,7 @@
 //! build can be pointed at any CommCare server without rebuilding. Nothing in the page URL is
 //! read: where data and credentials go is decided by whoever hosts the files.
 
+use crate::i18n::{Lang, Message};
 use serde::Deserialize;
 
 /// How requests to CommCare HQ are authenticated.
@@ -26,6 +27,10 @@ struct RawConfig {
     timeout_seconds: u32,
     #[serde(default)]
     embed: RawEmbed,
+    #[serde(default)]
+    ui_language: Option<String>,
+    #[serde(default)]
+    ui_languages: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -55,20 +60,34 @@ pub struct Config {
     pub timeout_seconds: u32,
     /// Origins of admin portals allowed to embed the form and talk to it (see `embed`).
     pub parent_origins: Vec<String>,
+    /// The one interface language, when the host fixes it.
+    pub ui_language: Option<Lang>,
+    /// The interface languages offered (all when empty).
+    pub ui_languages: Vec<Lang>,
 }
 
-/// Why `config.json` could not be used. The text is shown on the error screen.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why `config.json` could not be used, shown on the error screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     /// The file could not be fetched at all (missing, server error, network).
-    #[error("config.json could not be loaded: {0}")]
     Unavailable(String),
-    /// The file is not the JSON object this page expects.
-    #[error("config.json is not valid: {0}")]
+    /// The file is not the JSON object this page expects (the parser's own words).
     Malformed(String),
     /// A key has a value this page cannot use.
-    #[error("config.json: \"{key}\" {reason}")]
-    Invalid { key: &'static str, reason: String },
+    Invalid { key: &'static str, reason: Message },
+}
+
+impl ConfigError {
+    /// What the error screen says.
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Unavailable(why) => Message::new("config_error.unavailable").text("why", why),
+            Self::Malformed(why) => Message::new("config_error.malformed").text("why", why),
+            Self::Invalid { key, reason } => Message::new("config_error.invalid")
+                .text("key", *key)
+                .message("reason", reason.clone()),
+        }
+    }
 }
 
 impl Config {
@@ -83,6 +102,15 @@ impl Config {
             auth: raw.auth,
             timeout_seconds: check_timeout(raw.timeout_seconds)?,
             parent_origins: check_parent_origins(raw.embed.parent_origins)?,
+            ui_language: raw
+                .ui_language
+                .map(|code| check_ui_language("ui_language", &code))
+                .transpose()?,
+            ui_languages: raw
+                .ui_languages
+                .iter()
+                .map(|code| check_ui_language("ui_languages", code))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -147,11 +175,20 @@ pub async fn load() -> Result<Config, ConfigError> {
     Config::parse(&text)
 }
 
-fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        key,
-        reason: reason.into(),
-    }
+fn invalid(key: &'static str, reason: Message) -> ConfigError {
+    ConfigError::Invalid { key, reason }
+}
+
+fn check_ui_language(key: &'static str, code: &str) -> Result<Lang, ConfigError> {
+    Lang::from_code(code).ok_or_else(|| {
+        let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        invalid(
+            key,
+            Message::new("config_error.ui_language")
+                .text("code", code)
+                .text("codes", codes.join(", ")),
+        )
+    })
 }
 
 /// `value` as the browser writes an origin (`event.origin`, `location.origin`): scheme and
@@ -200,21 +237,6 @@ pub fn normalise_origin(value: &str) -> Option<String> {
     }
 }
 
-/// Checks one configured parent origin and writes it as browsers do, so it can be compared
-/// with `event.origin` exactly.
-pub fn check_origin(origin: &str) -> Result<String, String> {
-    normalise_origin(origin).ok_or_else(|| {
-        let hint = if origin.is_ascii() {
-            ""
-        } else {
-            " (write an international name in its xn-- form, as the browser's address bar shows it)"
-        };
-        format!(
-            "\"{origin}\" must be an origin only, like https://portal.example.org (no path, no *){hint}"
-        )
-    })
-}
-
 fn check_base_url(value: &str) -> Result<String, ConfigError> {
     let value = value.trim().trim_end_matches('/');
     if value.is_empty() {
@@ -224,15 +246,11 @@ fn check_base_url(value: &str) -> Result<String, ConfigError> {
     if !lower.starts_with("https://") && !lower.starts_with("http://") {
         return Err(invalid(
             "base_url",
-            "must be \"\" (same origin) or start with https:// or http://",
+            Message::new("config_error.base_url_scheme"),
         ));
     }
-    normalise_origin(value).ok_or_else(|| {
-        invalid(
-            "base_url",
-            "must be only a scheme and host, e.g. https://www.commcarehq.org (no path, query or credentials)",
-        )
-    })
+    normalise_origin(value)
+        .ok_or_else(|| invalid("base_url", Message::new("config_error.base_url_origin")))
 }
 
 fn check_domain(value: &str) -> Result<String, ConfigError> {
@@ -244,10 +262,7 @@ fn check_domain(value: &str) -> Result<String, ConfigError> {
     if ok {
         Ok(value.to_string())
     } else {
-        Err(invalid(
-            "domain",
-            "must be the project space name: lower-case letters, digits and hyphens",
-        ))
+        Err(invalid("domain", Message::new("config_error.domain")))
     }
 }
 
@@ -263,7 +278,7 @@ fn check_api_version(value: &str) -> Result<String, ConfigError> {
     if ok {
         Ok(value.to_string())
     } else {
-        Err(invalid("api_version", "must look like \"v0.5\""))
+        Err(invalid("api_version", Message::new("config_error.api_version")))
     }
 }
 
@@ -271,7 +286,7 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
     if (1..=600).contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(invalid("timeout_seconds", "must be between 1 and 600"))
+        Err(invalid("timeout_seconds", Message::new("config_error.timeout")))
     }
 }
 
@@ -279,13 +294,30 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
 fn check_parent_origins(origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
     let mut checked: Vec<String> = Vec::with_capacity(origins.len());
     for origin in &origins {
-        let origin =
-            check_origin(origin).map_err(|reason| invalid("embed.parent_origins", reason))?;
+        let origin = normalise_origin(origin).ok_or_else(|| {
+            let key = if origin.is_ascii() {
+                "config_error.origin"
+            } else {
+                "config_error.origin_idn"
+            };
+            invalid(
+                "embed.parent_origins",
+                Message::new(key).text("origin", origin.as_str()),
+            )
+        })?;
         if !checked.contains(&origin) {
             checked.push(origin);
         }
     }
     Ok(checked)
+}
+
+/// Host tests read the explanation in English.
+#[cfg(test)]
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::english(&self.message()))
+    }
 }
 
 #[cfg(test)]
@@ -443,8 +475,11 @@ mod tests {
                 "{bad}: {err}"
             );
         }
-        let err = check_origin("https://portäl.example.org").unwrap_err();
-        assert!(err.contains("xn--"), "{err}");
+        let err = Config::parse(
+            r#"{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {"parent_origins": ["https://portäl.example.org"]}}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("xn--"), "{err}");
     }
 
     #[test]

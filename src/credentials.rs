@@ -5,7 +5,8 @@
 //! pasted zero-width space or an `ł` in an email would make the request fail to build. So every
 //! credential is checked here first, and the operator is told which character is the problem.
 
-use crate::mobile_worker::{shown_char, Field};
+use crate::i18n::Message;
+use crate::mobile_worker::Field;
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -82,37 +83,21 @@ impl CredentialError {
     }
 }
 
-impl fmt::Display for CredentialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CredentialError {
+    /// What the page says about it.
+    pub fn message(&self) -> Message {
         match self {
-            Self::Missing(CredentialPart::Email) => {
-                f.write_str("Enter the email address of your CommCare web user")
-            }
-            Self::Missing(CredentialPart::ApiKey) => f.write_str("Enter your CommCare API key"),
+            Self::Missing(CredentialPart::Email) => Message::new("credential.email.missing"),
+            Self::Missing(CredentialPart::ApiKey) => Message::new("credential.api_key.missing"),
             Self::Missing(CredentialPart::BearerToken) => {
-                f.write_str("The admin portal handed over an empty access token")
+                Message::new("credential.token.missing")
             }
-            Self::Unsendable { part, found } => {
-                let (what, fix) = match part {
-                    CredentialPart::Email => (
-                        "The web user email",
-                        "type the address as CommCare knows it, in plain letters",
-                    ),
-                    CredentialPart::ApiKey => (
-                        "The API key",
-                        "copy it again from your CommCare account settings and paste it",
-                    ),
-                    CredentialPart::BearerToken => (
-                        "The access token the admin portal handed over",
-                        "the portal needs to send a valid token",
-                    ),
-                };
-                write!(
-                    f,
-                    "{what} contains {}, which cannot be sent to CommCare HQ; {fix}",
-                    shown_char(*found)
-                )
-            }
+            Self::Unsendable { part, found } => Message::new(match part {
+                CredentialPart::Email => "credential.email.unsendable",
+                CredentialPart::ApiKey => "credential.api_key.unsendable",
+                CredentialPart::BearerToken => "credential.token.unsendable",
+            })
+            .chars("chars", vec![*found]),
         }
     }
 }
@@ -140,6 +125,14 @@ fn check_part(value: &str, part: CredentialPart) -> Result<(), CredentialError> 
     }
 }
 
+/// Host tests read the explanation in English.
+#[cfg(test)]
+impl std::fmt::Display for CredentialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::english(&self.message()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,12 +148,12 @@ mod tests {
     fn the_header_never_shows_the_secret_in_debug_output() {
         let c = key(" admin@example.org", "abc123secret ");
         assert_eq!(c.authorization(), "ApiKey admin@example.org:abc123secret");
-        assert!(!format!("{c:?}").contains("abc123secret"));
+        assert!(!format!("{c:?}").to_string().contains("abc123secret"));
         let b = Credentials::Bearer {
             token: "tok-secret".into(),
         };
         assert_eq!(b.authorization(), "Bearer tok-secret");
-        assert!(!format!("{b:?}").contains("tok-secret"));
+        assert!(!format!("{b:?}").to_string().contains("tok-secret"));
     }
 
     #[test]
@@ -176,7 +169,7 @@ mod tests {
         );
         assert!(
             err.to_string()
-                .starts_with("The web user email contains “ł”"),
+                .to_string().starts_with("The web user email contains “ł”"),
             "{err}"
         );
         let err = key("a@b.org", "abc\u{200b}def").check().unwrap_err();

@@ -9,6 +9,7 @@
 
 use crate::credentials::{CredentialError, Credentials};
 use crate::mobile_worker::{Draft, UserDataEntry};
+use crate::i18n::Lang;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -144,6 +145,28 @@ struct ConfigureMessage {
     /// Absent and `null` differ: see [`CredentialChange`].
     #[serde(default)]
     credentials: Option<serde_json::Value>,
+    #[serde(default)]
+    ui_language: Option<String>,
+}
+
+/// For the portal's developers (protocol messages are not translated): which part of the
+/// credential cannot be sent, and the character, never the credential itself.
+fn unsendable(error: &CredentialError) -> String {
+    let part = match error.part() {
+        crate::credentials::CredentialPart::Email => "the web user email",
+        crate::credentials::CredentialPart::ApiKey => "the API key",
+        crate::credentials::CredentialPart::BearerToken => "the bearer token",
+    };
+    match error {
+        CredentialError::Missing(_) => format!("{part} is empty"),
+        CredentialError::Unsendable { found, .. } if found.is_ascii_graphic() => {
+            format!("{part} contains “{found}”, which no request header can carry")
+        }
+        CredentialError::Unsendable { found, .. } => format!(
+            "{part} contains “{found}” (U+{:04X}), which no request header can carry",
+            *found as u32
+        ),
+    }
 }
 
 /// What a `configure` does to the credential handed over earlier. Only a message that names
@@ -160,6 +183,8 @@ pub enum CredentialChange {
 pub struct Configure {
     pub defaults: Defaults,
     pub credentials: CredentialChange,
+    /// The interface language the portal speaks, if it says.
+    pub ui_language: Option<Lang>,
 }
 
 /// Why a message from the parent was ignored. Never echoes the message, which may hold a
@@ -180,8 +205,11 @@ pub enum Ignored {
     #[error("defaults too large for one form")]
     TooLarge,
     /// A credential that could never be sent; the portal is told, as an `error`.
-    #[error("configure ignored: {0}")]
+    #[error("configure ignored: {}", unsendable(.0))]
     BadCredential(CredentialError),
+    /// An interface language the form does not speak.
+    #[error("ui_language must be one of en, fr, es, pt, sw, hi, ar")]
+    UnknownLanguage,
 }
 
 /// Reads a message from the parent.
@@ -228,9 +256,14 @@ pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
             CredentialChange::Set(credentials)
         }
     };
+    let ui_language = match message.ui_language {
+        Some(code) => Some(Lang::from_code(&code).ok_or(Ignored::UnknownLanguage)?),
+        None => None,
+    };
     Ok(Configure {
         defaults: message.defaults,
         credentials,
+        ui_language,
     })
 }
 
@@ -565,11 +598,11 @@ mod tests {
         assert!(!is_allowed("https://portal.example.org.evil.com", &allowed));
         assert!(!is_allowed("http://portal.example.org", &allowed));
         assert!(!is_allowed("null", &allowed));
-        use crate::config::check_origin;
-        assert!(check_origin("https://portal.example.org").is_ok());
-        assert!(check_origin("http://127.0.0.1:8080").is_ok());
-        assert!(check_origin("*").is_err());
-        assert!(check_origin("https://portal.example.org/").is_err());
-        assert!(check_origin("portal.example.org").is_err());
+        use crate::config::normalise_origin;
+        assert!(normalise_origin("https://portal.example.org").is_some());
+        assert!(normalise_origin("http://127.0.0.1:8080").is_some());
+        assert!(normalise_origin("*").is_none());
+        assert!(normalise_origin("https://portal.example.org/").is_none());
+        assert!(normalise_origin("portal.example.org").is_none());
     }
 }

@@ -11,6 +11,7 @@ use crate::config::{AuthMode, Config};
 use crate::credentials::{self, CredentialError, Credentials};
 use crate::embed::{Defaults, Outgoing};
 use crate::hq::{self, CreateError, Created};
+use crate::i18n::{Message, Texts};
 use crate::mobile_worker::{
     normalise_username, Draft, Field, FieldError, NewMobileWorker, UserDataEntry,
 };
@@ -121,7 +122,7 @@ pub struct Success {
 pub struct Problem {
     /// Where it links to; `None` for an answer that belongs to no field.
     pub field: Option<Field>,
-    pub message: String,
+    pub message: Message,
 }
 
 /// Where focus should go next; the view moves it once the page has drawn.
@@ -137,6 +138,8 @@ pub enum Focus {
 pub struct FormState {
     config: StoredValue<Config>,
     portal: Option<Portal>,
+    /// The interface language, for what the portal is told.
+    texts: Texts,
     pub draft: DraftSignals,
     pub typed_key: RwSignal<TypedKey>,
     pub groups: RwSignal<ListState>,
@@ -173,7 +176,7 @@ fn slot(resource: Resource) -> usize {
 
 impl FormState {
     /// A form for `config`, starting from `draft` (a restored one, or empty).
-    pub fn new(config: Config, portal: Option<Portal>, draft: Draft) -> Self {
+    pub fn new(config: Config, portal: Option<Portal>, draft: Draft, texts: Texts) -> Self {
         let config = StoredValue::new(config);
         let draft = DraftSignals::new(draft);
         let groups = RwSignal::new(ListState::loading());
@@ -200,7 +203,7 @@ impl FormState {
                 .into_iter()
                 .map(|error| Problem {
                     field: error.part().field(),
-                    message: error.to_string(),
+                    message: error.message(),
                 })
                 .collect();
             if submitted.get() {
@@ -216,7 +219,7 @@ impl FormState {
             if let Some(error) = server_error.get() {
                 problems.push(Problem {
                     field: error.field(),
-                    message: error.to_string(),
+                    message: error.message(),
                 });
             }
             problems
@@ -224,6 +227,7 @@ impl FormState {
         FormState {
             config,
             portal,
+            texts,
             draft,
             typed_key,
             groups,
@@ -250,7 +254,7 @@ impl FormState {
     }
 
     /// The message for `field`, if the summary lists one.
-    pub fn error(&self, field: Field) -> Signal<Option<String>> {
+    pub fn error(&self, field: Field) -> Signal<Option<Message>> {
         let problems = self.problems;
         Signal::derive(move || {
             problems.with(|ps| {
@@ -267,17 +271,16 @@ impl FormState {
     }
 
     /// "Their login will be …", as HQ will complete what is typed.
-    pub fn login_preview(&self) -> String {
+    pub fn login_preview(&self) -> Message {
         let typed = self.draft.username.with(|u| normalise_username(u));
-        let shown = if typed.is_empty() {
-            "name".into()
+        let preview = Message::new("username.preview");
+        if typed.is_empty() {
+            let sample = Message::new("username.preview_sample")
+                .text("suffix", self.config(|c| c.full_username("")));
+            preview.message("login", sample)
         } else {
-            typed
-        };
-        format!(
-            "Their login will be {}",
-            self.config(|c| c.full_username(&shown))
-        )
+            preview.text("login", self.config(|c| c.full_username(&typed)))
+        }
     }
 
     /// Typing in the username: a refusal of the old name no longer stands.
@@ -461,7 +464,7 @@ impl FormState {
             Err(error) => {
                 if let Some(portal) = self.portal {
                     portal.post(Outgoing::Error {
-                        message: error.to_string(),
+                        message: self.texts.render(&error.message()),
                     });
                 }
                 self.server_error.set(Some(error));
@@ -529,12 +532,17 @@ impl Drop for InFlight {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Catalogue, Lang};
     use crate::project_data::Choice;
 
     fn form(config: &str) -> (Owner, FormState) {
         let owner = Owner::new();
         let state =
-            owner.with(|| FormState::new(Config::parse(config).unwrap(), None, Draft::default()));
+            owner.with(|| {
+                let english = include_str!("../locales/en.json");
+                let texts = Texts::new(Catalogue::parse(Lang::En, english).unwrap());
+                FormState::new(Config::parse(config).unwrap(), None, Draft::default(), texts)
+            });
         (owner, state)
     }
 
@@ -553,7 +561,7 @@ mod tests {
             .problems
             .get_untracked()
             .into_iter()
-            .map(|p| p.message)
+            .map(|p| p.message.to_string())
             .collect()
     }
 
@@ -568,7 +576,7 @@ mod tests {
             state.type_username("Jane Doe".into());
             assert_eq!(messages(&state), ["Enter a password"]);
             assert_eq!(
-                state.error(Field::Password).get_untracked().as_deref(),
+                state.error(Field::Password).get_untracked().map(|m| m.to_string()).as_deref(),
                 Some("Enter a password")
             );
             state.draft.password.set("s3cret".into());
@@ -593,8 +601,8 @@ mod tests {
             state.finish_submit(&body, Err(refusal));
             assert!(!state.in_flight.get_untracked());
             assert_eq!(
-                state.error(Field::Username).get_untracked().as_deref(),
-                Some("Username 'taken@demo.commcarehq.org' is already taken or reserved.")
+                state.error(Field::Username).get_untracked().map(|m| m.to_string()).as_deref(),
+                Some("CommCare HQ refused to create the mobile worker. It said: Username 'taken@demo.commcarehq.org' is already taken or reserved.")
             );
             state.draft.first_name.set("Other".into());
             assert!(
@@ -711,7 +719,7 @@ mod tests {
                 .error(Field::WebUserEmail)
                 .get_untracked()
                 .unwrap()
-                .contains("“ł”"));
+                .to_string().contains("“ł”"));
             state.typed_key.set(TypedKey {
                 email: "a@b.org".into(),
                 key: "k".into(),

@@ -6,9 +6,9 @@
 
 use crate::config::Config;
 use crate::credentials::{CredentialError, Credentials};
+use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// A created mobile worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Created {
 pub enum CreateError {
     /// 400: HQ refused this draft and said why.
     Refused { message: String },
+    /// 400 with no reason given.
+    RefusedSilently,
     /// 401: bad credentials, or a plan without API access.
     Unauthorized { message: Option<String> },
     /// 403: the web user lacks permission in this project space.
@@ -51,39 +53,38 @@ pub enum CreateError {
     CrossOrigin { base_url: String },
 }
 
-const MAY_EXIST: &str = "The mobile worker may have been created anyway: check the Mobile Workers list in CommCare before trying again.";
-
-impl fmt::Display for CreateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CreateError {
+    /// What the page says about it. A 400's text is HQ's own, shown as HQ sent it.
+    pub fn message(&self) -> Message {
+        let status = |key, status: &u16| Message::new(key).text("status", status.to_string());
         match self {
-            Self::Refused { message } => f.write_str(message),
-            Self::Unauthorized { message } => {
-                f.write_str("CommCare HQ did not accept the credentials (401). Check the web user's email and API key, that the key is still active, and that the project's subscription includes API access.")?;
-                match message {
-                    Some(m) => write!(f, " CommCare HQ said: {m}"),
-                    None => Ok(()),
-                }
+            Self::Refused { message } => {
+                Message::new("answer.refused").text("hq_message", message.as_str())
             }
-            Self::Forbidden => f.write_str("This web user is not allowed to create mobile workers in this project space (403). They need to be a member of the project with permission to edit mobile workers and to access APIs."),
-            Self::NotFound => f.write_str("There is no CommCare user API at this address (404). Check base_url and domain in config.json."),
-            Self::RateLimited => f.write_str("CommCare HQ is limiting how often mobile workers can be created (429). Nothing was created. A new project may create 10 a minute, 30 an hour and 50 a day (more as it grows): wait, then try again; after many creations today, that may mean tomorrow."),
-            Self::Rejected { status } => write!(f, "The server refused the request ({status}) before CommCare HQ handled it, so nothing was created. If it keeps happening, ask whoever runs this page's server."),
-            Self::ServerFault { status } => write!(f, "CommCare HQ had a problem ({status}). {MAY_EXIST}"),
-            Self::NotJson { status } => write!(f, "The server's answer ({status}) was not from CommCare HQ's API: it was not JSON. Check that base_url points at CommCare HQ, or that the proxy forwards /a/ to it."),
-            Self::CreatedUnreadable { status } => write!(f, "The server answered {status}, which means created, but its answer was not CommCare HQ's: it held no mobile worker id. {MAY_EXIST}"),
-            Self::BadCredential(error) => write!(f, "{error}. Nothing was sent."),
-            Self::Unexpected { status } => write!(f, "The server gave an answer this page does not understand ({status}). {MAY_EXIST}"),
-            Self::Timeout { seconds } => {
-                let unit = if *seconds == 1 { "second" } else { "seconds" };
-                write!(f, "CommCare HQ did not answer within {seconds} {unit}. {MAY_EXIST}")
+            Self::RefusedSilently => Message::new("answer.refused_silently"),
+            Self::Unauthorized { message: None } => Message::new("answer.unauthorized"),
+            Self::Unauthorized { message: Some(m) } => {
+                Message::new("answer.unauthorized_said").text("hq_message", m.as_str())
             }
-            Self::Network => write!(f, "The connection failed before the server answered. Check your internet connection. {MAY_EXIST}"),
-            Self::CrossOrigin { base_url } => write!(f, "The request to {base_url} failed and the browser does not let this page read why: CommCare HQ sends its error answers without the headers that allow another website to read them. Serve this page through a same-origin proxy (base_url \"\" in config.json; see the README's Deploy section) to see HQ's reasons. {MAY_EXIST}"),
+            Self::Forbidden => Message::new("answer.forbidden"),
+            Self::NotFound => Message::new("answer.not_found"),
+            Self::RateLimited => Message::new("answer.rate_limited"),
+            Self::Rejected { status: s } => status("answer.rejected", s),
+            Self::ServerFault { status: s } => status("answer.server_fault", s),
+            Self::NotJson { status: s } => status("answer.not_json", s),
+            Self::CreatedUnreadable { status: s } => status("answer.created_unreadable", s),
+            Self::BadCredential(error) => {
+                Message::new("answer.bad_credential").message("problem", error.message())
+            }
+            Self::Unexpected { status: s } => status("answer.unexpected", s),
+            Self::Timeout { seconds } => Message::new("answer.timeout").count(*seconds as usize),
+            Self::Network => Message::new("answer.network"),
+            Self::CrossOrigin { base_url } => {
+                Message::new("answer.cross_origin").text("base_url", base_url.as_str())
+            }
         }
     }
-}
 
-impl CreateError {
     /// The form field this error belongs next to, if any.
     pub fn field(&self) -> Option<Field> {
         match self {
@@ -119,9 +120,7 @@ pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
             Ok(ErrorBody {
                 error: Some(message),
             }) if !message.trim().is_empty() => Err(CreateError::Refused { message }),
-            Ok(_) => Err(CreateError::Refused {
-                message: "CommCare HQ refused the request (400) without saying why.".into(),
-            }),
+            Ok(_) => Err(CreateError::RefusedSilently),
             Err(_) => Err(CreateError::NotJson { status }),
         },
         401 => Err(CreateError::Unauthorized {
@@ -270,6 +269,14 @@ fn page_origin() -> String {
         .unwrap_or_default()
 }
 
+/// Host tests read the explanation in English.
+#[cfg(test)]
+impl std::fmt::Display for CreateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::i18n::english(&self.message()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +327,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "Username 'jdoe@demo.commcarehq.org' is already taken or reserved."
+            "CommCare HQ refused to create the mobile worker. It said: Username 'jdoe@demo.commcarehq.org' is already taken or reserved."
         );
         assert_eq!(err.field(), Some(Field::Username));
         let other = read_answer(400, r#"{"error": "Invalid group"}"#).unwrap_err();

@@ -4,7 +4,8 @@
 //! → [`credentials`], [`hq`] and [`project_data`] (the requests and the reading of HQ's
 //! answers) → [`form_state`] (the form's state and actions) → [`components`] (markup wired to
 //! that state). Beside them: [`session`] keeps the draft across reloads, [`embed`] and
-//! [`portal`] speak with an admin portal that frames the form.
+//! [`portal`] speak with an admin portal that frames the form, and [`i18n`] gives every word
+//! the page says in the operator's language.
 
 pub mod components;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod credentials;
 pub mod embed;
 pub mod form_state;
 pub mod hq;
+pub mod i18n;
 pub mod mobile_worker;
 pub mod portal;
 pub mod project_data;

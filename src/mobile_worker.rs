@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
+use crate::i18n::Message;
 
 /// What the operator has typed, exactly as typed. Kept across errors and (without the
 /// password) across reloads, so nothing is ever retyped.
@@ -129,13 +129,7 @@ impl Ord for Field {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
-    pub message: String,
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
+    pub message: Message,
 }
 
 /// The request body of `POST /a/{domain}/api/v0.5/user/`. Empty optionals are omitted, never
@@ -169,22 +163,23 @@ pub struct NewMobileWorker {
     pub language: Option<String>,
 }
 
-/// Language codes CommCare apps commonly use, offered in a select; any other code can be typed.
+/// Language codes CommCare apps commonly use, offered in a select with the catalogue key of
+/// their name; any other code can be typed.
 pub const COMMON_LANGUAGES: [(&str, &str); 14] = [
-    ("en", "English"),
-    ("fra", "French"),
-    ("por", "Portuguese"),
-    ("spa", "Spanish"),
-    ("ara", "Arabic"),
-    ("hin", "Hindi"),
-    ("ben", "Bengali"),
-    ("urd", "Urdu"),
-    ("swa", "Swahili"),
-    ("amh", "Amharic"),
-    ("hau", "Hausa"),
-    ("ind", "Indonesian"),
-    ("nep", "Nepali"),
-    ("tel", "Telugu"),
+    ("en", "app_language.en"),
+    ("fra", "app_language.fra"),
+    ("por", "app_language.por"),
+    ("spa", "app_language.spa"),
+    ("ara", "app_language.ara"),
+    ("hin", "app_language.hin"),
+    ("ben", "app_language.ben"),
+    ("urd", "app_language.urd"),
+    ("swa", "app_language.swa"),
+    ("amh", "app_language.amh"),
+    ("hau", "app_language.hau"),
+    ("ind", "app_language.ind"),
+    ("nep", "app_language.nep"),
+    ("tel", "app_language.tel"),
 ];
 
 pub const USERNAME_MAX_CHARS: usize = 50;
@@ -300,20 +295,6 @@ pub fn hq_strip(typed: &str) -> &str {
     typed.trim_matches(is_hq_space)
 }
 
-/// A character as a message can show it: invisible ones (controls, zero-width and other
-/// format characters, unusual spaces) by their code point, since quoting them shows nothing.
-pub fn shown_char(c: char) -> String {
-    let invisible = c.is_control()
-        || (c.is_whitespace() && c != ' ')
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{1c}'..='\u{1f}');
-    if invisible {
-        format!("the invisible character U+{:04X}", c as u32)
-    } else {
-        format!("“{c}”")
-    }
-}
-
 /// HQ's normalisation: outer white space stripped, runs of white space become one `.`, then
 /// lower case.
 pub fn normalise_username(typed: &str) -> String {
@@ -333,17 +314,15 @@ pub fn normalise_username(typed: &str) -> String {
     lower_case(&out)
 }
 
-pub fn check_username(typed: &str) -> Result<String, String> {
+pub fn check_username(typed: &str) -> Result<String, Message> {
     let name = normalise_username(typed);
     if name.is_empty() {
-        return Err("Enter a username".into());
+        return Err(Message::new("rule.username.missing"));
     }
     // HQ's form counts what was typed, outer spaces stripped, before spaces become dots.
     let len = hq_strip(typed).chars().count();
     if len > USERNAME_MAX_CHARS {
-        return Err(format!(
-            "Username must be {USERNAME_MAX_CHARS} characters or fewer (it has {len})"
-        ));
+        return Err(too_long(Message::new("label.username"), USERNAME_MAX_CHARS, len));
     }
     let mut bad: Vec<char> = name
         .chars()
@@ -351,36 +330,30 @@ pub fn check_username(typed: &str) -> Result<String, String> {
         .collect();
     if !bad.is_empty() {
         bad.dedup();
-        let shown: Vec<String> = bad.iter().map(|c| shown_char(*c)).collect();
-        return Err(format!(
-            "Username can only contain letters a to z, numbers, dots, hyphens and underscores; remove {}",
-            shown.join(", ")
-        ));
+        return Err(Message::new("rule.username.characters").chars("chars", bad));
     }
     if name.starts_with('.') || name.ends_with('.') {
-        return Err("Username cannot start or end with a dot".into());
+        return Err(Message::new("rule.username.dot_at_end"));
     }
     if name.contains("..") {
-        return Err("Username cannot contain two dots in a row".into());
+        return Err(Message::new("rule.username.two_dots"));
     }
     if RESERVED_USERNAMES.contains(&name.as_str()) {
-        return Err(format!(
-            "“{name}” is reserved by CommCare; choose another username"
-        ));
+        return Err(Message::new("rule.username.reserved").text("name", name));
     }
     Ok(name)
 }
 
 /// The password HQ's own dialog would set: outer white space stripped (Django's
 /// `CharField(strip=True)`), where the API alone would store it verbatim.
-pub fn check_password(typed: &str) -> Result<String, String> {
+pub fn check_password(typed: &str) -> Result<String, Message> {
     if typed.is_empty() {
-        Err("Enter a password".into())
+        Err(Message::new("rule.password.missing"))
     } else if hq_strip(typed).is_empty() {
-        Err("Password cannot be only spaces".into())
+        Err(Message::new("rule.password.only_spaces"))
     } else if typed.contains('\0') {
         // Django's form refuses it; through the API it would fail after the account exists.
-        Err(format!("Password contains {}; remove it", shown_char('\0')))
+        Err(contains(Message::new("label.password"), '\0'))
     } else {
         Ok(hq_strip(typed).to_string())
     }
@@ -395,47 +368,43 @@ fn optional(typed: &str) -> Option<&str> {
 /// control characters. HQ's form refuses NUL, which through the API would reach the database
 /// after the account exists (a 500 and a burned username); the others are never part of a
 /// name or a value, only of a bad paste.
-fn check_text(typed: &str, label: &str) -> Result<Option<String>, String> {
+fn check_text(typed: &str, label: Message) -> Result<Option<String>, Message> {
     let Some(text) = optional(typed) else {
         return Ok(None);
     };
     match text.chars().find(|c| c.is_control()) {
-        Some(c) => Err(format!("{label} contains {}; remove it", shown_char(c))),
+        Some(c) => Err(contains(label, c)),
         None => Ok(Some(text.to_string())),
     }
 }
 
 /// First and last names: free text of at most 30 characters (code points), as HQ counts.
-fn check_name(typed: &str, label: &str) -> Result<Option<String>, String> {
-    let Some(name) = check_text(typed, label)? else {
+fn check_name(typed: &str, label: Message) -> Result<Option<String>, Message> {
+    let Some(name) = check_text(typed, label.clone())? else {
         return Ok(None);
     };
     let len = name.chars().count();
     if len > NAME_MAX_CHARS {
-        return Err(format!(
-            "{label} must be {NAME_MAX_CHARS} characters or fewer (it has {len})"
-        ));
+        return Err(too_long(label, NAME_MAX_CHARS, len));
     }
     Ok(Some(name.to_string()))
 }
 
 /// HQ's form lower-cases the address (after stripping) and checks it with Django's
 /// `EmailValidator`; the database holds at most 254 characters.
-pub fn check_email(typed: &str) -> Result<Option<String>, String> {
+pub fn check_email(typed: &str) -> Result<Option<String>, Message> {
     let Some(email) = optional(typed) else {
         return Ok(None);
     };
     let email = lower_case(email);
     let len = email.chars().count();
     if len > EMAIL_MAX_CHARS {
-        return Err(format!(
-            "Email must be {EMAIL_MAX_CHARS} characters or fewer (it has {len})"
-        ));
+        return Err(too_long(Message::new("label.email"), EMAIL_MAX_CHARS, len));
     }
     if is_django_email(&email) {
         Ok(Some(email))
     } else {
-        Err("Enter an email address in the correct format, like name@example.com".into())
+        Err(Message::new("rule.email.format"))
     }
 }
 
@@ -527,41 +496,33 @@ pub fn normalise_phone_number(typed: &str) -> String {
         .collect()
 }
 
-pub fn check_phone_number(typed: &str, position: usize) -> Result<Option<String>, String> {
+pub fn check_phone_number(typed: &str, position: usize) -> Result<Option<String>, Message> {
     if optional(typed).is_none() {
         return Ok(None);
     }
+    let phone = |key| Message::new(key).number("position", position);
     let digits = normalise_phone_number(typed);
     if digits.is_empty() {
-        return Err(format!(
-            "Phone number {position} must be digits with the country code, like +256 772 123456"
-        ));
+        return Err(phone("rule.phone.no_digits"));
     }
     if digits.contains(['(', ')']) {
         // Dropping them would keep a trunk 0 and store a number that cannot be dialled.
-        return Err(format!(
-            "Phone number {position} cannot contain brackets: write the country code, then the number without the 0 in brackets, like +44 20 7946 0018"
-        ));
+        return Err(phone("rule.phone.brackets"));
     }
     let mut bad: Vec<char> = digits.chars().filter(|c| !c.is_ascii_digit()).collect();
     if !bad.is_empty() {
         bad.dedup();
-        let shown: Vec<String> = bad.iter().map(|c| shown_char(*c)).collect();
-        return Err(format!(
-            "Phone number {position} can only contain the digits 0 to 9, spaces, dashes and a +; remove {}",
-            shown.join(", ")
-        ));
+        return Err(phone("rule.phone.characters").chars("chars", bad));
     }
     if digits.len() > PHONE_MAX_DIGITS {
-        return Err(format!(
-            "Phone number {position} must be {PHONE_MAX_DIGITS} digits or fewer (it has {})",
-            digits.len()
-        ));
+        return Err(phone("rule.phone.too_long")
+            .number("max", PHONE_MAX_DIGITS)
+            .number("length", digits.len()));
     }
     Ok(Some(digits))
 }
 
-pub fn check_group_id(typed: &str, position: usize) -> Result<Option<String>, String> {
+pub fn check_group_id(typed: &str, position: usize) -> Result<Option<String>, Message> {
     let Some(id) = optional(typed) else {
         return Ok(None);
     };
@@ -572,60 +533,50 @@ pub fn check_group_id(typed: &str, position: usize) -> Result<Option<String>, St
     {
         Ok(Some(id.to_string()))
     } else {
-        Err(format!(
-            "Group {position} must be a group id: 32 characters, digits and letters a to f"
-        ))
+        Err(Message::new("rule.group.id").number("position", position))
     }
 }
 
 /// HQ's rules for a custom user field's slug (`custom_data_fields/edit_model.py`): Django's
 /// slug characters with at least one that is not a digit, at most 127 characters, not a
 /// system key or prefix, not a case property reserved word.
-pub fn check_user_data_key(key: &str) -> Result<(), String> {
+pub fn check_user_data_key(key: &str) -> Result<(), Message> {
+    let named = |k| Message::new(k).text("name", key);
     if let Some(c) = key
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
     {
-        return Err(format!(
-            "User data name “{key}” can only contain letters a to z, numbers, hyphens and underscores; remove {}",
-            shown_char(c)
-        ));
+        return Err(named("rule.user_data.characters").chars("chars", vec![c]));
     }
     if key.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "User data name “{key}” cannot be only numbers; add a letter"
-        ));
+        return Err(named("rule.user_data.only_digits"));
     }
     let len = key.chars().count();
     if len > USER_DATA_KEY_MAX_CHARS {
-        return Err(format!(
-            "User data name must be {USER_DATA_KEY_MAX_CHARS} characters or fewer (it has {len})"
+        return Err(too_long(
+            Message::new("label.user_data_name_any"),
+            USER_DATA_KEY_MAX_CHARS,
+            len,
         ));
     }
     if SYSTEM_USER_DATA_KEYS.contains(&key) {
-        return Err(format!(
-            "User data “{key}” is reserved by CommCare; use another name"
-        ));
+        return Err(named("rule.user_data.reserved"));
     }
     if let Some(prefix) = SYSTEM_USER_DATA_PREFIXES
         .iter()
         .find(|p| key.starts_with(*p))
     {
-        return Err(format!(
-            "User data “{key}” cannot start with “{prefix}”, which CommCare keeps for itself"
-        ));
+        return Err(named("rule.user_data.prefix").text("prefix", *prefix));
     }
     if CASE_RESERVED_WORDS.contains(&key.to_ascii_lowercase().as_str()) {
-        return Err(format!(
-            "User data “{key}” is a reserved word in CommCare; use another name"
-        ));
+        return Err(named("rule.user_data.reserved_word"));
     }
     Ok(())
 }
 
 /// An app language in CommCare must match `^[a-z]{2,3}(-[a-z]*)?$` (`validate_lang`); HQ
 /// stores any string, but a code outside that shape can never match one of the apps' languages.
-pub fn check_language(typed: &str) -> Result<Option<String>, String> {
+pub fn check_language(typed: &str) -> Result<Option<String>, Message> {
     let Some(code) = optional(typed) else {
         return Ok(None);
     };
@@ -640,31 +591,44 @@ pub fn check_language(typed: &str) -> Result<Option<String>, String> {
         Ok(Some(code.to_string()))
     } else {
         let lower = code.to_ascii_lowercase().replace('_', "-");
-        let suggestion = if lower != code && check_language(&lower).is_ok() {
-            format!("; did you mean {lower}?")
+        let message = Message::new("rule.language.shape").text("code", code);
+        Err(if lower != code && check_language(&lower).is_ok() {
+            Message::new("rule.language.did_you_mean")
+                .message("problem", message)
+                .text("code", lower)
         } else {
-            String::new()
-        };
-        Err(format!(
-            "Language “{code}” can never match a CommCare app language: codes are 2 or 3 lower-case letters, optionally with a dash and more letters, like en, fra or pt-br{suggestion}"
-        ))
+            message
+        })
     }
 }
 
-/// Whether the `position`th chosen `kind` ("group", "location") is in the project's list:
-/// `known` is `None` while that list is not loaded.
-fn check_listed(known: Option<bool>, kind: &str, position: usize) -> Result<(), String> {
-    let mut title = kind.to_string();
-    title[..1].make_ascii_uppercase();
+/// Whether the `position`th chosen item of a list (`rule.group`, `rule.location`) is in the
+/// project's list: `known` is `None` while that list is not loaded.
+fn check_listed(known: Option<bool>, list: &str, position: usize) -> Result<(), Message> {
+    let (unknown, unchecked) = match list {
+        "group" => ("rule.group.unknown", "rule.group.unchecked"),
+        _ => ("rule.location.unknown", "rule.location.unchecked"),
+    };
     match known {
         Some(true) => Ok(()),
-        Some(false) => Err(format!(
-            "{title} {position} is not one of this project's {kind}s; remove it"
-        )),
-        None => Err(format!(
-            "{title} {position} cannot be checked because the project's {kind}s are not loaded; refresh the {kind} list or remove it"
-        )),
+        Some(false) => Err(Message::new(unknown).number("position", position)),
+        None => Err(Message::new(unchecked).number("position", position)),
     }
+}
+
+/// "`label` must be `max` characters or fewer (it has `len`)".
+fn too_long(label: Message, max: usize, len: usize) -> Message {
+    Message::new("rule.too_long")
+        .message("label", label)
+        .number("max", max)
+        .number("length", len)
+}
+
+/// "`label` contains `c`; remove it".
+fn contains(label: Message, c: char) -> Message {
+    Message::new("rule.contains")
+        .message("label", label)
+        .chars("chars", vec![c])
 }
 
 /// The location that will be primary: `primary` if it is among `locations`, else the first.
@@ -677,7 +641,7 @@ pub fn effective_primary_location<'a>(locations: &'a [String], primary: &str) ->
 fn keep_or_record<T>(
     errors: &mut Vec<FieldError>,
     field: Field,
-    result: Result<T, String>,
+    result: Result<T, Message>,
 ) -> Option<T> {
     match result {
         Ok(value) => Some(value),
@@ -716,12 +680,12 @@ impl Draft {
         let first_name = keep_or_record(
             &mut errors,
             Field::FirstName,
-            check_name(&self.first_name, "First name"),
+            check_name(&self.first_name, Message::new("label.first_name")),
         );
         let last_name = keep_or_record(
             &mut errors,
             Field::LastName,
-            check_name(&self.last_name, "Last name"),
+            check_name(&self.last_name, Message::new("label.last_name")),
         );
         let email = keep_or_record(&mut errors, Field::Email, check_email(&self.email));
 
@@ -729,7 +693,7 @@ impl Draft {
         for (i, typed) in self.phone_numbers.iter().enumerate() {
             let checked = check_phone_number(typed, i + 1).and_then(|n| match n {
                 Some(n) if phone_numbers.contains(&n) => {
-                    Err(format!("Phone number {} is already in the list", i + 1))
+                    Err(Message::new("rule.phone.repeated").number("position", i + 1))
                 }
                 other => Ok(other),
             });
@@ -742,7 +706,7 @@ impl Draft {
         for (i, typed) in self.groups.iter().enumerate() {
             let checked = check_group_id(typed, i + 1).and_then(|g| match g {
                 Some(g) if groups.contains(&g) => {
-                    Err(format!("Group {} is already in the list", i + 1))
+                    Err(Message::new("rule.group.repeated").number("position", i + 1))
                 }
                 Some(g) => check_listed(known_group(&g), "group", i + 1).map(|()| Some(g)),
                 None => Ok(None),
@@ -769,7 +733,8 @@ impl Draft {
             .filter(|_| !locations.is_empty())
             .map(str::to_string);
         let role =
-            keep_or_record(&mut errors, Field::Role, check_text(&self.role, "Role")).flatten();
+            keep_or_record(&mut errors, Field::Role, check_text(&self.role, Message::new("label.role")))
+                .flatten();
 
         let mut user_data = BTreeMap::new();
         for (i, entry) in self.user_data.iter().enumerate() {
@@ -779,7 +744,9 @@ impl Draft {
                     keep_or_record(
                         &mut errors,
                         Field::UserDataKey(i),
-                        Err::<(), _>(format!("Enter a name for user data value {}", i + 1)),
+                        Err::<(), _>(
+                            Message::new("rule.user_data.name_missing").number("position", i + 1),
+                        ),
                     );
                 }
                 continue;
@@ -789,11 +756,11 @@ impl Draft {
                 let lower = key.to_ascii_lowercase();
                 match user_data.keys().find(|k: &&String| k.to_ascii_lowercase() == lower) {
                     Some(earlier) if earlier == key => {
-                        Err(format!("User data “{key}” is already in the list"))
+                        Err(Message::new("rule.user_data.repeated").text("name", key))
                     }
-                    Some(earlier) => Err(format!(
-                        "User data “{key}” is the same name as “{earlier}” to CommCare, which ignores case; use one of them"
-                    )),
+                    Some(earlier) => Err(Message::new("rule.user_data.same_but_case")
+                        .text("name", key)
+                        .text("earlier", earlier.as_str())),
                     None => Ok(()),
                 }
             });
@@ -801,7 +768,10 @@ impl Draft {
             let value = keep_or_record(
                 &mut errors,
                 Field::UserDataValue(i),
-                check_text(&entry.value, &format!("User data value {}", i + 1)),
+                check_text(
+                    &entry.value,
+                    Message::new("label.user_data_value_long").number("position", i + 1),
+                ),
             );
             if let (Some(()), Some(value)) = (key_ok, value) {
                 user_data.insert(key.to_string(), value.unwrap_or_default());
@@ -855,7 +825,7 @@ mod tests {
     }
 
     fn username_error(typed: &str) -> String {
-        check_username(typed).unwrap_err()
+        check_username(typed).unwrap_err().to_string()
     }
 
     #[test]
@@ -906,12 +876,12 @@ mod tests {
             username_error("jdoe@x"),
             "Username can only contain letters a to z, numbers, dots, hyphens and underscores; remove “@”"
         );
-        assert!(username_error("émile").contains("“é”"));
-        assert!(username_error("a+b").contains("“+”"));
-        assert!(username_error("日本").contains("“日”, “本”"));
+        assert!(username_error("émile").to_string().contains("“é”"));
+        assert!(username_error("a+b").to_string().contains("“+”"));
+        assert!(username_error("日本").to_string().contains("“日”, “本”"));
         // Pasted invisible characters are named by code point, since quoting shows nothing.
         assert!(
-            username_error("jdoe\u{200b}").ends_with("remove the invisible character U+200B"),
+            username_error("jdoe\u{200b}").to_string().ends_with("remove the invisible character U+200B"),
             "{}",
             username_error("jdoe\u{200b}")
         );
@@ -921,7 +891,7 @@ mod tests {
     fn reserved_usernames_are_refused_in_any_case() {
         for typed in ["admin", "ADMIN", "Demo_User", "demo_user"] {
             assert!(
-                username_error(typed).contains("is reserved by CommCare"),
+                username_error(typed).to_string().contains("is reserved by CommCare"),
                 "{typed}"
             );
         }
@@ -1051,17 +1021,17 @@ mod tests {
 
     #[test]
     fn names_refuse_control_characters_and_are_stripped_as_hq_strips() {
-        assert!(check_name("Jane\u{0}", "First name")
+        assert!(check_name("Jane\u{0}", Message::new("label.first_name"))
             .unwrap_err()
-            .starts_with("First name contains the invisible character U+0000"));
-        assert!(check_name("Ja\u{7}ne", "Last name").is_err());
+            .to_string().starts_with("First name contains the invisible character U+0000"));
+        assert!(check_name("Ja\u{7}ne", Message::new("label.last_name")).is_err());
         assert_eq!(
-            check_name("\u{1f}\u{a0}Jane\u{202f}", "First name")
+            check_name("\u{1f}\u{a0}Jane\u{202f}", Message::new("label.first_name"))
                 .unwrap()
                 .as_deref(),
             Some("Jane")
         );
-        assert_eq!(check_name("\u{3000}", "First name").unwrap(), None);
+        assert_eq!(check_name("\u{3000}", Message::new("label.first_name")).unwrap(), None);
     }
 
     #[test]
@@ -1076,11 +1046,11 @@ mod tests {
         assert_eq!(errors[0].field, Field::Role);
         assert!(errors[0]
             .message
-            .starts_with("Role contains the invisible character U+0000"));
+            .to_string().starts_with("Role contains the invisible character U+0000"));
         assert_eq!(errors[1].field, Field::UserDataValue(0));
         assert_eq!(errors[1].field.id(), "user-data-value-0");
-        assert!(errors[1].message.starts_with("User data value 1 contains"));
-        assert!(check_password("pa\u{0}ss").unwrap_err().contains("U+0000"));
+        assert!(errors[1].message.to_string().starts_with("User data value 1 contains"));
+        assert!(check_password("pa\u{0}ss").unwrap_err().to_string().contains("U+0000"));
         // Tabs and the like are a password's own business, as in HQ.
         assert_eq!(check_password("pa\tss").unwrap(), "pa\tss");
     }
@@ -1127,20 +1097,20 @@ mod tests {
         );
         assert!(check_phone_number("12ab", 1)
             .unwrap_err()
-            .ends_with("remove “a”, “b”"));
+            .to_string().ends_with("remove “a”, “b”"));
         // Brackets are not HQ's to drop: the trunk 0 would be stored.
         assert!(check_phone_number("+44 (0)20 7946 0018", 1)
             .unwrap_err()
-            .contains("cannot contain brackets"));
+            .to_string().contains("cannot contain brackets"));
         assert!(check_phone_number("256.772", 1)
             .unwrap_err()
-            .contains("remove “.”"));
+            .to_string().contains("remove “.”"));
         assert!(check_phone_number("٢٥٦٧٧٢", 1)
             .unwrap_err()
-            .contains("the digits 0 to 9"));
+            .to_string().contains("the digits 0 to 9"));
         assert!(check_phone_number(&"1".repeat(16), 1)
             .unwrap_err()
-            .contains("15 digits or fewer"));
+            .to_string().contains("15 digits or fewer"));
         let mut d = draft("jdoe", "pw");
         d.phone_numbers = vec!["+1 555".into(), "1555".into()];
         let errors = d.validate().unwrap_err();
@@ -1183,10 +1153,10 @@ mod tests {
         let unchecked = d.validate_with(|_| None, |_| None).unwrap_err();
         assert!(unchecked[0]
             .message
-            .contains("cannot be checked because the project's groups are not loaded"));
+            .to_string().contains("cannot be checked because the project's groups are not loaded"));
         assert!(unchecked[1]
             .message
-            .contains("refresh the location list or remove it"));
+            .to_string().contains("refresh the location list or remove it"));
     }
 
     #[test]
@@ -1251,7 +1221,7 @@ mod tests {
             match check_user_data_key(key) {
                 Ok(()) => assert_eq!(verdict, "", "{key} was accepted"),
                 Err(message) => assert!(
-                    !verdict.is_empty() && message.starts_with(verdict),
+                    !verdict.is_empty() && message.to_string().starts_with(verdict),
                     "{key}: {message}"
                 ),
             }
@@ -1279,7 +1249,7 @@ mod tests {
         let errors = d.validate().unwrap_err();
         assert_eq!(errors[0].field, Field::UserDataKey(1));
         assert!(
-            errors[0].message.contains("same name as “District”"),
+            errors[0].message.to_string().contains("same name as “District”"),
             "{}",
             errors[0].message
         );
@@ -1341,16 +1311,16 @@ mod tests {
             assert!(
                 check_language(bad)
                     .unwrap_err()
-                    .contains("can never match a CommCare app language"),
+                    .to_string().contains("can never match a CommCare app language"),
                 "{bad}"
             );
         }
         assert!(check_language("pt-BR")
             .unwrap_err()
-            .ends_with("did you mean pt-br?"));
+            .to_string().ends_with("did you mean pt-br?"));
         assert!(check_language("pt_br")
             .unwrap_err()
-            .ends_with("did you mean pt-br?"));
+            .to_string().ends_with("did you mean pt-br?"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::credentials::Credentials;
 use crate::embed::{self, Configure, CredentialChange, Defaults, Outgoing};
+use crate::i18n::Lang;
 use leptos::prelude::*;
 
 /// What the form does with a `configure`: `(previous defaults, new defaults, whether the
@@ -16,6 +17,8 @@ pub struct Portal {
     pub defaults: RwSignal<Defaults>,
     /// In memory only, like a typed key.
     pub credentials: RwSignal<Option<Credentials>>,
+    /// The interface language the portal asked for, if any.
+    pub ui_language: RwSignal<Option<Lang>>,
     on_configure: StoredValue<Option<OnConfigure>>,
 }
 
@@ -25,6 +28,7 @@ impl Portal {
             allowed: StoredValue::new(allowed),
             defaults: RwSignal::new(Defaults::default()),
             credentials: RwSignal::new(None),
+            ui_language: RwSignal::new(None),
             on_configure: StoredValue::new(None),
         }
     }
@@ -44,6 +48,9 @@ impl Portal {
             CredentialChange::Set(credentials) => self.credentials.set(Some(credentials)),
         }
         let credentials_changed = self.credentials.with_untracked(|c| *c != before);
+        if configure.ui_language.is_some() && configure.ui_language != self.ui_language.get_untracked() {
+            self.ui_language.set(configure.ui_language);
+        }
         let previous = self.defaults.get_untracked();
         if previous != configure.defaults {
             self.defaults.set(configure.defaults.clone());

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::hq::{self, NoAnswer};
 use crate::mobile_worker::lower_case;
+use crate::i18n::Message;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -25,17 +26,17 @@ impl Resource {
         }
     }
 
+    /// The name its controls' ids start with (`group-search`, `location-refresh`).
     pub fn singular(self) -> &'static str {
-        match self {
-            Resource::Groups => "group",
-            Resource::Locations => "location",
-        }
+        self.path()
     }
 
-    pub fn plural(self) -> &'static str {
+    /// The catalogue key for this list among a pair: each list has its own texts, so that
+    /// every language can make its words agree with the list's noun.
+    pub fn pick(self, groups: &'static str, locations: &'static str) -> &'static str {
         match self {
-            Resource::Groups => "groups",
-            Resource::Locations => "locations",
+            Resource::Groups => groups,
+            Resource::Locations => locations,
         }
     }
 }
@@ -169,50 +170,35 @@ impl ListState {
 
 impl ListState {
     /// The status line under a picker's legend, read out by screen readers as it changes.
-    pub fn status(&self, resource: Resource) -> String {
-        let (one, many) = (resource.singular(), resource.plural());
+    pub fn status(&self, resource: Resource) -> Message {
+        let key = |groups, locations| Message::new(resource.pick(groups, locations));
         match self {
             ListState::NeedsCredentials => {
-                format!("Enter your web user email and API key above, then choose “Load {many}”.")
+                key("list.groups.needs_credentials", "list.locations.needs_credentials")
             }
-            ListState::Loading { loaded: 0, .. } => format!("Loading the project's {many}…"),
+            ListState::Loading { loaded: 0, .. } => {
+                key("list.groups.loading", "list.locations.loading")
+            }
             ListState::Loading {
                 loaded,
                 total: Some(total),
-            } => format!(
-                "Loading the project's {many}… {} of {}",
-                grouped(*loaded),
-                grouped(*total)
-            ),
+            } => key("list.groups.loading_of", "list.locations.loading_of")
+                .number("loaded", *loaded)
+                .number("total", *total),
             ListState::Loading {
                 loaded,
                 total: None,
-            } => {
-                format!("Loading the project's {many}… {}", grouped(*loaded))
+            } => key("list.groups.loading_count", "list.locations.loading_count")
+                .number("loaded", *loaded),
+            ListState::Loaded(list) => {
+                key("list.groups.loaded", "list.locations.loaded").count(list.len())
             }
-            ListState::Loaded(list) if list.is_empty() => format!("This project has no {many}."),
-            ListState::Loaded(list) if list.len() == 1 => format!("1 {one} in this project."),
-            ListState::Loaded(list) => format!("{} {many} in this project.", grouped(list.len())),
-            ListState::Failed(error) => format!(
-                "{} The mobile worker can still be created without {many}.",
-                error.describe(resource)
-            ),
+            ListState::Failed(error) => {
+                key("list.groups.failed_go_on", "list.locations.failed_go_on")
+                    .message("problem", error.describe(resource))
+            }
         }
     }
-}
-
-/// `12345` as `12,345`: counts in status lines are read by people, sometimes in the tens of
-/// thousands.
-pub fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// Why a list could not be read.
@@ -239,32 +225,27 @@ impl ReadError {
         matches!(self, ReadError::Forbidden | ReadError::NotFound)
     }
 
-    pub fn describe(&self, resource: Resource) -> String {
-        let what = resource.plural();
+    pub fn describe(&self, resource: Resource) -> Message {
+        let failed = |key| {
+            Message::new(key).message(
+                "list",
+                Message::new(resource.pick("list.groups.the", "list.locations.the")),
+            )
+        };
         match self {
-            Self::Unauthorized => format!(
-                "The {what} could not be loaded: CommCare HQ did not accept the credentials (401)."
-            ),
-            Self::Forbidden => format!("This account may not read the project's {what} (403)."),
-            Self::NotFound => {
-                format!("This server offers no {what} list for this project space (404).")
-            }
-            Self::Server(status) => {
-                format!("The {what} could not be loaded: CommCare HQ had a problem ({status}).")
-            }
-            Self::RateLimited => format!(
-                "The {what} could not be loaded: too many requests for now (429). Refresh in a minute."
-            ),
+            Self::Unauthorized => failed("list.failed.unauthorized"),
+            Self::Forbidden => failed("list.failed.forbidden"),
+            Self::NotFound => failed("list.failed.not_found"),
+            Self::Server(status) => failed("list.failed.server").text("status", status.to_string()),
+            Self::RateLimited => failed("list.failed.rate_limited"),
             Self::Timeout(seconds) => {
-                format!("The {what} could not be loaded: no answer within {seconds} seconds.")
+                failed("list.failed.timeout").count(*seconds as usize)
             }
-            Self::Malformed(why) => format!(
-                "The {what} could not be loaded: the answer was not a CommCare list ({why})."
-            ),
-            Self::Network => {
-                format!("The {what} could not be loaded: no answer could be read from the server.")
+            Self::Malformed(why) => failed("list.failed.malformed").text("why", why.as_str()),
+            Self::Network => failed("list.failed.network"),
+            Self::BadCredential(error) => {
+                failed("list.failed.credential").message("problem", error.message())
             }
-            Self::BadCredential(error) => format!("The {what} could not be loaded: {error}."),
         }
     }
 }
@@ -433,10 +414,7 @@ pub async fn load_all(
         let page = read_page(resource, &url, &body)?;
         all.extend(page.choices);
         if all.len() > MAX_ITEMS {
-            return Err(ReadError::Malformed(format!(
-                "more than {} items",
-                grouped(MAX_ITEMS)
-            )));
+            return Err(ReadError::Malformed(format!("more than {MAX_ITEMS} items")));
         }
         progress(all.len(), page.total);
         match page.next {
@@ -561,7 +539,7 @@ mod tests {
         assert_eq!(status_error(502), Some(ReadError::Server(502)));
         assert!(ReadError::Server(500)
             .describe(Resource::Locations)
-            .starts_with("The locations could not be loaded"));
+            .to_string().starts_with("Could not load the locations"));
     }
 
     #[test]
@@ -615,16 +593,7 @@ mod tests {
         assert_eq!(none.status(Resource::Groups), "This project has no groups.");
         assert!(ListState::Failed(ReadError::Server(502))
             .status(Resource::Groups)
-            .ends_with("The mobile worker can still be created without groups."));
-    }
-
-    #[test]
-    fn counts_are_grouped_in_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(12_000), "12,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
+            .to_string().ends_with("The mobile worker can still be created without groups."));
     }
 
     #[test]

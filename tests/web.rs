@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use mobile_worker_form::components::RegistrationForm;
 use mobile_worker_form::config::Config;
+use mobile_worker_form::i18n::{Catalogue, Lang, Texts};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -36,10 +37,12 @@ fn mount_keeping_storage(config: &str) -> HtmlElement {
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     container.set_class_name("test-root");
     document().body().unwrap().append_child(&container).unwrap();
-    leptos::mount::mount_to(
-        container.clone(),
-        move || view! { <RegistrationForm config /> },
-    )
+    leptos::mount::mount_to(container.clone(), move || {
+        // The page fetches its language's catalogue; here English is built in.
+        let english = Catalogue::parse(Lang::En, include_str!("../locales/en.json")).unwrap();
+        provide_context(Texts::new(english));
+        view! { <RegistrationForm config /> }
+    })
     .forget();
     container
 }

@@ -1,3 +1,4 @@
+use super::{tr, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -11,42 +12,44 @@ pub fn CreatedView(
     /// "Create another".
     on_another: impl Fn() + 'static,
 ) -> impl IntoView {
-    let copy_status = RwSignal::new("");
+    let texts = use_texts();
+    // The key of what the copy did, shown in the current language.
+    let copy_status = RwSignal::new(None::<&'static str>);
     let copy = {
         let user_id = user_id.clone();
         move |_| {
             let promise = window().navigator().clipboard().write_text(&user_id);
             spawn_local(async move {
-                copy_status.set(match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(_) => "Copied",
-                    Err(_) => "Could not copy: select the id and copy it",
-                });
+                copy_status.set(Some(match wasm_bindgen_futures::JsFuture::from(promise).await {
+                    Ok(_) => "created.copied",
+                    Err(_) => "created.copy_failed",
+                }));
             });
         }
     };
     view! {
         <div class="created" role="status">
             <h2 id="created-title" tabindex="-1">
-                "Mobile worker created"
+                {tr("created.title")}
             </h2>
             <dl>
-                <dt>"Username"</dt>
+                <dt>{tr("label.username")}</dt>
                 <dd class="created-username">{full_username}</dd>
-                <dt>"User id"</dt>
+                <dt>{tr("created.user_id")}</dt>
                 <dd>
                     <code class="created-user-id">{user_id}</code>
                 </dd>
             </dl>
             <p class="actions">
                 <button type="button" class="secondary copy" on:click=copy>
-                    "Copy user id"
+                    {tr("created.copy")}
                 </button>
                 <span class="copy-status" aria-live="polite">
-                    {move || copy_status.get()}
+                    {move || copy_status.get().map(|key| texts.get(key))}
                 </span>
             </p>
             <button type="button" class="another" on:click=move |_| on_another()>
-                "Create another"
+                {tr("created.another")}
             </button>
         </div>
     }

@@ -1,4 +1,4 @@
-use super::{use_form, TextField};
+use super::{tr, use_form, TextField};
 use crate::mobile_worker::Field;
 use leptos::prelude::*;
 
@@ -10,10 +10,10 @@ pub fn CredentialFields() -> impl IntoView {
     let key = form.typed_key;
     view! {
         <fieldset class="credentials">
-            <legend>"Your CommCare web user"</legend>
+            <legend>{tr("credentials.legend")}</legend>
             <TextField
                 id=Field::WebUserEmail.id()
-                label="Web user email"
+                label=tr("credentials.email")
                 value=Signal::derive(move || key.with(|k| k.email.clone()))
                 on_input=move |v| key.update(|k| k.email = v)
                 error=form.error(Field::WebUserEmail)
@@ -22,8 +22,8 @@ pub fn CredentialFields() -> impl IntoView {
             />
             <TextField
                 id=Field::ApiKey.id()
-                label="API key"
-                hint=Signal::derive(|| "Kept in this page's memory only, never saved.".to_string())
+                label=tr("credentials.api_key")
+                hint=tr("credentials.api_key_hint")
                 value=Signal::derive(move || key.with(|k| k.key.clone()))
                 on_input=move |v| key.update(|k| k.key = v)
                 error=form.error(Field::ApiKey)

@@ -1,3 +1,4 @@
+use super::{tr, use_texts};
 use crate::form_state::Problem;
 use leptos::prelude::*;
 
@@ -9,6 +10,7 @@ pub fn ErrorSummary(
     #[prop(into)]
     problems: Signal<Vec<Problem>>,
 ) -> impl IntoView {
+    let texts = use_texts();
     view! {
         <div
             class="error-summary"
@@ -17,11 +19,14 @@ pub fn ErrorSummary(
             aria-labelledby="error-summary-title"
             hidden=move || problems.with(Vec::is_empty)
         >
-            <h2 id="error-summary-title">"There is a problem"</h2>
+            <h2 id="error-summary-title">{tr("summary.title")}</h2>
             <ul>
                 <For each=move || problems.get() key=|p| (p.field, p.message.clone()) let(problem)>
                     <li>
-                        {match problem.field.map(|f| f.id()) {
+                        {
+                            let message = problem.message.clone();
+                            let text = move || texts.render(&message);
+                            match problem.field.map(|f| f.id()) {
                             Some(id) => {
                                 view! {
                                     <a
@@ -31,13 +36,14 @@ pub fn ErrorSummary(
                                             focus_element(&id);
                                         }
                                     >
-                                        {problem.message}
+                                        {text}
                                     </a>
                                 }
                                     .into_any()
                             }
-                            None => view! { <span>{problem.message}</span> }.into_any(),
-                        }}
+                            None => view! { <span>{text}</span> }.into_any(),
+                        }
+                        }
                     </li>
                 </For>
             </ul>

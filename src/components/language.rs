@@ -1,3 +1,5 @@
+use super::{tr, use_texts};
+use crate::i18n::Message;
 use crate::mobile_worker::{Field, COMMON_LANGUAGES};
 use leptos::prelude::*;
 
@@ -14,8 +16,9 @@ pub fn LanguageField(
     code: RwSignal<String>,
     /// The message for a typed code, if any (listed codes are valid).
     #[prop(into)]
-    error: Signal<Option<String>>,
+    error: Signal<Option<Message>>,
 ) -> impl IntoView {
+    let texts = use_texts();
     // "Other code…" shows the free-entry box; so does any unlisted code, whether restored from
     // a draft or handed over by a portal.
     let other_chosen = RwSignal::new(false);
@@ -31,9 +34,13 @@ pub fn LanguageField(
     };
     view! {
         <div class="field">
-            <label for="language-choice">"Language (optional)"</label>
+            <label for="language-choice">
+                {move || {
+                    texts.render(&Message::new("field.optional").text("label", texts.get("app_language.label")))
+                }}
+            </label>
             <p class="hint" id="language-hint">
-                "The language CommCare shows this mobile worker."
+                {tr("app_language.hint")}
             </p>
             <select
                 id="language-choice"
@@ -48,30 +55,28 @@ pub fn LanguageField(
                 // `selected` on each option: a select's own value set before its options
                 // exist would be lost.
                 <option value="" prop:selected=is_selected("")>
-                    "Project default"
+                    {tr("app_language.project_default")}
                 </option>
                 {COMMON_LANGUAGES
                     .iter()
-                    .map(|(code, name)| {
+                    .map(|(code, key)| {
                         view! {
                             <option value=*code prop:selected=is_selected(code)>
-                                {format!("{name} ({code})")}
+                                {move || format!("{} ({code})", texts.get(key))}
                             </option>
                         }
                     })
                     .collect_view()}
                 <option value=OTHER prop:selected=is_selected(OTHER)>
-                    "Other code…"
+                    {tr("app_language.other")}
                 </option>
             </select>
         </div>
         <Show when=move || other.get()>
             <super::TextField
                 id=Field::Language.id()
-                label="Language code"
-                hint=Signal::derive(|| {
-                    "As in your CommCare app, for example lug or kin.".to_string()
-                })
+                label=tr("app_language.code")
+                hint=tr("app_language.code_hint")
                 value=code
                 on_input=move |v| code.set(v)
                 error=error

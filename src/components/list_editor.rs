@@ -1,4 +1,6 @@
 use super::error_summary::{focus_element, focus_first};
+use super::{tr, use_texts};
+use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use leptos::prelude::*;
 
@@ -11,14 +13,17 @@ pub fn ListEditor<T, R, V>(
     /// The rows.
     items: RwSignal<Vec<T>>,
     /// The fieldset's legend.
-    legend: &'static str,
+    #[prop(into)]
+    legend: Signal<String>,
     /// A line of help under the legend.
-    hint: &'static str,
+    #[prop(into)]
+    hint: Signal<String>,
     /// The Add button's text.
-    add_label: &'static str,
-    /// What a row is called after "Remove", for screen readers: "phone number" gives
-    /// "Remove phone number 2".
-    item_name: &'static str,
+    #[prop(into)]
+    add_label: Signal<String>,
+    /// The catalogue key of what row `{{position}}` is called after "Remove", for screen
+    /// readers: "phone number 2" gives "Remove phone number 2".
+    item_key: &'static str,
     /// Row `i`'s first control, where focus goes; also names the list's own ids.
     field: fn(usize) -> Field,
     /// Draws row `i`'s controls.
@@ -35,6 +40,8 @@ where
     R: Fn(usize) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let texts = use_texts();
+    let item = move |i: usize| texts.render(&Message::new(item_key).number("position", i + 1));
     let list = field(0).list().unwrap_or("list");
     let add_id = format!("{list}-add");
     let count = Memo::new(move |_| items.with(Vec::len));
@@ -82,9 +89,9 @@ where
                                                 data-index=i
                                                 on:click=make_default
                                             >
-                                                "Make default"
+                                                {tr("list.make_default")}
                                                 <span class="visually-hidden">
-                                                    {format!(" ({item_name} {})", i + 1)}
+                                                    {move || format!(" ({})", item(i))}
                                                 </span>
                                             </button>
                                         }
@@ -95,9 +102,9 @@ where
                                     data-index=i
                                     on:click=remove
                                 >
-                                    "Remove"
+                                    {tr("list.remove")}
                                     <span class="visually-hidden">
-                                        {format!(" {item_name} {}", i + 1)}
+                                        {move || format!(" {}", item(i))}
                                     </span>
                                 </button>
                             </div>
@@ -109,7 +116,11 @@ where
     };
     view! {
         <fieldset class="list">
-            <legend>{legend}" (optional)"</legend>
+            <legend>
+                {move || {
+                    texts.render(&Message::new("field.optional").text("label", legend.get()))
+                }}
+            </legend>
             <p class="hint">{hint}</p>
             {rows}
             <button type="button" class="secondary add" id=add_id data-list=list on:click=add>

@@ -1,4 +1,4 @@
-use super::{use_form, Picker};
+use super::{tr, use_form, use_texts, Picker};
 use crate::mobile_worker::{effective_primary_location, Field};
 use crate::project_data::{ListState, Resource};
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 pub fn LocationFields() -> impl IntoView {
     let form = use_form();
     let state = form.locations;
+    let texts = use_texts();
     // A Memo, so the picker is rebuilt only when availability changes, not on every reload.
     let unavailable = Memo::new(move |_| {
         state.with(|s| match s {
@@ -23,10 +24,14 @@ pub fn LocationFields() -> impl IntoView {
         Some(why) => {
             view! {
                 <div class="picker unavailable" id="location-picker">
-                    <p class="legend-like">"Locations"</p>
+                    <p class="legend-like">{tr("locations.legend")}</p>
                     <p class="picker-status" role="status">
-                        {why}
-                        " The mobile worker will be created without locations."
+                        {move || {
+                            texts.render(
+                                &crate::i18n::Message::new("locations.unavailable")
+                                    .message("problem", why.clone()),
+                            )
+                        }}
                     </p>
                 </div>
             }
@@ -39,8 +44,8 @@ pub fn LocationFields() -> impl IntoView {
                     state
                     resource=Resource::Locations
                     on_refresh=move || form.refresh(Resource::Locations)
-                    legend="Locations"
-                    hint="Find locations by name or site code. The first one chosen is the primary location unless you choose another."
+                    legend=tr("locations.legend")
+                    hint=tr("locations.hint")
                     field=Field::Location
                 />
                 <PrimaryLocation />
@@ -72,7 +77,7 @@ fn PrimaryLocation() -> impl IntoView {
     view! {
         <Show when=move || chosen.with(|c| c.len() > 1)>
             <div class="field">
-                <label for="primary-location">"Primary location"</label>
+                <label for="primary-location">{tr("locations.primary")}</label>
                 <select
                     id="primary-location"
                     on:change=move |ev| primary.set(event_target_value(&ev))

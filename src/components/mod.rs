@@ -27,8 +27,27 @@ pub use text_field::{InlineError, TextField};
 pub use user_data::UserDataRows;
 
 use crate::form_state::FormState;
+use crate::i18n::{Message, Texts};
+use leptos::prelude::*;
 
 /// The form's state, provided by [`RegistrationForm`] to everything inside it.
 pub fn use_form() -> FormState {
-    leptos::prelude::expect_context::<FormState>()
+    expect_context::<FormState>()
+}
+
+/// The interface language's texts, provided by [`App`] to the whole page.
+pub fn use_texts() -> Texts {
+    expect_context::<Texts>()
+}
+
+/// The text of `key` in the interface language, following it when it changes.
+pub fn tr(key: &'static str) -> Signal<String> {
+    let texts = use_texts();
+    Signal::derive(move || texts.get(key))
+}
+
+/// `message` in the interface language, following it when it changes.
+pub fn say(message: Message) -> Signal<String> {
+    let texts = use_texts();
+    Signal::derive(move || texts.render(&message))
 }

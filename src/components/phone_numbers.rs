@@ -1,4 +1,5 @@
-use super::{use_form, ListEditor, TextField};
+use super::{tr, use_form, use_texts, ListEditor, TextField};
+use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use leptos::prelude::*;
 
@@ -7,12 +8,12 @@ use leptos::prelude::*;
 pub fn PhoneNumbers() -> impl IntoView {
     let form = use_form();
     let numbers = form.draft.phone_numbers;
+    let texts = use_texts();
     let row = move |i: usize| {
-        let label = if i == 0 {
-            "Phone number 1 (default)".to_string()
-        } else {
-            format!("Phone number {}", i + 1)
-        };
+        let key = if i == 0 { "phones.label_default" } else { "phones.label" };
+        let label = Signal::derive(move || {
+            texts.render(&Message::new(key).number("position", i + 1))
+        });
         view! {
             <TextField
                 id=Field::PhoneNumber(i).id()
@@ -37,10 +38,10 @@ pub fn PhoneNumbers() -> impl IntoView {
     view! {
         <ListEditor
             items=numbers
-            legend="Phone numbers"
-            hint="With the country code, for example +256 772 123456. The first is the default."
-            add_label="Add phone number"
-            item_name="Phone number"
+            legend=tr("phones.legend")
+            hint=tr("phones.hint")
+            add_label=tr("phones.add")
+            item_key="phones.item"
             field=Field::PhoneNumber
             row
             first_is_default=true

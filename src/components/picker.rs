@@ -1,7 +1,8 @@
 use super::error_summary::focus_first;
-use super::{use_form, InlineError};
+use super::{tr, use_form, use_texts, InlineError};
+use crate::i18n::Message;
 use crate::mobile_worker::Field;
-use crate::project_data::{grouped, search, Choice, ListState, Resource};
+use crate::project_data::{search, Choice, ListState, Resource};
 use leptos::prelude::*;
 
 /// How many matches are listed at once; typing narrows them.
@@ -31,35 +32,43 @@ pub fn Picker(
     /// Loads the list again.
     on_refresh: impl Fn() + Clone + 'static,
     /// The fieldset's legend.
-    legend: &'static str,
+    #[prop(into)]
+    legend: Signal<String>,
     /// A line of help under the legend.
-    hint: &'static str,
+    #[prop(into)]
+    hint: Signal<String>,
     /// The `i`th chosen item, for its error and its Remove button's id.
     field: fn(usize) -> Field,
 ) -> impl IntoView {
     // The list's own ids (`group-picker`, `group-search`, …) come from its fields.
     let name = field(0).list().unwrap_or_else(|| resource.singular());
-    let plural = resource.plural();
+    let texts = use_texts();
     let query = RwSignal::new(String::new());
     let loaded = move || state.with(|s| matches!(s, ListState::Loaded(_)));
     let busy = move || state.with(ListState::is_loading);
     let refresh_label = move || {
-        if state.with(|s| *s == ListState::NeedsCredentials) {
-            format!("Load {plural}")
+        texts.get(if state.with(|s| *s == ListState::NeedsCredentials) {
+            resource.pick("list.groups.load", "list.locations.load")
         } else {
-            format!("Refresh the {name} list")
-        }
+            resource.pick("list.groups.refresh", "list.locations.refresh")
+        })
     };
     view! {
         <fieldset class="picker" id=format!("{name}-picker")>
-            <legend>{legend}" (optional)"</legend>
+            <legend>
+                {move || {
+                    texts.render(&Message::new("field.optional").text("label", legend.get()))
+                }}
+            </legend>
             <p class="hint">{hint}</p>
             <p class="picker-status" role="status">
-                {move || state.with(|s| s.status(resource))}
+                {move || state.with(|s| texts.render(&s.status(resource)))}
             </p>
             <Chosen chosen state resource field />
             <Show when=loaded>
-                <label for=format!("{name}-search")>{format!("Search {plural}")}</label>
+                <label for=format!("{name}-search")>
+                    {tr(resource.pick("list.groups.search", "list.locations.search"))}
+                </label>
                 <input
                     id=format!("{name}-search")
                     type="search"
@@ -102,6 +111,7 @@ fn Chosen(
     field: fn(usize) -> Field,
 ) -> impl IntoView {
     let form = use_form();
+    let texts = use_texts();
     let name = field(0).list().unwrap_or_else(|| resource.singular());
     let rows = move || {
         chosen
@@ -129,14 +139,19 @@ fn Chosen(
                             type="button"
                             class="secondary remove"
                             id=field(i).id()
-                            aria-label=format!("Remove {label}")
+                            aria-label={
+                                let label = label.clone();
+                                move || {
+                                    texts.render(&Message::new("list.remove_named").text("name", label.clone()))
+                                }
+                            }
                             aria-describedby={
                                 let error_id = error_id.clone();
                                 move || error.with(Option::is_some).then(|| error_id.clone())
                             }
                             on:click=remove
                         >
-                            "Remove"
+                            {tr("list.remove")}
                         </button>
                         <InlineError id=error_id error />
                     </li>
@@ -145,7 +160,10 @@ fn Chosen(
             .collect_view()
     };
     view! {
-        <ul class="chosen" aria-label=format!("Chosen {}", resource.plural())>
+        <ul
+            class="chosen"
+            aria-label=tr(resource.pick("list.groups.chosen", "list.locations.chosen"))
+        >
             {rows}
         </ul>
     }
@@ -162,6 +180,7 @@ fn Options(
     /// What is typed in the search box.
     query: RwSignal<String>,
 ) -> impl IntoView {
+    let texts = use_texts();
     let matches = move || {
         state.with(|s| match s {
             ListState::Loaded(list) => query.with(|q| {
@@ -205,7 +224,7 @@ fn Options(
                 .then(|| {
                     view! {
                         <p class="hint">
-                            {format!("{} more match; type to narrow the list.", grouped(more))}
+                            {move || texts.render(&Message::new("list.more_matches").count(more))}
                         </p>
                     }
                 })}

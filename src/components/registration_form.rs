@@ -1,6 +1,6 @@
 use super::error_summary::focus_element;
 use super::{
-    use_form, CreatedView, CredentialFields, ErrorSummary, LanguageField, LocationFields,
+    tr, use_form, use_texts, CreatedView, CredentialFields, ErrorSummary, LanguageField, LocationFields,
     PhoneNumbers, Picker, TextField, UserDataRows,
 };
 use crate::config::Config;
@@ -20,7 +20,7 @@ pub fn RegistrationForm(
 ) -> impl IntoView {
     let portal = use_context::<Portal>();
     let draft = session::restore(&config.domain).unwrap_or_default();
-    let form = FormState::new(config, portal, draft);
+    let form = FormState::new(config, portal, draft, use_texts());
     provide_context(form);
     if let Some(portal) = portal {
         portal.on_configure(Callback::new(
@@ -63,14 +63,14 @@ fn push_state_out(form: FormState) {
         }
     });
     // "Error: " in the title tells screen-reader users at once that the page has problems.
-    let title = document().title();
+    let texts = use_texts();
     Effect::new(move || {
-        let prefix = if form.problems.with(Vec::is_empty) {
-            ""
+        let title = texts.get(if form.problems.with(Vec::is_empty) {
+            "page.title"
         } else {
-            "Error: "
-        };
-        document().set_title(&format!("{prefix}{title}"));
+            "page.title_error"
+        });
+        document().set_title(&title);
     });
     // Focus moves once the page has drawn what it moves to.
     Effect::new(move || {
@@ -88,6 +88,7 @@ fn push_state_out(form: FormState) {
 #[component]
 fn Form() -> impl IntoView {
     let form = use_form();
+    let texts = use_texts();
     let draft = form.draft;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -102,8 +103,8 @@ fn Form() -> impl IntoView {
         <form class="registration" novalidate on:submit=on_submit>
             <TextField
                 id=Field::Username.id()
-                label="Username"
-                hint=Signal::derive(move || form.login_preview())
+                label=tr("label.username")
+                hint=Signal::derive(move || texts.render(&form.login_preview()))
                 value=draft.username
                 on_input=move |v| form.type_username(v)
                 error=form.error(Field::Username)
@@ -111,7 +112,7 @@ fn Form() -> impl IntoView {
             />
             <TextField
                 id=Field::Password.id()
-                label="Password"
+                label=tr("label.password")
                 value=draft.password
                 on_input=move |v| draft.password.set(v)
                 error=form.error(Field::Password)
@@ -122,7 +123,7 @@ fn Form() -> impl IntoView {
             <div class="name-row">
                 <TextField
                     id=Field::FirstName.id()
-                    label="First name"
+                    label=tr("label.first_name")
                     value=draft.first_name
                     on_input=move |v| draft.first_name.set(v)
                     error=form.error(Field::FirstName)
@@ -131,7 +132,7 @@ fn Form() -> impl IntoView {
                 />
                 <TextField
                     id=Field::LastName.id()
-                    label="Last name"
+                    label=tr("label.last_name")
                     value=draft.last_name
                     on_input=move |v| draft.last_name.set(v)
                     error=form.error(Field::LastName)
@@ -141,7 +142,7 @@ fn Form() -> impl IntoView {
             </div>
             <TextField
                 id=Field::Email.id()
-                label="Email"
+                label=tr("label.email")
                 value=draft.email
                 on_input=move |v| draft.email.set(v)
                 error=form.error(Field::Email)
@@ -155,18 +156,15 @@ fn Form() -> impl IntoView {
                 state=form.groups
                 resource=Resource::Groups
                 on_refresh=move || form.refresh(Resource::Groups)
-                legend="Groups"
-                hint="Find groups by name; the mobile worker joins each one chosen."
+                legend=tr("groups.legend")
+                hint=tr("groups.hint")
                 field=Field::Group
             />
             <LocationFields />
             <TextField
                 id=Field::Role.id()
-                label="Role"
-                hint=Signal::derive(|| {
-                    "The exact name of a role in your project, as under Roles & Permissions, e.g. Field worker. CommCare skips a name it does not know without saying so, so check the spelling."
-                        .to_string()
-                })
+                label=tr("label.role")
+                hint=tr("role.hint")
                 value=draft.role
                 on_input=move |v| draft.role.set(v)
                 error=form.error(Field::Role)
@@ -186,10 +184,11 @@ fn FormActions() -> impl IntoView {
     let form = use_form();
     let in_flight = form.in_flight;
     let listening = move || form.portal().is_some_and(|p| p.listening());
+    let texts = use_texts();
     view! {
         <div class="form-actions">
             <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
-                {move || if in_flight.get() { "Creating…" } else { "Create mobile worker" }}
+                {move || texts.get(if in_flight.get() { "submit.creating" } else { "submit.create" })}
             </button>
             <Show when=listening>
                 <button
@@ -198,7 +197,7 @@ fn FormActions() -> impl IntoView {
                     aria-disabled=move || in_flight.get().then_some("true")
                     on:click=move |_| form.cancel()
                 >
-                    "Cancel"
+                    {tr("submit.cancel")}
                 </button>
             </Show>
         </div>

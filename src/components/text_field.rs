@@ -1,3 +1,5 @@
+use super::{tr, use_texts};
+use crate::i18n::Message;
 use leptos::prelude::*;
 
 /// A labelled input with an optional hint and inline error, wired for screen readers:
@@ -8,7 +10,7 @@ pub fn TextField(
     id: String,
     /// What the label says.
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
     /// The text shown.
     #[prop(into)]
     value: Signal<String>,
@@ -16,7 +18,7 @@ pub fn TextField(
     on_input: impl Fn(String) + 'static,
     /// The message under the field, if any.
     #[prop(into)]
-    error: Signal<Option<String>>,
+    error: Signal<Option<Message>>,
     /// A line of help under the label.
     #[prop(optional, into)]
     hint: Option<Signal<String>>,
@@ -33,11 +35,12 @@ pub fn TextField(
     #[prop(optional)]
     revealable: bool,
 ) -> impl IntoView {
+    let texts = use_texts();
     let shown = RwSignal::new(false);
-    let reveal_suffix = format!(" {}", crate::mobile_worker::lower_case(&label));
     let current_type = move || if shown.get() { "text" } else { input_type };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
+    let has_error = move || error.with(Option::is_some);
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         let has_hint = hint.is_some();
@@ -46,15 +49,22 @@ pub fn TextField(
             if has_hint {
                 ids.push(hint_id.clone());
             }
-            if error.with(Option::is_some) {
+            if has_error() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    let label_text = move || {
+        if optional {
+            texts.render(&Message::new("field.optional").text("label", label.get()))
+        } else {
+            label.get()
+        }
+    };
     view! {
-        <div class="field" class:field-error=move || error.with(Option::is_some)>
-            <label for=id.clone()>{label}{optional.then_some(" (optional)")}</label>
+        <div class="field" class:field-error=has_error>
+            <label for=id.clone()>{label_text}</label>
             {hint
                 .map(|hint| {
                     view! {
@@ -71,7 +81,7 @@ pub fn TextField(
                     type=current_type
                     autocomplete=autocomplete
                     spellcheck="false"
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-invalid=move || has_error().then_some("true")
                     aria-describedby=described_by
                     prop:value=move || value.get()
                     on:input=move |ev| on_input(event_target_value(&ev))
@@ -84,8 +94,12 @@ pub fn TextField(
                                 class="secondary reveal"
                                 on:click=move |_| shown.update(|s| *s = !*s)
                             >
-                                {move || if shown.get() { "Hide" } else { "Show" }}
-                                <span class="visually-hidden">{reveal_suffix}</span>
+                                {move || {
+                                    texts.get(if shown.get() { "field.hide" } else { "field.show" })
+                                }}
+                                <span class="visually-hidden">
+                                    {move || format!(" {}", crate::mobile_worker::lower_case(&label.get()))}
+                                </span>
                             </button>
                         }
                     })}
@@ -101,13 +115,14 @@ pub fn InlineError(
     id: String,
     /// The message, if any.
     #[prop(into)]
-    error: Signal<Option<String>>,
+    error: Signal<Option<Message>>,
 ) -> impl IntoView {
+    let texts = use_texts();
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="error-message" id=id.clone()>
-                <span class="visually-hidden">"Error: "</span>
-                {move || error.get().unwrap_or_default()}
+                <span class="visually-hidden">{tr("error.prefix")}" "</span>
+                {move || error.with(|e| e.as_ref().map(|m| texts.render(m)).unwrap_or_default())}
             </p>
         </Show>
     }

@@ -1,4 +1,5 @@
-use super::{use_form, ListEditor, TextField};
+use super::{tr, use_form, use_texts, ListEditor, TextField};
+use crate::i18n::Message;
 use crate::mobile_worker::{Field, UserDataEntry};
 use leptos::prelude::*;
 
@@ -7,6 +8,10 @@ use leptos::prelude::*;
 pub fn UserDataRows() -> impl IntoView {
     let form = use_form();
     let entries = form.draft.user_data;
+    let texts = use_texts();
+    let label = move |key, i: usize| {
+        Signal::derive(move || texts.render(&Message::new(key).number("position", i + 1)))
+    };
     let part = move |i: usize, pick: fn(&UserDataEntry) -> &String| {
         Signal::derive(move || entries.with(|e| e.get(i).map(pick).cloned().unwrap_or_default()))
     };
@@ -23,7 +28,7 @@ pub fn UserDataRows() -> impl IntoView {
         view! {
             <TextField
                 id=Field::UserDataKey(i).id()
-                label=format!("Name {}", i + 1)
+                label=label("label.user_data_name", i)
                 value=part(i, |e| &e.key)
                 on_input=set(i, |e, v| e.key = v)
                 error=form.error(Field::UserDataKey(i))
@@ -31,7 +36,7 @@ pub fn UserDataRows() -> impl IntoView {
             />
             <TextField
                 id=Field::UserDataValue(i).id()
-                label=format!("Value {}", i + 1)
+                label=label("label.user_data_value", i)
                 value=part(i, |e| &e.value)
                 on_input=set(i, |e, v| e.value = v)
                 error=form.error(Field::UserDataValue(i))
@@ -42,10 +47,10 @@ pub fn UserDataRows() -> impl IntoView {
     view! {
         <ListEditor
             items=entries
-            legend="User data"
-            hint="Custom user fields of your project, such as district or supervisor."
-            add_label="Add user data"
-            item_name="user data"
+            legend=tr("user_data.legend")
+            hint=tr("user_data.hint")
+            add_label=tr("user_data.add")
+            item_key="user_data.item"
             field=Field::UserDataKey
             row
             row_class="user-data-row"

@@ -563,8 +563,11 @@ fn size() -> Result {
     let tools = setup(false)?;
     step("release build (trunk build --release)");
     run(tools.cmd("trunk").args(["build", "--release"]))?;
-    let sizes = measure(&root().join("dist"))?;
+    let dist = root().join("dist");
+    let sizes = measure(&dist)?;
     print!("{}", size_table(&sizes));
+    println!("\nlocale is the largest catalogue; a page downloads only its own language's:");
+    print!("{}", size_table(&locale_sizes(&dist)?));
     match check_budget(&sizes, &read_budget()?) {
         Ok(()) => println!("\nwithin the budget in {BUDGET_FILE}"),
         Err(over) => println!("\n{over}"),
@@ -572,15 +575,16 @@ fn size() -> Result {
     Ok(())
 }
 
-/// The kinds of file the initial download is made of.
-const KINDS: [&str; 5] = ["wasm", "js", "css", "html", "json"];
+/// The kinds of file the initial download is made of. `locale` is one catalogue of
+/// `locales/`, the largest: a page downloads its own language's only.
+const KINDS: [&str; 6] = ["wasm", "js", "css", "html", "json", "locale"];
 /// The initial download's budget, brotli bytes per kind and in all, kept in the repository.
 const BUDGET_FILE: &str = "size-budget.txt";
 
 /// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
 /// first load; the precompressed `.br` and `.gz` copies are not counted twice.
 fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
-    let mut totals = [[0usize; 3]; 5];
+    let mut totals = [[0usize; 3]; KINDS.len()];
     let entries = fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
@@ -597,6 +601,9 @@ fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
             *total += size;
         }
     }
+    if let Some((_, largest)) = locale_sizes(dist)?.into_iter().max_by_key(|(_, s)| (s[2], s[0])) {
+        totals[KINDS.len() - 1] = largest;
+    }
     let mut rows: Vec<(String, [usize; 3])> = KINDS
         .iter()
         .zip(totals)
@@ -610,6 +617,24 @@ fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
     }
     rows.push(("total".into(), sum));
     Ok(rows)
+}
+
+/// Raw, gzip and brotli bytes of each language's catalogue, `locales/<code>.json`.
+fn locale_sizes(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
+    let dir = dist.join("locales");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut sizes = Vec::new();
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.extension().is_some_and(|e| e == "json") {
+            let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = path.file_stem().unwrap_or_default().to_string_lossy();
+            sizes.push((format!("{name}.json"), compressed_sizes(&bytes)));
+        }
+    }
+    sizes.sort();
+    Ok(sizes)
 }
 
 fn size_table(sizes: &[(String, [usize; 3])]) -> String {
@@ -698,7 +723,13 @@ fn compress_dir(dir: &Path) -> Result {
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default();
-        if !["wasm", "js", "css", "html"].contains(&kind) {
+        // The catalogues are part of the page; config.json beside them is the operator's.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == "locales") {
+            compress_dir(&path)?;
+            continue;
+        }
+        let in_locales = dir.file_name().is_some_and(|n| n == "locales");
+        if !(["wasm", "js", "css", "html"].contains(&kind) || (in_locales && kind == "json")) {
             continue;
         }
         let bytes = fs::read(&path).map_err(|e| e.to_string())?;
@@ -891,7 +922,10 @@ mod tests {
         let text = "mobile worker ".repeat(100);
         fs::write(dir.join("app.wasm"), &text).unwrap();
         fs::write(dir.join("config.json"), "{}").unwrap();
+        fs::create_dir_all(dir.join("locales")).unwrap();
+        fs::write(dir.join("locales/fr.json"), &text).unwrap();
         compress_dir(&dir).unwrap();
+        assert!(dir.join("locales/fr.json.br").exists());
         let br = fs::read(dir.join("app.wasm.br")).unwrap();
         let mut back = Vec::new();
         brotli::BrotliDecompress(&mut &br[..], &mut back).unwrap();
@@ -934,6 +968,9 @@ mod tests {
         fs::write(dir.join("b.js"), "y".repeat(50)).unwrap();
         fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
         fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        fs::create_dir_all(dir.join("locales")).unwrap();
+        fs::write(dir.join("locales/en.json"), "z".repeat(20)).unwrap();
+        fs::write(dir.join("locales/ar.json"), "z".repeat(30)).unwrap();
         let report = size_report(&dir).unwrap();
         fs::remove_dir_all(&dir).unwrap();
         let row = |name: &str| {
@@ -948,6 +985,8 @@ mod tests {
         };
         assert_eq!(row("js"), "150");
         assert_eq!(row("html"), "9");
-        assert_eq!(row("total"), "159");
+        // One catalogue is downloaded: the largest is counted.
+        assert_eq!(row("locale"), "30");
+        assert_eq!(row("total"), "189");
     }
 }

@@ -8,7 +8,14 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Chromium preferring English, whatever the machine's own locale.
 pub async fn start_browser() -> (Client, Child, PathBuf) {
+    start_browser_speaking("en-US,en").await
+}
+
+/// Chromium whose preferred languages (`navigator.languages`, `Accept-Language`) are
+/// `languages`, e.g. `"fr-FR,fr"`.
+pub async fn start_browser_speaking(languages: &str) -> (Client, Child, PathBuf) {
     let port = free_port();
     let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
         .arg(format!("--port={port}"))
@@ -28,10 +35,14 @@ pub async fn start_browser() -> (Client, Child, PathBuf) {
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1024,1100",
+        &format!("--lang={}", languages.split(',').next().unwrap_or("en-US")),
         &format!("--user-data-dir={}", profile.display()),
     ];
     let mut capabilities = serde_json::Map::new();
-    capabilities.insert("goog:chromeOptions".into(), json!({ "args": args }));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "args": args, "prefs": { "intl": { "accept_languages": languages } } }),
+    );
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

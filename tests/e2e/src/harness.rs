@@ -1,7 +1,7 @@
 //! One test's world: the stand-in HQ, the served app (directly or behind nginx), Chromium,
 //! and what a test does with them.
 
-use crate::browser::start_browser;
+use crate::browser::start_browser_speaking;
 use crate::servers::app_router;
 use crate::{dist_dir, nginx, ConfigFile, PATIENCE};
 use fantoccini::elements::Element;
@@ -28,6 +28,11 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(config: ConfigFile) -> Harness {
+        Self::start_speaking(config, "en-US,en").await
+    }
+
+    /// `start`, with a browser whose preferred languages are `languages` (`"fr-FR,fr"`).
+    pub async fn start_speaking(config: ConfigFile, languages: &str) -> Harness {
         let stand_in = StandIn::new(Settings::default());
         let direct = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -36,7 +41,7 @@ impl Harness {
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self::with_browser(stand_in, format!("http://{addr}/"), None).await
+        Self::with_browser(stand_in, format!("http://{addr}/"), None, languages).await
     }
 
     /// The release build served by real nginx from `deploy/nginx/`, which forwards the API to a
@@ -50,15 +55,16 @@ impl Harness {
         let upstream = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let front = nginx::Nginx::start(&dist_dir(), &site, upstream);
         let app_url = front.url(site.form_path);
-        Self::with_browser(stand_in, app_url, Some(front)).await
+        Self::with_browser(stand_in, app_url, Some(front), "en-US,en").await
     }
 
     async fn with_browser(
         stand_in: StandIn,
         app_url: String,
         nginx: Option<nginx::Nginx>,
+        languages: &str,
     ) -> Harness {
-        let (browser, chromedriver, profile) = start_browser().await;
+        let (browser, chromedriver, profile) = start_browser_speaking(languages).await;
         Harness {
             stand_in,
             app_url,
@@ -211,6 +217,15 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     run(Harness::start(config).await, test).await
+}
+
+/// `with_harness`, in a browser whose preferred languages are `languages`.
+pub async fn with_harness_speaking<F, Fut>(config: ConfigFile, languages: &str, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_speaking(config, languages).await, test).await
 }
 
 /// `with_harness`, behind real nginx.
