@@ -137,41 +137,9 @@ impl Config {
 /// `boot.js` starts that request before the wasm has even arrived and leaves its promise on
 /// `window.mobileWorkerFormConfig`; it is taken from there when present.
 pub async fn load() -> Result<Config, ConfigError> {
-    use gloo_net::http::{Request, Response};
-    use wasm_bindgen::JsCast;
-    use web_sys::RequestCache;
-
-    let unavailable = |e: &dyn std::fmt::Display| ConfigError::Unavailable(e.to_string());
-    let early = web_sys::window().and_then(|w| {
-        let key = wasm_bindgen::JsValue::from_str("mobileWorkerFormConfig");
-        let promise = js_sys::Reflect::get(&w, &key).ok()?;
-        let _ = js_sys::Reflect::delete_property(&w, &key);
-        promise.dyn_into::<js_sys::Promise>().ok()
-    });
-    let response = match early {
-        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
-            .map(Response::from),
-        None => None,
-    };
-    let response = match response {
-        Some(response) => response,
-        None => Request::get("config.json")
-            .cache(RequestCache::NoCache)
-            .send()
-            .await
-            .map_err(|e| unavailable(&e))?,
-    };
-    if !response.ok() {
-        return Err(ConfigError::Unavailable(format!(
-            "the server answered {} {}",
-            response.status(),
-            response.status_text()
-        )));
-    }
-    let text = response.text().await.map_err(|e| unavailable(&e))?;
+    let text = crate::page_file::fetch("config.json", Some("mobileWorkerFormConfig"))
+        .await
+        .map_err(ConfigError::Unavailable)?;
     Config::parse(&text)
 }
 
@@ -278,7 +246,10 @@ fn check_api_version(value: &str) -> Result<String, ConfigError> {
     if ok {
         Ok(value.to_string())
     } else {
-        Err(invalid("api_version", Message::new("config_error.api_version")))
+        Err(invalid(
+            "api_version",
+            Message::new("config_error.api_version"),
+        ))
     }
 }
 
@@ -286,7 +257,10 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
     if (1..=600).contains(&seconds) {
         Ok(seconds)
     } else {
-        Err(invalid("timeout_seconds", Message::new("config_error.timeout")))
+        Err(invalid(
+            "timeout_seconds",
+            Message::new("config_error.timeout"),
+        ))
     }
 }
 

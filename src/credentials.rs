@@ -89,9 +89,7 @@ impl CredentialError {
         match self {
             Self::Missing(CredentialPart::Email) => Message::new("credential.email.missing"),
             Self::Missing(CredentialPart::ApiKey) => Message::new("credential.api_key.missing"),
-            Self::Missing(CredentialPart::BearerToken) => {
-                Message::new("credential.token.missing")
-            }
+            Self::Missing(CredentialPart::BearerToken) => Message::new("credential.token.missing"),
             Self::Unsendable { part, found } => Message::new(match part {
                 CredentialPart::Email => "credential.email.unsendable",
                 CredentialPart::ApiKey => "credential.api_key.unsendable",
@@ -169,7 +167,8 @@ mod tests {
         );
         assert!(
             err.to_string()
-                .to_string().starts_with("The web user email contains “ł”"),
+                .to_string()
+                .starts_with("The web user email contains “ł”"),
             "{err}"
         );
         let err = key("a@b.org", "abc\u{200b}def").check().unwrap_err();

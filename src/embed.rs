@@ -8,8 +8,8 @@
 //! and are taken only from `window.parent` at one of those origins.
 
 use crate::credentials::{CredentialError, Credentials};
-use crate::mobile_worker::{Draft, UserDataEntry};
 use crate::i18n::Lang;
+use crate::mobile_worker::{Draft, UserDataEntry};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -537,12 +537,16 @@ mod tests {
 
     fn form(config: &str) -> (Owner, FormState) {
         let owner = Owner::new();
-        let state =
-            owner.with(|| {
-                let english = include_str!("../locales/en.json");
-                let texts = Texts::new(Catalogue::parse(Lang::En, english).unwrap());
-                FormState::new(Config::parse(config).unwrap(), None, Draft::default(), texts)
-            });
+        let state = owner.with(|| {
+            let english = include_str!("../locales/en.json");
+            let texts = Texts::new(Catalogue::parse(Lang::En, english).unwrap());
+            FormState::new(
+                Config::parse(config).unwrap(),
+                None,
+                Draft::default(),
+                texts,
+            )
+        });
         (owner, state)
     }
 
@@ -576,7 +580,11 @@ mod tests {
             state.type_username("Jane Doe".into());
             assert_eq!(messages(&state), ["Enter a password"]);
             assert_eq!(
-                state.error(Field::Password).get_untracked().map(|m| m.to_string()).as_deref(),
+                state
+                    .error(Field::Password)
+                    .get_untracked()
+                    .map(|m| m.to_string())
+                    .as_deref(),
                 Some("Enter a password")
             );
             state.draft.password.set("s3cret".into());
@@ -719,7 +727,8 @@ mod tests {
                 .error(Field::WebUserEmail)
                 .get_untracked()
                 .unwrap()
-                .to_string().contains("“ł”"));
+                .to_string()
+                .contains("“ł”"));
             state.typed_key.set(TypedKey {
                 email: "a@b.org".into(),
                 key: "k".into(),

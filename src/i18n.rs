@@ -292,9 +292,7 @@ impl Catalogue {
             || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
                 | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{1c}'..='\u{1f}');
         if invisible {
-            self.render(
-                &Message::new("char.invisible").text("code", format!("U+{:04X}", c as u32)),
-            )
+            self.render(&Message::new("char.invisible").text("code", format!("U+{:04X}", c as u32)))
         } else {
             self.render(&Message::new("char.visible").text("char", c.to_string()))
         }
@@ -423,7 +421,11 @@ pub fn format_number(_lang: Lang, n: u64) -> String {
 /// The catalogues as files, for host tests: the page itself downloads one at a time.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn bundled(lang: Lang) -> Catalogue {
-    let path = format!("{}/locales/{}.json", env!("CARGO_MANIFEST_DIR"), lang.code());
+    let path = format!(
+        "{}/locales/{}.json",
+        env!("CARGO_MANIFEST_DIR"),
+        lang.code()
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     Catalogue::parse(lang, &text).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -488,19 +490,9 @@ pub mod browser {
     /// Fetches `locales/<code>.json` from beside the page.
     pub async fn load(lang: Lang) -> Result<Catalogue, CatalogueError> {
         let file = lang.code();
-        let unavailable = |why: String| CatalogueError::Unavailable { file, why };
-        let response = gloo_net::http::Request::get(&format!("locales/{file}.json"))
-            .send()
+        let text = crate::page_file::fetch(&format!("locales/{file}.json"), None)
             .await
-            .map_err(|e| unavailable(e.to_string()))?;
-        if !response.ok() {
-            return Err(unavailable(format!(
-                "the server answered {} {}",
-                response.status(),
-                response.status_text()
-            )));
-        }
-        let text = response.text().await.map_err(|e| unavailable(e.to_string()))?;
+            .map_err(|why| CatalogueError::Unavailable { file, why })?;
         Catalogue::parse(lang, &text)
     }
 }
@@ -546,7 +538,11 @@ mod tests {
             offered: vec![Lang::Pt, Lang::Es],
             ..choice(&["ar"])
         };
-        assert_eq!(none_match.pick(), Lang::Pt, "no English on offer: the first offered");
+        assert_eq!(
+            none_match.pick(),
+            Lang::Pt,
+            "no English on offer: the first offered"
+        );
     }
 
     #[test]
@@ -610,7 +606,10 @@ mod tests {
             .map(|n| ar.render(&Message::new("n").count(*n)))
             .collect();
         assert_eq!(forms, ["z", "o", "t", "f", "m", "x"]);
-        let en = catalogue(Lang::En, r#"{"n_one": "one", "n_other": "{{count}} others"}"#);
+        let en = catalogue(
+            Lang::En,
+            r#"{"n_one": "one", "n_other": "{{count}} others"}"#,
+        );
         assert_eq!(en.render(&Message::new("n").count(0)), "0 others");
         assert_eq!(en.render(&Message::new("n").count(1234)), "1,234 others");
     }

@@ -15,6 +15,7 @@ pub mod form_state;
 pub mod hq;
 pub mod i18n;
 pub mod mobile_worker;
+pub mod page_file;
 pub mod portal;
 pub mod project_data;
 pub mod session;

@@ -3,9 +3,9 @@
 //! HQ drops bad optional fields silently on create and burns a username on late failures, so
 //! every rule HQ applies (or should) is checked here, before anything is sent.
 
+use crate::i18n::Message;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use crate::i18n::Message;
 
 /// What the operator has typed, exactly as typed. Kept across errors and (without the
 /// password) across reloads, so nothing is ever retyped.
@@ -322,7 +322,11 @@ pub fn check_username(typed: &str) -> Result<String, Message> {
     // HQ's form counts what was typed, outer spaces stripped, before spaces become dots.
     let len = hq_strip(typed).chars().count();
     if len > USERNAME_MAX_CHARS {
-        return Err(too_long(Message::new("label.username"), USERNAME_MAX_CHARS, len));
+        return Err(too_long(
+            Message::new("label.username"),
+            USERNAME_MAX_CHARS,
+            len,
+        ));
     }
     let mut bad: Vec<char> = name
         .chars()
@@ -732,9 +736,12 @@ impl Draft {
             .effective_primary_location()
             .filter(|_| !locations.is_empty())
             .map(str::to_string);
-        let role =
-            keep_or_record(&mut errors, Field::Role, check_text(&self.role, Message::new("label.role")))
-                .flatten();
+        let role = keep_or_record(
+            &mut errors,
+            Field::Role,
+            check_text(&self.role, Message::new("label.role")),
+        )
+        .flatten();
 
         let mut user_data = BTreeMap::new();
         for (i, entry) in self.user_data.iter().enumerate() {
@@ -754,7 +761,10 @@ impl Draft {
             let checked = check_user_data_key(key).and_then(|()| {
                 // HQ compares field names without regard to case.
                 let lower = key.to_ascii_lowercase();
-                match user_data.keys().find(|k: &&String| k.to_ascii_lowercase() == lower) {
+                match user_data
+                    .keys()
+                    .find(|k: &&String| k.to_ascii_lowercase() == lower)
+                {
                     Some(earlier) if earlier == key => {
                         Err(Message::new("rule.user_data.repeated").text("name", key))
                     }
@@ -881,7 +891,9 @@ mod tests {
         assert!(username_error("日本").to_string().contains("“日”, “本”"));
         // Pasted invisible characters are named by code point, since quoting shows nothing.
         assert!(
-            username_error("jdoe\u{200b}").to_string().ends_with("remove the invisible character U+200B"),
+            username_error("jdoe\u{200b}")
+                .to_string()
+                .ends_with("remove the invisible character U+200B"),
             "{}",
             username_error("jdoe\u{200b}")
         );
@@ -891,7 +903,9 @@ mod tests {
     fn reserved_usernames_are_refused_in_any_case() {
         for typed in ["admin", "ADMIN", "Demo_User", "demo_user"] {
             assert!(
-                username_error(typed).to_string().contains("is reserved by CommCare"),
+                username_error(typed)
+                    .to_string()
+                    .contains("is reserved by CommCare"),
                 "{typed}"
             );
         }
@@ -1023,7 +1037,8 @@ mod tests {
     fn names_refuse_control_characters_and_are_stripped_as_hq_strips() {
         assert!(check_name("Jane\u{0}", Message::new("label.first_name"))
             .unwrap_err()
-            .to_string().starts_with("First name contains the invisible character U+0000"));
+            .to_string()
+            .starts_with("First name contains the invisible character U+0000"));
         assert!(check_name("Ja\u{7}ne", Message::new("label.last_name")).is_err());
         assert_eq!(
             check_name("\u{1f}\u{a0}Jane\u{202f}", Message::new("label.first_name"))
@@ -1031,7 +1046,10 @@ mod tests {
                 .as_deref(),
             Some("Jane")
         );
-        assert_eq!(check_name("\u{3000}", Message::new("label.first_name")).unwrap(), None);
+        assert_eq!(
+            check_name("\u{3000}", Message::new("label.first_name")).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -1046,11 +1064,18 @@ mod tests {
         assert_eq!(errors[0].field, Field::Role);
         assert!(errors[0]
             .message
-            .to_string().starts_with("Role contains the invisible character U+0000"));
+            .to_string()
+            .starts_with("Role contains the invisible character U+0000"));
         assert_eq!(errors[1].field, Field::UserDataValue(0));
         assert_eq!(errors[1].field.id(), "user-data-value-0");
-        assert!(errors[1].message.to_string().starts_with("User data value 1 contains"));
-        assert!(check_password("pa\u{0}ss").unwrap_err().to_string().contains("U+0000"));
+        assert!(errors[1]
+            .message
+            .to_string()
+            .starts_with("User data value 1 contains"));
+        assert!(check_password("pa\u{0}ss")
+            .unwrap_err()
+            .to_string()
+            .contains("U+0000"));
         // Tabs and the like are a password's own business, as in HQ.
         assert_eq!(check_password("pa\tss").unwrap(), "pa\tss");
     }
@@ -1097,20 +1122,25 @@ mod tests {
         );
         assert!(check_phone_number("12ab", 1)
             .unwrap_err()
-            .to_string().ends_with("remove “a”, “b”"));
+            .to_string()
+            .ends_with("remove “a”, “b”"));
         // Brackets are not HQ's to drop: the trunk 0 would be stored.
         assert!(check_phone_number("+44 (0)20 7946 0018", 1)
             .unwrap_err()
-            .to_string().contains("cannot contain brackets"));
+            .to_string()
+            .contains("cannot contain brackets"));
         assert!(check_phone_number("256.772", 1)
             .unwrap_err()
-            .to_string().contains("remove “.”"));
+            .to_string()
+            .contains("remove “.”"));
         assert!(check_phone_number("٢٥٦٧٧٢", 1)
             .unwrap_err()
-            .to_string().contains("the digits 0 to 9"));
+            .to_string()
+            .contains("the digits 0 to 9"));
         assert!(check_phone_number(&"1".repeat(16), 1)
             .unwrap_err()
-            .to_string().contains("15 digits or fewer"));
+            .to_string()
+            .contains("15 digits or fewer"));
         let mut d = draft("jdoe", "pw");
         d.phone_numbers = vec!["+1 555".into(), "1555".into()];
         let errors = d.validate().unwrap_err();
@@ -1153,10 +1183,12 @@ mod tests {
         let unchecked = d.validate_with(|_| None, |_| None).unwrap_err();
         assert!(unchecked[0]
             .message
-            .to_string().contains("cannot be checked because the project's groups are not loaded"));
+            .to_string()
+            .contains("cannot be checked because the project's groups are not loaded"));
         assert!(unchecked[1]
             .message
-            .to_string().contains("refresh the location list or remove it"));
+            .to_string()
+            .contains("refresh the location list or remove it"));
     }
 
     #[test]
@@ -1249,7 +1281,10 @@ mod tests {
         let errors = d.validate().unwrap_err();
         assert_eq!(errors[0].field, Field::UserDataKey(1));
         assert!(
-            errors[0].message.to_string().contains("same name as “District”"),
+            errors[0]
+                .message
+                .to_string()
+                .contains("same name as “District”"),
             "{}",
             errors[0].message
         );
@@ -1311,16 +1346,19 @@ mod tests {
             assert!(
                 check_language(bad)
                     .unwrap_err()
-                    .to_string().contains("can never match a CommCare app language"),
+                    .to_string()
+                    .contains("can never match a CommCare app language"),
                 "{bad}"
             );
         }
         assert!(check_language("pt-BR")
             .unwrap_err()
-            .to_string().ends_with("did you mean pt-br?"));
+            .to_string()
+            .ends_with("did you mean pt-br?"));
         assert!(check_language("pt_br")
             .unwrap_err()
-            .to_string().ends_with("did you mean pt-br?"));
+            .to_string()
+            .ends_with("did you mean pt-br?"));
     }
 
     #[test]

@@ -48,7 +48,9 @@ impl Portal {
             CredentialChange::Set(credentials) => self.credentials.set(Some(credentials)),
         }
         let credentials_changed = self.credentials.with_untracked(|c| *c != before);
-        if configure.ui_language.is_some() && configure.ui_language != self.ui_language.get_untracked() {
+        if configure.ui_language.is_some()
+            && configure.ui_language != self.ui_language.get_untracked()
+        {
             self.ui_language.set(configure.ui_language);
         }
         let previous = self.defaults.get_untracked();

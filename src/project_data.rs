@@ -6,8 +6,8 @@
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::hq::{self, NoAnswer};
-use crate::mobile_worker::lower_case;
 use crate::i18n::Message;
+use crate::mobile_worker::lower_case;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -173,9 +173,10 @@ impl ListState {
     pub fn status(&self, resource: Resource) -> Message {
         let key = |groups, locations| Message::new(resource.pick(groups, locations));
         match self {
-            ListState::NeedsCredentials => {
-                key("list.groups.needs_credentials", "list.locations.needs_credentials")
-            }
+            ListState::NeedsCredentials => key(
+                "list.groups.needs_credentials",
+                "list.locations.needs_credentials",
+            ),
             ListState::Loading { loaded: 0, .. } => {
                 key("list.groups.loading", "list.locations.loading")
             }
@@ -238,9 +239,7 @@ impl ReadError {
             Self::NotFound => failed("list.failed.not_found"),
             Self::Server(status) => failed("list.failed.server").text("status", status.to_string()),
             Self::RateLimited => failed("list.failed.rate_limited"),
-            Self::Timeout(seconds) => {
-                failed("list.failed.timeout").count(*seconds as usize)
-            }
+            Self::Timeout(seconds) => failed("list.failed.timeout").count(*seconds as usize),
             Self::Malformed(why) => failed("list.failed.malformed").text("why", why.as_str()),
             Self::Network => failed("list.failed.network"),
             Self::BadCredential(error) => {
@@ -539,7 +538,8 @@ mod tests {
         assert_eq!(status_error(502), Some(ReadError::Server(502)));
         assert!(ReadError::Server(500)
             .describe(Resource::Locations)
-            .to_string().starts_with("Could not load the locations"));
+            .to_string()
+            .starts_with("Could not load the locations"));
     }
 
     #[test]
@@ -593,7 +593,8 @@ mod tests {
         assert_eq!(none.status(Resource::Groups), "This project has no groups.");
         assert!(ListState::Failed(ReadError::Server(502))
             .status(Resource::Groups)
-            .to_string().ends_with("The mobile worker can still be created without groups."));
+            .to_string()
+            .ends_with("The mobile worker can still be created without groups."));
     }
 
     #[test]

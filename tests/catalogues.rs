@@ -45,7 +45,8 @@ fn source_literals() -> BTreeSet<String> {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 // Every `"a.b_c"` in the file, wherever a quote starts one.
                 let text = std::fs::read_to_string(&path).unwrap();
-                let key_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c);
+                let key_char =
+                    |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._".contains(c);
                 for (i, _) in text.match_indices('"') {
                     let rest = &text[i + 1..];
                     let end = rest.find(|c: char| !key_char(c)).unwrap_or(rest.len());
@@ -78,7 +79,11 @@ fn every_language_has_every_message_with_the_same_placeholders() {
             .keys()
             .filter(|k| !english_messages.contains_key(*k))
             .collect();
-        assert!(extra.is_empty(), "{}: not in English {extra:?}", lang.code());
+        assert!(
+            extra.is_empty(),
+            "{}: not in English {extra:?}",
+            lang.code()
+        );
         let needed = categories(lang);
         for (message, english_keys) in &english_messages {
             let expected = english
@@ -128,19 +133,22 @@ fn every_language_has_every_message_with_the_same_placeholders() {
 fn every_key_the_code_uses_is_in_the_catalogue_and_every_key_is_used() {
     let english = bundled(Lang::En);
     let known = messages(&english);
-    let namespaces: BTreeSet<&str> = known
-        .keys()
-        .filter_map(|k| k.split('.').next())
-        .collect();
+    let namespaces: BTreeSet<&str> = known.keys().filter_map(|k| k.split('.').next()).collect();
     let literals = source_literals();
     let used: BTreeSet<&String> = literals
         .iter()
         .filter(|l| namespaces.contains(l.split('.').next().unwrap()))
         .collect();
     let unknown: Vec<_> = used.iter().filter(|k| !known.contains_key(**k)).collect();
-    assert!(unknown.is_empty(), "used but not in locales/en.json: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "used but not in locales/en.json: {unknown:?}"
+    );
     let unused: Vec<_> = known.keys().filter(|k| !literals.contains(*k)).collect();
-    assert!(unused.is_empty(), "in locales/en.json but never used: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "in locales/en.json but never used: {unused:?}"
+    );
 }
 
 #[test]

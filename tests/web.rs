@@ -214,11 +214,14 @@ async fn the_page_title_says_error_while_errors_stand() {
     settle().await;
     submit(&root);
     settle().await;
-    assert_eq!(document().title(), "Error: Create a mobile worker");
+    assert_eq!(
+        document().title(),
+        "Error: Create a mobile worker – CommCare"
+    );
     type_into(&root, "#username", "ok.name");
     type_into(&root, "#password", "pw");
     settle().await;
-    assert_eq!(document().title(), "Create a mobile worker");
+    assert_eq!(document().title(), "Create a mobile worker – CommCare");
 }
 
 #[wasm_bindgen_test]

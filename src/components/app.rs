@@ -1,4 +1,4 @@
-use super::{tr, use_texts, RegistrationForm};
+use super::{say, tr, use_texts, RegistrationForm};
 use crate::config::{self, Config, ConfigError};
 use crate::embed::{self, Outgoing};
 use crate::i18n::{self, Catalogue, CatalogueError, Lang, LanguageChoice, Texts};
@@ -110,8 +110,7 @@ pub fn App() -> impl IntoView {
                     view! {
                         <div class="config-error" role="alert">
                             <p>
-                                "This page's texts could not be loaded ("
-                                {error.to_string()}
+                                "This page's texts could not be loaded (" {error.to_string()}
                                 "). Reload the page; if it keeps happening, tell whoever hosts it."
                             </p>
                         </div>
@@ -183,7 +182,9 @@ fn LanguageSwitcher(
                     {options}
                 </select>
                 <p class="switcher-status" role="status">
-                    {move || failed.get().then(|| texts.get("switcher.failed"))}
+                    {Signal::derive(move || {
+                        if failed.get() { texts.get("switcher.failed") } else { String::new() }
+                    })}
                 </p>
             </div>
         }
@@ -196,12 +197,11 @@ fn ConfigErrorScreen(
     /// Why the file could not be used.
     error: ConfigError,
 ) -> impl IntoView {
-    let texts = use_texts();
     let reason = error.message();
     view! {
         <div class="config-error" role="alert">
             <h2>{tr("config_error.title")}</h2>
-            <p class="config-error-reason">{move || texts.render(&reason)}</p>
+            <p class="config-error-reason">{say(reason)}</p>
             <p>{tr("config_error.fix")}</p>
         </div>
     }

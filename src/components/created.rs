@@ -20,10 +20,12 @@ pub fn CreatedView(
         move |_| {
             let promise = window().navigator().clipboard().write_text(&user_id);
             spawn_local(async move {
-                copy_status.set(Some(match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(_) => "created.copied",
-                    Err(_) => "created.copy_failed",
-                }));
+                copy_status.set(Some(
+                    match wasm_bindgen_futures::JsFuture::from(promise).await {
+                        Ok(_) => "created.copied",
+                        Err(_) => "created.copy_failed",
+                    },
+                ));
             });
         }
     };
@@ -45,7 +47,9 @@ pub fn CreatedView(
                     {tr("created.copy")}
                 </button>
                 <span class="copy-status" aria-live="polite">
-                    {move || copy_status.get().map(|key| texts.get(key))}
+                    {Signal::derive(move || {
+                        copy_status.get().map(|key| texts.get(key)).unwrap_or_default()
+                    })}
                 </span>
             </p>
             <button type="button" class="another" on:click=move |_| on_another()>

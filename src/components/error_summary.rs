@@ -1,4 +1,4 @@
-use super::{tr, use_texts};
+use super::{say, tr};
 use crate::form_state::Problem;
 use leptos::prelude::*;
 
@@ -10,7 +10,6 @@ pub fn ErrorSummary(
     #[prop(into)]
     problems: Signal<Vec<Problem>>,
 ) -> impl IntoView {
-    let texts = use_texts();
     view! {
         <div
             class="error-summary"
@@ -24,25 +23,24 @@ pub fn ErrorSummary(
                 <For each=move || problems.get() key=|p| (p.field, p.message.clone()) let(problem)>
                     <li>
                         {
-                            let message = problem.message.clone();
-                            let text = move || texts.render(&message);
+                            let text = say(problem.message.clone());
                             match problem.field.map(|f| f.id()) {
-                            Some(id) => {
-                                view! {
-                                    <a
-                                        href=format!("#{id}")
-                                        on:click=move |ev| {
-                                            ev.prevent_default();
-                                            focus_element(&id);
-                                        }
-                                    >
-                                        {text}
-                                    </a>
+                                Some(id) => {
+                                    view! {
+                                        <a
+                                            href=format!("#{id}")
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                focus_element(&id);
+                                            }
+                                        >
+                                            {text}
+                                        </a>
+                                    }
+                                        .into_any()
                                 }
-                                    .into_any()
+                                None => view! { <span>{text}</span> }.into_any(),
                             }
-                            None => view! { <span>{text}</span> }.into_any(),
-                        }
                         }
                     </li>
                 </For>

@@ -1,4 +1,4 @@
-use super::{tr, use_texts};
+use super::{optional, tr, use_texts};
 use crate::i18n::Message;
 use crate::mobile_worker::{Field, COMMON_LANGUAGES};
 use leptos::prelude::*;
@@ -34,11 +34,7 @@ pub fn LanguageField(
     };
     view! {
         <div class="field">
-            <label for="language-choice">
-                {move || {
-                    texts.render(&Message::new("field.optional").text("label", texts.get("app_language.label")))
-                }}
-            </label>
+            <label for="language-choice">{optional(tr("app_language.label"))}</label>
             <p class="hint" id="language-hint">
                 {tr("app_language.hint")}
             </p>
@@ -62,7 +58,7 @@ pub fn LanguageField(
                     .map(|(code, key)| {
                         view! {
                             <option value=*code prop:selected=is_selected(code)>
-                                {move || format!("{} ({code})", texts.get(key))}
+                                {Signal::derive(move || format!("{} ({code})", texts.get(key)))}
                             </option>
                         }
                     })

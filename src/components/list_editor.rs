@@ -1,5 +1,5 @@
 use super::error_summary::{focus_element, focus_first};
-use super::{tr, use_texts};
+use super::{optional, tr, use_texts};
 use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use leptos::prelude::*;
@@ -91,7 +91,7 @@ where
                                             >
                                                 {tr("list.make_default")}
                                                 <span class="visually-hidden">
-                                                    {move || format!(" ({})", item(i))}
+                                                    {Signal::derive(move || format!(" ({})", item(i)))}
                                                 </span>
                                             </button>
                                         }
@@ -104,7 +104,7 @@ where
                                 >
                                     {tr("list.remove")}
                                     <span class="visually-hidden">
-                                        {move || format!(" {}", item(i))}
+                                        {Signal::derive(move || format!(" {}", item(i)))}
                                     </span>
                                 </button>
                             </div>
@@ -116,11 +116,7 @@ where
     };
     view! {
         <fieldset class="list">
-            <legend>
-                {move || {
-                    texts.render(&Message::new("field.optional").text("label", legend.get()))
-                }}
-            </legend>
+            <legend>{optional(legend)}</legend>
             <p class="hint">{hint}</p>
             {rows}
             <button type="button" class="secondary add" id=add_id data-list=list on:click=add>

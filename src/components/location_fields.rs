@@ -19,40 +19,35 @@ pub fn LocationFields() -> impl IntoView {
             _ => None,
         })
     });
-    move || {
-        match unavailable.get() {
-        Some(why) => {
-            view! {
-                <div class="picker unavailable" id="location-picker">
-                    <p class="legend-like">{tr("locations.legend")}</p>
-                    <p class="picker-status" role="status">
-                        {move || {
-                            texts.render(
+    move || match unavailable.get() {
+        Some(why) => view! {
+            <div class="picker unavailable" id="location-picker">
+                <p class="legend-like">{tr("locations.legend")}</p>
+                <p class="picker-status" role="status">
+                    {move || {
+                        texts
+                            .render(
                                 &crate::i18n::Message::new("locations.unavailable")
                                     .message("problem", why.clone()),
                             )
-                        }}
-                    </p>
-                </div>
-            }
-                .into_any()
+                    }}
+                </p>
+            </div>
         }
-        None => {
-            view! {
-                <Picker
-                    chosen=form.draft.locations
-                    state
-                    resource=Resource::Locations
-                    on_refresh=move || form.refresh(Resource::Locations)
-                    legend=tr("locations.legend")
-                    hint=tr("locations.hint")
-                    field=Field::Location
-                />
-                <PrimaryLocation />
-            }
-                .into_any()
+        .into_any(),
+        None => view! {
+            <Picker
+                chosen=form.draft.locations
+                state
+                resource=Resource::Locations
+                on_refresh=move || form.refresh(Resource::Locations)
+                legend=tr("locations.legend")
+                hint=tr("locations.hint")
+                field=Field::Location
+            />
+            <PrimaryLocation />
         }
-    }
+        .into_any(),
     }
 }
 

@@ -46,6 +46,12 @@ pub fn tr(key: &'static str) -> Signal<String> {
     Signal::derive(move || texts.get(key))
 }
 
+/// "`label` (optional)", as the interface language writes it.
+pub fn optional(label: Signal<String>) -> Signal<String> {
+    let texts = use_texts();
+    Signal::derive(move || texts.render(&Message::new("field.optional").text("label", label.get())))
+}
+
 /// `message` in the interface language, following it when it changes.
 pub fn say(message: Message) -> Signal<String> {
     let texts = use_texts();

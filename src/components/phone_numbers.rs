@@ -10,10 +10,13 @@ pub fn PhoneNumbers() -> impl IntoView {
     let numbers = form.draft.phone_numbers;
     let texts = use_texts();
     let row = move |i: usize| {
-        let key = if i == 0 { "phones.label_default" } else { "phones.label" };
-        let label = Signal::derive(move || {
-            texts.render(&Message::new(key).number("position", i + 1))
-        });
+        let key = if i == 0 {
+            "phones.label_default"
+        } else {
+            "phones.label"
+        };
+        let label =
+            Signal::derive(move || texts.render(&Message::new(key).number("position", i + 1)));
         view! {
             <TextField
                 id=Field::PhoneNumber(i).id()

@@ -1,5 +1,5 @@
 use super::error_summary::focus_first;
-use super::{tr, use_form, use_texts, InlineError};
+use super::{optional, say, tr, use_form, use_texts, InlineError};
 use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use crate::project_data::{search, Choice, ListState, Resource};
@@ -55,20 +55,16 @@ pub fn Picker(
     };
     view! {
         <fieldset class="picker" id=format!("{name}-picker")>
-            <legend>
-                {move || {
-                    texts.render(&Message::new("field.optional").text("label", legend.get()))
-                }}
-            </legend>
+            <legend>{optional(legend)}</legend>
             <p class="hint">{hint}</p>
             <p class="picker-status" role="status">
-                {move || state.with(|s| texts.render(&s.status(resource)))}
+                {Signal::derive(move || state.with(|s| texts.render(&s.status(resource))))}
             </p>
             <Chosen chosen state resource field />
             <Show when=loaded>
-                <label for=format!("{name}-search")>
-                    {tr(resource.pick("list.groups.search", "list.locations.search"))}
-                </label>
+                <label for=format!(
+                    "{name}-search",
+                )>{tr(resource.pick("list.groups.search", "list.locations.search"))}</label>
                 <input
                     id=format!("{name}-search")
                     type="search"
@@ -142,7 +138,11 @@ fn Chosen(
                             aria-label={
                                 let label = label.clone();
                                 move || {
-                                    texts.render(&Message::new("list.remove_named").text("name", label.clone()))
+                                    texts
+                                        .render(
+                                            &Message::new("list.remove_named")
+                                                .text("name", label.clone()),
+                                        )
                                 }
                             }
                             aria-describedby={
@@ -180,7 +180,6 @@ fn Options(
     /// What is typed in the search box.
     query: RwSignal<String>,
 ) -> impl IntoView {
-    let texts = use_texts();
     let matches = move || {
         state.with(|s| match s {
             ListState::Loaded(list) => query.with(|q| {
@@ -223,9 +222,7 @@ fn Options(
             {(more > 0)
                 .then(|| {
                     view! {
-                        <p class="hint">
-                            {move || texts.render(&Message::new("list.more_matches").count(more))}
-                        </p>
+                        <p class="hint">{say(Message::new("list.more_matches").count(more))}</p>
                     }
                 })}
         }

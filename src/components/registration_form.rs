@@ -1,7 +1,7 @@
 use super::error_summary::focus_element;
 use super::{
-    tr, use_form, use_texts, CreatedView, CredentialFields, ErrorSummary, LanguageField, LocationFields,
-    PhoneNumbers, Picker, TextField, UserDataRows,
+    tr, use_form, use_texts, CreatedView, CredentialFields, ErrorSummary, LanguageField,
+    LocationFields, PhoneNumbers, Picker, TextField, UserDataRows,
 };
 use crate::config::Config;
 use crate::form_state::{Focus, FormState, Success};
@@ -188,7 +188,9 @@ fn FormActions() -> impl IntoView {
     view! {
         <div class="form-actions">
             <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
-                {move || texts.get(if in_flight.get() { "submit.creating" } else { "submit.create" })}
+                {Signal::derive(move || {
+                    texts.get(if in_flight.get() { "submit.creating" } else { "submit.create" })
+                })}
             </button>
             <Show when=listening>
                 <button

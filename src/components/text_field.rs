@@ -1,4 +1,4 @@
-use super::{tr, use_texts};
+use super::{optional as self_optional, tr, use_texts};
 use crate::i18n::Message;
 use leptos::prelude::*;
 
@@ -55,12 +55,10 @@ pub fn TextField(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let label_text = move || {
-        if optional {
-            texts.render(&Message::new("field.optional").text("label", label.get()))
-        } else {
-            label.get()
-        }
+    let label_text = if optional {
+        self_optional(label)
+    } else {
+        label
     };
     view! {
         <div class="field" class:field-error=has_error>
@@ -94,11 +92,16 @@ pub fn TextField(
                                 class="secondary reveal"
                                 on:click=move |_| shown.update(|s| *s = !*s)
                             >
-                                {move || {
+                                {Signal::derive(move || {
                                     texts.get(if shown.get() { "field.hide" } else { "field.show" })
-                                }}
+                                })}
                                 <span class="visually-hidden">
-                                    {move || format!(" {}", crate::mobile_worker::lower_case(&label.get()))}
+                                    {Signal::derive(move || {
+                                        format!(
+                                            " {}",
+                                            crate::mobile_worker::lower_case(&label.get()),
+                                        )
+                                    })}
                                 </span>
                             </button>
                         }
@@ -122,7 +125,9 @@ pub fn InlineError(
         <Show when=move || error.with(Option::is_some)>
             <p class="error-message" id=id.clone()>
                 <span class="visually-hidden">{tr("error.prefix")}" "</span>
-                {move || error.with(|e| e.as_ref().map(|m| texts.render(m)).unwrap_or_default())}
+                {Signal::derive(move || {
+                    error.with(|e| e.as_ref().map(|m| texts.render(m)).unwrap_or_default())
+                })}
             </p>
         </Show>
     }

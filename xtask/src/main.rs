@@ -601,7 +601,10 @@ fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
             *total += size;
         }
     }
-    if let Some((_, largest)) = locale_sizes(dist)?.into_iter().max_by_key(|(_, s)| (s[2], s[0])) {
+    if let Some((_, largest)) = locale_sizes(dist)?
+        .into_iter()
+        .max_by_key(|(_, s)| (s[2], s[0]))
+    {
         totals[KINDS.len() - 1] = largest;
     }
     let mut rows: Vec<(String, [usize; 3])> = KINDS

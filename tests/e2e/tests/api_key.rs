@@ -72,7 +72,7 @@ async fn a_credential_no_header_can_carry_is_named_and_never_leaves_the_form_stu
         h.type_into("#api-key", &format!("{key}\u{200b}")).await;
         h.click("#group-refresh").await;
         h.wait_for_text("#group-picker .picker-status", |t| {
-            t.contains("could not be loaded: The web user email contains “ł”")
+            t.contains("Could not load the groups: The web user email contains “ł”")
         })
         .await;
         h.wait_for_text("#api-key-error", |t| {

@@ -239,7 +239,7 @@ async fn refusals_and_cancelling_are_reported_to_the_portal() {
         let error = wait_for_message(&h, "error").await;
         assert_eq!(
             error["message"],
-            json!("Username 'taken@demo.commcarehq.org' is already taken or reserved.")
+            json!("CommCare HQ refused to create the mobile worker. It said: Username 'taken@demo.commcarehq.org' is already taken or reserved.")
         );
         wait_for_message(&h, "cancelled").await;
     })

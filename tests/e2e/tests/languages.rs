@@ -46,8 +46,10 @@ async fn english_on_page(h: &Harness, lang: &str) -> Vec<String> {
 }
 
 async fn html_attr(h: &Harness, name: &str) -> Value {
-    h.js(&format!("return document.documentElement.getAttribute('{name}')"))
-        .await
+    h.js(&format!(
+        "return document.documentElement.getAttribute('{name}')"
+    ))
+    .await
 }
 
 #[tokio::test]
@@ -65,7 +67,12 @@ async fn a_french_browser_gets_the_whole_page_in_french_even_after_errors() {
         h.find(".error-summary:not([hidden])").await;
         let summary = h.text(".error-summary").await;
         assert!(summary.contains("nom d'utilisateur"), "{summary}");
-        assert!(h.js("return document.title").await.as_str().unwrap().starts_with("Erreur"));
+        assert!(h
+            .js("return document.title")
+            .await
+            .as_str()
+            .unwrap()
+            .starts_with("Erreur"));
         assert_eq!(english_on_page(&h, "fr").await, Vec::<String>::new());
         h.screenshot("form-fr").await;
 
@@ -176,7 +183,10 @@ async fn an_unknown_ui_language_is_a_clear_configuration_error() {
     with_harness(config, |h| async move {
         h.open().await;
         let reason = h.text(".config-error-reason").await;
-        assert!(reason.contains("\"ui_language\"") && reason.contains("de"), "{reason}");
+        assert!(
+            reason.contains("\"ui_language\"") && reason.contains("de"),
+            "{reason}"
+        );
     })
     .await;
 }
@@ -184,7 +194,8 @@ async fn an_unknown_ui_language_is_a_clear_configuration_error() {
 #[tokio::test]
 async fn a_portal_can_set_the_language_in_configure() {
     let portal = Portal::serve().await;
-    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin.clone()]}}));
+    let config =
+        ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin.clone()]}}));
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         let frame = h.find("#mobile-worker-form").await;

@@ -103,11 +103,11 @@ async fn a_failing_group_list_leaves_the_rest_of_the_form_working() {
         });
         h.open().await;
         let status = h
-            .wait_for_text("#group-picker .picker-status", |t| t.contains("could not be loaded"))
+            .wait_for_text("#group-picker .picker-status", |t| t.contains("Could not load"))
             .await;
         assert_eq!(
             status,
-            "The groups could not be loaded: CommCare HQ had a problem (500). The mobile worker can still be created without groups."
+            "Could not load the groups: CommCare HQ had a problem (500). The mobile worker can still be created without groups."
         );
         assert_eq!(h.attr("#group-picker .picker-status", "role").await.as_deref(), Some("status"));
         assert!(!h.exists("#group-search").await);
@@ -144,7 +144,7 @@ async fn locations_hide_themselves_where_the_account_has_none() {
             })
             .await;
         assert!(
-            note.starts_with("This account may not read the project's locations (403)."),
+            note.starts_with("This account may not read the locations of this project (403)."),
             "{note}"
         );
         assert!(!h.exists("#location-search").await);
@@ -219,7 +219,7 @@ async fn a_project_of_50000_locations_loads_behind_nginx_with_progress_and_insta
         assert!(h
             .text("#location-picker")
             .await
-            .contains("49,975 more match"));
+            .contains("49,975 more items match"));
         // The very last one, from the last page, found by its site code in any case.
         let wanted = h.stand_in.locations("demo").pop().unwrap();
         h.type_into("#location-search", &wanted.site_code.to_uppercase())
