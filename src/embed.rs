@@ -185,6 +185,21 @@ pub struct Configure {
     pub credentials: CredentialChange,
     /// The interface language the portal speaks, if it says.
     pub ui_language: Option<Lang>,
+    /// A `ui_language` the form does not speak, left aside (the rest of the message stands).
+    pub unknown_language: Option<String>,
+}
+
+impl Configure {
+    /// What the portal is told when its `ui_language` was left aside (protocol messages are
+    /// for the portal's developers, in English).
+    pub fn language_complaint(&self) -> Option<String> {
+        let code = self.unknown_language.as_ref()?;
+        let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+        Some(format!(
+            "ui_language {code:?} ignored: the form speaks {}",
+            codes.join(", ")
+        ))
+    }
 }
 
 /// Why a message from the parent was ignored. Never echoes the message, which may hold a
@@ -207,9 +222,6 @@ pub enum Ignored {
     /// A credential that could never be sent; the portal is told, as an `error`.
     #[error("configure ignored: {}", unsendable(.0))]
     BadCredential(CredentialError),
-    /// An interface language the form does not speak.
-    #[error("ui_language must be one of en, fr, es, pt, sw, hi, ar")]
-    UnknownLanguage,
 }
 
 /// Reads a message from the parent.
@@ -256,14 +268,13 @@ pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
             CredentialChange::Set(credentials)
         }
     };
-    let ui_language = match message.ui_language {
-        Some(code) => Some(Lang::from_code(&code).ok_or(Ignored::UnknownLanguage)?),
-        None => None,
-    };
+    let ui_language = message.ui_language.as_deref().and_then(Lang::from_code);
+    let unknown_language = message.ui_language.filter(|_| ui_language.is_none());
     Ok(Configure {
         defaults: message.defaults,
         credentials,
         ui_language,
+        unknown_language,
     })
 }
 
@@ -335,7 +346,13 @@ pub mod browser {
                     .and_then(|s| serde_json::from_str(&s).ok())
                     .unwrap_or(serde_json::Value::Null);
                 match read_incoming(&data) {
-                    Ok(configure) => on_configure(configure),
+                    Ok(configure) => {
+                        if let Some(complaint) = configure.language_complaint() {
+                            web_sys::console::warn_1(&complaint.clone().into());
+                            post(&Outgoing::Error { message: complaint }, &allowed);
+                        }
+                        on_configure(configure)
+                    }
                     Err(why) => {
                         web_sys::console::warn_1(
                             &format!("mobile worker form: ignored a message from {origin}: {why}")
@@ -438,6 +455,28 @@ mod tests {
         assert_eq!(keep.credentials, CredentialChange::Keep);
         let clear = read_incoming(&configure(json!({"credentials": null}))).unwrap();
         assert_eq!(clear.credentials, CredentialChange::Clear);
+    }
+
+    #[test]
+    fn a_language_the_form_does_not_speak_is_left_aside_and_the_rest_stands() {
+        let read = read_incoming(&configure(json!({
+            "ui_language": "fr-SN",
+            "credentials": {"bearer_token": "t0ken"}
+        })))
+        .unwrap();
+        assert_eq!(read.ui_language, Some(Lang::Fr));
+        assert_eq!(read.language_complaint(), None);
+        let read = read_incoming(&configure(json!({
+            "ui_language": "de",
+            "defaults": {"language": "fra"},
+            "credentials": {"bearer_token": "t0ken"}
+        })))
+        .unwrap();
+        assert_eq!(read.ui_language, None);
+        assert_eq!(read.defaults.language.as_deref(), Some("fra"));
+        assert!(matches!(read.credentials, CredentialChange::Set(_)));
+        let complaint = read.language_complaint().unwrap();
+        assert!(complaint.contains("\"de\"") && complaint.contains("en, fr, es, pt, sw, hi, ar"));
     }
 
     #[test]

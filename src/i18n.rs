@@ -268,17 +268,28 @@ impl Catalogue {
     }
 
     fn argument(&self, arg: &Arg) -> String {
+        // In a right-to-left sentence, a left-to-right name or HQ's English words are set
+        // apart (Unicode's first-strong isolate), so their full stops and brackets stay theirs.
+        let isolate = |text: String| {
+            if self.lang.dir() == "rtl" {
+                format!("\u{2068}{text}\u{2069}")
+            } else {
+                text
+            }
+        };
         match arg {
-            Arg::Text(text) => text.clone(),
+            Arg::Text(text) => isolate(text.clone()),
             Arg::Number(n) => format_number(self.lang, *n),
             Arg::Message(message) => self.render(message),
             Arg::Chars(chars) => {
                 let separator = self.get("list.separator");
-                chars
-                    .iter()
-                    .map(|c| self.shown_char(*c))
-                    .collect::<Vec<_>>()
-                    .join(&separator)
+                isolate(
+                    chars
+                        .iter()
+                        .map(|c| self.shown_char(*c))
+                        .collect::<Vec<_>>()
+                        .join(&separator),
+                )
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Files served beside `index.html` that the page reads when it starts: `config.json` and the
 //! interface language's catalogue. Relative URLs, so the page works from any sub-path; always
-//! revalidated, because operators and translators change them without renaming them.
+//! revalidated, because their names carry no content hash (operators replace `config.json`,
+//! and a new build may bring new texts under the same name).
 
 use gloo_net::http::{Request, Response};
 use wasm_bindgen::JsCast;
@@ -8,7 +9,7 @@ use web_sys::RequestCache;
 
 /// The text of `path`. When `early` names a `window` property where `boot.js` left the
 /// promise of a request it started before the wasm arrived, that request's answer is used.
-/// `Err` says why, in the browser's or the server's words.
+/// `Err` says why, in the browser's or the server's words (`404 Not Found`).
 pub async fn fetch(path: &str, early: Option<&str>) -> Result<String, String> {
     let started = early.and_then(|name| {
         let window = web_sys::window()?;
@@ -34,11 +35,7 @@ pub async fn fetch(path: &str, early: Option<&str>) -> Result<String, String> {
             .map_err(|e| e.to_string())?,
     };
     if !response.ok() {
-        return Err(format!(
-            "the server answered {} {}",
-            response.status(),
-            response.status_text()
-        ));
+        return Err(format!("{} {}", response.status(), response.status_text()));
     }
     response.text().await.map_err(|e| e.to_string())
 }

@@ -86,10 +86,12 @@ fn every_language_has_every_message_with_the_same_placeholders() {
         );
         let needed = categories(lang);
         for (message, english_keys) in &english_messages {
-            let expected = english
-                .template(english_keys.iter().last().unwrap())
-                .map(placeholders)
-                .unwrap();
+            // A plural message's placeholders are those of its `other` form.
+            let reference = english_keys
+                .iter()
+                .find(|k| k.ends_with("_other"))
+                .unwrap_or_else(|| english_keys.iter().next().unwrap());
+            let expected = english.template(reference).map(placeholders).unwrap();
             let keys = &theirs[message];
             let plural = english_keys.iter().any(|k| k != message);
             if plural {
@@ -157,8 +159,13 @@ fn rules_read_right_in_french_and_arabic() {
     let fr = bundled(Lang::Fr);
     let ar = bundled(Lang::Ar);
     let loaded = |n| Message::new("list.groups.loaded").count(n);
-    // French treats 0 and 1 alike; the catalogue's own zero form wins for 0.
+    // French treats 0 and 1 alike, but the catalogue's own zero form wins for 0.
     assert_ne!(fr.render(&loaded(1)), fr.render(&loaded(2)));
+    assert_ne!(fr.render(&loaded(0)), fr.render(&loaded(1)));
+    assert_eq!(
+        fr.render(&loaded(0)),
+        fr.template("list.groups.loaded_zero").unwrap()
+    );
     // Arabic's two, few and many forms all differ from each other.
     let forms: BTreeSet<String> = [1, 2, 3, 11, 100].map(|n| ar.render(&loaded(n))).into();
     assert_eq!(forms.len(), 5, "{forms:?}");

@@ -16,9 +16,50 @@ enum Start {
     Speechless(CatalogueError),
 }
 
-/// Where the interface language can come from, as the switcher and the portal see it.
+/// The interface language as the switcher and the portal change it: where a choice can come
+/// from, the language last asked for (a later choice overtakes a slower earlier one), and
+/// whether the last one could not be loaded.
 #[derive(Clone, Copy)]
-struct Languages(StoredValue<LanguageChoice>);
+struct Languages {
+    choice: StoredValue<LanguageChoice>,
+    wanted: RwSignal<Lang>,
+    failed: RwSignal<bool>,
+}
+
+impl Languages {
+    /// Speaks `lang` once its texts have arrived, unless another language was asked for
+    /// meanwhile; an operator's choice is remembered for the next visit. When the texts
+    /// cannot be fetched, the page stays as it is and says so.
+    fn switch(self, texts: Texts, lang: Lang, by_operator: bool) {
+        self.wanted.set(lang);
+        if by_operator {
+            self.choice.update_value(|c| c.remembered = Some(lang));
+        }
+        if texts.lang() == lang {
+            self.failed.set(false);
+            return;
+        }
+        spawn_local(async move {
+            let loaded = i18n::browser::load(lang).await;
+            if self.wanted.get_untracked() != lang {
+                return;
+            }
+            match loaded {
+                Ok(catalogue) => {
+                    self.failed.set(false);
+                    texts.set(catalogue);
+                    if by_operator {
+                        i18n::browser::remember(lang);
+                    }
+                }
+                Err(_) => {
+                    self.failed.set(true);
+                    self.wanted.set(texts.lang());
+                }
+            }
+        });
+    }
+}
 
 /// Loads `config.json` and the interface language's texts, then shows the form, or a screen
 /// naming what is wrong with the file.
@@ -27,7 +68,11 @@ pub fn App() -> impl IntoView {
     let start = RwSignal::new(Start::Loading);
     let texts = Texts::new(Catalogue::empty(Lang::En));
     provide_context(texts);
-    let languages = Languages(StoredValue::new(LanguageChoice::default()));
+    let languages = Languages {
+        choice: StoredValue::new(LanguageChoice::default()),
+        wanted: RwSignal::new(Lang::En),
+        failed: RwSignal::new(false),
+    };
     let framed = embed::browser::is_framed();
     let main_ref = NodeRef::<html::Main>::new();
     spawn_local(async move {
@@ -43,7 +88,7 @@ pub fn App() -> impl IntoView {
             browser: i18n::browser::preferred(),
         };
         let lang = choice.pick();
-        languages.0.set_value(choice);
+        languages.choice.set_value(choice);
         let catalogue = match i18n::browser::load(lang).await {
             Ok(catalogue) => Ok(catalogue),
             Err(_) if lang != Lang::En => i18n::browser::load(Lang::En).await,
@@ -52,6 +97,7 @@ pub fn App() -> impl IntoView {
         start.set(match (catalogue, config) {
             (Err(error), _) => Start::Speechless(error),
             (Ok(catalogue), config) => {
+                languages.wanted.set(catalogue.lang());
                 texts.set(catalogue);
                 match config {
                     Ok(config) => Start::Ready(config),
@@ -60,11 +106,11 @@ pub fn App() -> impl IntoView {
             }
         });
     });
-    // The page's lang and dir, and its title until the form takes it over, follow the
-    // interface language.
+    // The page's lang and dir, and the title of the configuration error screen (the form
+    // keeps its own), follow the interface language.
     Effect::new(move || {
         i18n::browser::set_page_language(texts.lang());
-        if !start.with(|s| matches!(s, Start::Ready(_))) {
+        if start.with(|s| matches!(s, Start::Failed(_))) {
             document().set_title(&texts.get("page.title"));
         }
     });
@@ -82,9 +128,9 @@ pub fn App() -> impl IntoView {
             // The portal's language, when it names one the page may speak.
             Effect::new(move |_| {
                 if let Some(lang) = portal.ui_language.get() {
-                    languages.0.update_value(|c| c.portal = Some(lang));
-                    let chosen = languages.0.with_value(LanguageChoice::pick);
-                    switch_language(texts, chosen, false, RwSignal::new(false));
+                    languages.choice.update_value(|c| c.portal = Some(lang));
+                    let chosen = languages.choice.with_value(LanguageChoice::pick);
+                    languages.switch(texts, chosen, false);
                 }
             });
             portal.post(Outgoing::Ready);
@@ -94,17 +140,28 @@ pub fn App() -> impl IntoView {
 
     view! {
         <main class="page" class:embedded=framed node_ref=main_ref>
-            {move || {
-                matches!(start.get(), Start::Ready(_) | Start::Failed(_))
-                    .then(|| view! { <LanguageSwitcher languages /> })
-            }}
-            <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
             {move || match start.get() {
                 Start::Loading => {
-                    view! { <p class="loading" role="status" aria-busy="true"></p> }.into_any()
+                    // No words yet: the page's language is still being found.
+                    view! { <p class="loading" role="status" aria-busy="true"></p> }
+                        .into_any()
                 }
-                Start::Ready(config) => form(config).into_any(),
-                Start::Failed(error) => view! { <ConfigErrorScreen error /> }.into_any(),
+                Start::Ready(config) => {
+                    view! {
+                        <LanguageSwitcher languages />
+                        <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
+                        {form(config)}
+                    }
+                        .into_any()
+                }
+                Start::Failed(error) => {
+                    view! {
+                        <LanguageSwitcher languages />
+                        <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
+                        <ConfigErrorScreen error />
+                    }
+                        .into_any()
+                }
                 Start::Speechless(error) => {
                     // The one text not in a catalogue: there is none to take it from.
                     view! {
@@ -122,27 +179,6 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Fetches `lang`'s texts and speaks it; remembers it for the next visit when the operator
-/// chose it. `failed` turns on when the texts could not be fetched (the page keeps its
-/// current language).
-fn switch_language(texts: Texts, lang: Lang, remember: bool, failed: RwSignal<bool>) {
-    if texts.lang() == lang {
-        return;
-    }
-    spawn_local(async move {
-        match i18n::browser::load(lang).await {
-            Ok(catalogue) => {
-                failed.set(false);
-                texts.set(catalogue);
-                if remember {
-                    i18n::browser::remember(lang);
-                }
-            }
-            Err(_) => failed.set(true),
-        }
-    });
-}
-
 /// A select of the interface languages on offer, each named in itself; absent when the host
 /// fixed one. Everything typed stays: only the words change.
 #[component]
@@ -151,8 +187,8 @@ fn LanguageSwitcher(
     languages: Languages,
 ) -> impl IntoView {
     let texts = use_texts();
-    let offer = languages.0.with_value(LanguageChoice::offer);
-    let failed = RwSignal::new(false);
+    let offer = languages.choice.with_value(LanguageChoice::offer);
+    let failed = languages.failed;
     (offer.len() > 1).then(|| {
         let options = offer
             .into_iter()
@@ -161,7 +197,7 @@ fn LanguageSwitcher(
                     <option
                         value=lang.code()
                         lang=lang.code()
-                        prop:selected=move || texts.lang() == lang
+                        prop:selected=move || languages.wanted.get() == lang
                     >
                         {lang.autonym()}
                     </option>
@@ -175,7 +211,7 @@ fn LanguageSwitcher(
                     id="ui-language"
                     on:change=move |ev| {
                         if let Some(lang) = Lang::from_code(&event_target_value(&ev)) {
-                            switch_language(texts, lang, true, failed);
+                            languages.switch(texts, lang, true);
                         }
                     }
                 >

@@ -13,6 +13,7 @@ pub fn CredentialFields() -> impl IntoView {
             <legend>{tr("credentials.legend")}</legend>
             <TextField
                 id=Field::WebUserEmail.id()
+                ltr=true
                 label=tr("credentials.email")
                 value=Signal::derive(move || key.with(|k| k.email.clone()))
                 on_input=move |v| key.update(|k| k.email = v)
@@ -22,6 +23,7 @@ pub fn CredentialFields() -> impl IntoView {
             />
             <TextField
                 id=Field::ApiKey.id()
+                ltr=true
                 label=tr("credentials.api_key")
                 hint=tr("credentials.api_key_hint")
                 value=Signal::derive(move || key.with(|k| k.key.clone()))

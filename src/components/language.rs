@@ -71,6 +71,7 @@ pub fn LanguageField(
         <Show when=move || other.get()>
             <super::TextField
                 id=Field::Language.id()
+                ltr=true
                 label=tr("app_language.code")
                 hint=tr("app_language.code_hint")
                 value=code

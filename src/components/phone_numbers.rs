@@ -20,6 +20,7 @@ pub fn PhoneNumbers() -> impl IntoView {
         view! {
             <TextField
                 id=Field::PhoneNumber(i).id()
+                ltr=true
                 label
                 value=Signal::derive(move || {
                     numbers.with(|n| n.get(i).cloned().unwrap_or_default())

@@ -103,6 +103,7 @@ fn Form() -> impl IntoView {
         <form class="registration" novalidate on:submit=on_submit>
             <TextField
                 id=Field::Username.id()
+                ltr=true
                 label=tr("label.username")
                 hint=Signal::derive(move || texts.render(&form.login_preview()))
                 value=draft.username
@@ -112,6 +113,7 @@ fn Form() -> impl IntoView {
             />
             <TextField
                 id=Field::Password.id()
+                ltr=true
                 label=tr("label.password")
                 value=draft.password
                 on_input=move |v| draft.password.set(v)
@@ -142,6 +144,7 @@ fn Form() -> impl IntoView {
             </div>
             <TextField
                 id=Field::Email.id()
+                ltr=true
                 label=tr("label.email")
                 value=draft.email
                 on_input=move |v| draft.email.set(v)

@@ -34,6 +34,10 @@ pub fn TextField(
     /// Adds a Show/Hide button for a masked value.
     #[prop(optional)]
     revealable: bool,
+    /// Always written left to right (usernames, addresses, numbers, keys), also on a
+    /// right-to-left page; other text follows what is typed.
+    #[prop(optional)]
+    ltr: bool,
 ) -> impl IntoView {
     let texts = use_texts();
     let shown = RwSignal::new(false);
@@ -79,6 +83,7 @@ pub fn TextField(
                     type=current_type
                     autocomplete=autocomplete
                     spellcheck="false"
+                    dir=if ltr { "ltr" } else { "auto" }
                     aria-invalid=move || has_error().then_some("true")
                     aria-describedby=described_by
                     prop:value=move || value.get()
@@ -96,12 +101,7 @@ pub fn TextField(
                                     texts.get(if shown.get() { "field.hide" } else { "field.show" })
                                 })}
                                 <span class="visually-hidden">
-                                    {Signal::derive(move || {
-                                        format!(
-                                            " {}",
-                                            crate::mobile_worker::lower_case(&label.get()),
-                                        )
-                                    })}
+                                    {Signal::derive(move || { format!(" {}", label.get()) })}
                                 </span>
                             </button>
                         }

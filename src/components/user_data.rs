@@ -28,6 +28,7 @@ pub fn UserDataRows() -> impl IntoView {
         view! {
             <TextField
                 id=Field::UserDataKey(i).id()
+                ltr=true
                 label=label("label.user_data_name", i)
                 value=part(i, |e| &e.key)
                 on_input=set(i, |e, v| e.key = v)

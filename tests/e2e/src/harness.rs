@@ -33,11 +33,16 @@ impl Harness {
 
     /// `start`, with a browser whose preferred languages are `languages` (`"fr-FR,fr"`).
     pub async fn start_speaking(config: ConfigFile, languages: &str) -> Harness {
+        Self::start_from(dist_dir(), config, languages).await
+    }
+
+    /// `start_speaking`, serving the page from `dist` (a copy a test has changed).
+    pub async fn start_from(dist: PathBuf, config: ConfigFile, languages: &str) -> Harness {
         let stand_in = StandIn::new(Settings::default());
         let direct = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let app = app_router(&stand_in, dist_dir(), config, format!("http://{direct}"));
+        let app = app_router(&stand_in, dist, config, format!("http://{direct}"));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -226,6 +231,15 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     run(Harness::start_speaking(config, languages).await, test).await
+}
+
+/// `with_harness_speaking`, serving the page from `dist` (a copy the test has changed).
+pub async fn with_harness_from<F, Fut>(dist: PathBuf, config: ConfigFile, languages: &str, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_from(dist, config, languages).await, test).await
 }
 
 /// `with_harness`, behind real nginx.

@@ -12,7 +12,7 @@ mod servers;
 
 pub use browser::{start_browser, start_browser_speaking};
 pub use fantoccini;
-pub use harness::{with_harness, with_harness_speaking, with_nginx, Harness};
+pub use harness::{with_harness, with_harness_from, with_harness_speaking, with_nginx, Harness};
 pub use portal::Portal;
 pub use serde_json;
 pub use servers::{app_router, forward_with_credential, static_file_encoded};

@@ -73,7 +73,7 @@ fn render(template: &str, values: &[(&str, String)]) -> String {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap().flatten() {
         let kind = entry.file_type().unwrap();

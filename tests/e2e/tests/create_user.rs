@@ -78,10 +78,7 @@ async fn a_missing_config_file_is_named_on_the_error_screen() {
     with_harness(ConfigFile::Missing, |h| async move {
         h.open().await;
         let reason = h.text(".config-error-reason").await;
-        assert_eq!(
-            reason,
-            "config.json could not be loaded: the server answered 404 Not Found"
-        );
+        assert_eq!(reason, "config.json could not be loaded: 404 Not Found");
     })
     .await;
 }

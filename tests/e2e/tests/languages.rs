@@ -2,7 +2,7 @@
 //! set by a portal or by the switcher; every word translated, Arabic right to left.
 
 use e2e::serde_json::{json, Value};
-use e2e::{with_harness, with_harness_speaking, ConfigFile, Harness, Portal};
+use e2e::{with_harness, with_harness_from, with_harness_speaking, ConfigFile, Harness, Portal};
 use std::collections::BTreeMap;
 
 fn catalogue(lang: &str) -> BTreeMap<String, String> {
@@ -210,4 +210,41 @@ async fn a_portal_can_set_the_language_in_configure() {
         assert_eq!(html_attr(&h, "lang").await, json!("fr"));
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_language_whose_texts_cannot_be_loaded_leaves_the_page_working_in_another() {
+    // A deployment that lost Swahili's catalogue.
+    let dist = std::env::temp_dir().join(format!("e2e-dist-no-sw-{}", std::process::id()));
+    e2e::nginx::copy_dir(&e2e::dist_dir(), &dist);
+    for file in ["sw.json", "sw.json.br", "sw.json.gz"] {
+        let _ = std::fs::remove_file(dist.join("locales").join(file));
+    }
+    with_harness_from(
+        dist.clone(),
+        ConfigFile::proxy(),
+        "sw-TZ,sw",
+        |h| async move {
+            // The browser asks for Swahili: the page falls back to English, and works.
+            h.open().await;
+            assert_eq!(html_attr(&h, "lang").await, json!("en"));
+            assert_eq!(h.text("label[for=username]").await, "Username");
+            h.type_into("#username", "juma").await;
+
+            // Choosing Swahili says it could not be loaded and keeps the page, and the
+            // switcher, in English; another language still works.
+            h.select("#ui-language", "sw").await;
+            h.wait_for_text(".switcher-status", |t| t.contains("could not be loaded"))
+                .await;
+            assert_eq!(h.value("#ui-language").await, "en");
+            assert_eq!(html_attr(&h, "lang").await, json!("en"));
+            h.select("#ui-language", "fr").await;
+            h.wait_for_text("label[for=username]", |t| t == "Nom d'utilisateur")
+                .await;
+            assert_eq!(h.text(".switcher-status").await, "");
+            assert_eq!(h.value("#username").await, "juma");
+        },
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dist);
 }
