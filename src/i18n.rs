@@ -83,6 +83,9 @@ impl Lang {
     }
 }
 
+/// The localStorage key of the operator's choice (`boot.js` reads it too).
+pub const REMEMBERED: &str = "mobile-worker-form.ui-language";
+
 /// Where a choice of language can come from, strongest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LanguageChoice {
@@ -454,9 +457,7 @@ pub fn english(message: &Message) -> String {
 pub mod browser {
     //! The browser's side: its preferred languages, the remembered choice, the page's
     //! `lang` and `dir`, and fetching a catalogue.
-    use super::{Catalogue, CatalogueError, Lang};
-
-    const REMEMBERED: &str = "mobile-worker-form.ui-language";
+    use super::{Catalogue, CatalogueError, Lang, REMEMBERED};
 
     /// `navigator.languages`, most preferred first.
     pub fn preferred() -> Vec<String> {
@@ -498,10 +499,12 @@ pub mod browser {
         }
     }
 
-    /// Fetches `locales/<code>.json` from beside the page.
+    /// Fetches `locales/<code>.json` from beside the page, or takes the answer `boot.js`
+    /// asked for when it guessed this language.
     pub async fn load(lang: Lang) -> Result<Catalogue, CatalogueError> {
         let file = lang.code();
-        let text = crate::page_file::fetch(&format!("locales/{file}.json"), None)
+        let early = format!("mobileWorkerFormTexts:{file}");
+        let text = crate::page_file::fetch(&format!("locales/{file}.json"), Some(&early))
             .await
             .map_err(|why| CatalogueError::Unavailable { file, why })?;
         Catalogue::parse(lang, &text)

@@ -40,7 +40,7 @@ pub fn LocationFields() -> impl IntoView {
                 chosen=form.draft.locations
                 state
                 resource=Resource::Locations
-                on_refresh=move || form.refresh(Resource::Locations)
+                on_refresh=move |_| form.refresh(Resource::Locations)
                 legend=tr("locations.legend")
                 hint=tr("locations.hint")
                 field=Field::Location

@@ -30,7 +30,8 @@ pub fn Picker(
     /// Which list it is.
     resource: Resource,
     /// Loads the list again.
-    on_refresh: impl Fn() + Clone + 'static,
+    #[prop(into)]
+    on_refresh: Callback<()>,
     /// The fieldset's legend.
     #[prop(into)]
     legend: Signal<String>,
@@ -79,12 +80,9 @@ pub fn Picker(
                 class="secondary refresh"
                 id=format!("{name}-refresh")
                 aria-disabled=move || busy().then_some("true")
-                on:click={
-                    let on_refresh = on_refresh.clone();
-                    move |_| {
-                        if !busy() {
-                            on_refresh()
-                        }
+                on:click=move |_| {
+                    if !busy() {
+                        on_refresh.run(())
                     }
                 }
             >

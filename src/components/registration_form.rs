@@ -158,7 +158,7 @@ fn Form() -> impl IntoView {
                 chosen=draft.groups
                 state=form.groups
                 resource=Resource::Groups
-                on_refresh=move || form.refresh(Resource::Groups)
+                on_refresh=move |_| form.refresh(Resource::Groups)
                 legend=tr("groups.legend")
                 hint=tr("groups.hint")
                 field=Field::Group

@@ -14,8 +14,10 @@ pub fn TextField(
     /// The text shown.
     #[prop(into)]
     value: Signal<String>,
-    /// Called with the new text on every keystroke.
-    on_input: impl Fn(String) + 'static,
+    /// Called with the new text on every keystroke. A `Callback`, not a generic closure, so
+    /// one copy of this component serves every field.
+    #[prop(into)]
+    on_input: Callback<String>,
     /// The message under the field, if any.
     #[prop(into)]
     error: Signal<Option<Message>>,
@@ -87,7 +89,7 @@ pub fn TextField(
                     aria-invalid=move || has_error().then_some("true")
                     aria-describedby=described_by
                     prop:value=move || value.get()
-                    on:input=move |ev| on_input(event_target_value(&ev))
+                    on:input=move |ev| on_input.run(event_target_value(&ev))
                 />
                 {revealable
                     .then(|| {
