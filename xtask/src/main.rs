@@ -17,6 +17,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 const LEPTOSFMT_VERSION: &str = "0.1.33";
 /// npm's binaryen build: Debian's binaryen (108) produces wasm that Chromium rejects.
 const BINARYEN_VERSION: &str = "132";
+/// The accessibility engine the end-to-end tests run on every screen (WCAG 2.2 AA rules).
+const AXE_CORE_VERSION: &str = "4.14.1";
 const STAND_IN_PORT: u16 = 8001;
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -143,24 +145,40 @@ fn cargo_install(krate: &str, version: &str, locked: bool, bin: &str) -> Result<
 }
 
 fn install_wasm_opt() -> Result<PathBuf> {
-    let dir = tools_dir().join(format!("binaryen-{BINARYEN_VERSION}"));
-    let bin_dir = dir.join("node_modules").join(".bin");
-    if bin_dir.join("wasm-opt").exists() {
-        return Ok(bin_dir);
+    let dir = npm_install("binaryen", BINARYEN_VERSION, "node_modules/.bin/wasm-opt")?;
+    Ok(dir.join("node_modules").join(".bin"))
+}
+
+/// axe-core's browser script, for the end-to-end tests.
+fn install_axe() -> Result<PathBuf> {
+    let dir = npm_install(
+        "axe-core",
+        AXE_CORE_VERSION,
+        "node_modules/axe-core/axe.min.js",
+    )?;
+    Ok(dir.join("node_modules/axe-core/axe.min.js"))
+}
+
+/// `npm install package@version` into its own cached folder, once; `check` is a file the
+/// install must have written.
+fn npm_install(package: &str, version: &str, check: &str) -> Result<PathBuf> {
+    let dir = tools_dir().join(format!("{package}-{version}"));
+    if dir.join(check).exists() {
+        return Ok(dir);
     }
     if !found("npm") {
-        apt_install(&["nodejs", "npm"], "npm (for wasm-opt)")?;
+        apt_install(&["nodejs", "npm"], &format!("npm (for {package})"))?;
     }
     step(&format!(
-        "installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into {}",
+        "installing npm {package}@{version} into {}",
         dir.display()
     ));
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     run(Command::new("npm")
         .current_dir(&dir)
         .args(["install", "--no-audit", "--no-fund", "--no-save"])
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
-    Ok(bin_dir)
+        .arg(format!("{package}@{version}")))?;
+    Ok(dir)
 }
 
 fn apt_install(packages: &[&str], what: &str) -> Result {
@@ -442,8 +460,9 @@ fn test() -> Result {
             ));
         }
     }
-    step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ");
-    run(tools.cmd("cargo").args([
+    let axe = install_axe()?;
+    step("end-to-end tests: dist/ in headless Chromium against the stand-in HQ, axe-core on each screen");
+    run(tools.cmd("cargo").env("AXE_CORE_JS", &axe).args([
         "test",
         "-p",
         "e2e",

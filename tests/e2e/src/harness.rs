@@ -179,6 +179,44 @@ impl Harness {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
+    /// Runs axe-core's WCAG 2.0–2.2 A and AA rules on the page as it is now (in the frame the
+    /// browser is in) and fails with every violation, naming `state`.
+    pub async fn assert_accessible(&self, state: &str) {
+        let violations = self.accessibility_violations().await;
+        assert!(
+            violations.is_empty(),
+            "{state}: axe-core found {} WCAG A/AA violation(s):\n{}",
+            violations.len(),
+            violations.join("\n")
+        );
+    }
+
+    /// axe-core's WCAG A and AA violations on the page as it is now, one line each.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let path = std::env::var("AXE_CORE_JS").unwrap_or_else(|_| {
+            panic!("AXE_CORE_JS is not set: `cargo xtask test` installs axe-core and sets it")
+        });
+        let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        self.browser
+            .execute(&format!("{axe}\n;return true"), vec![])
+            .await
+            .unwrap();
+        let violations = self
+            .browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag',
+                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+                   .then(r => done(r.violations.map(v => `${v.id} (${v.impact}): ${v.help}: ` +
+                       v.nodes.map(n => n.target.join(' ')).join(', '))))
+                   .catch(e => done([`axe could not run: ${e}`]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        e2e_strings(&violations)
+    }
+
     /// Saves a PNG of the page as `docs/screenshots/{name}.png`, where the README shows it.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.browser.screenshot().await.unwrap();
@@ -265,4 +303,15 @@ where
             Err(error) => panic!("test task failed: {error}"),
         }
     }
+}
+
+fn e2e_strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -79,6 +79,12 @@ async fn a_credential_no_header_can_carry_is_named_and_never_leaves_the_form_stu
             t.contains("the invisible character U+200B")
         })
         .await;
+        h.assert_accessible("the credential fields with their errors")
+            .await;
+        h.wait_for_text("#api-key-error", |t| {
+            t.contains("the invisible character U+200B")
+        })
+        .await;
         h.type_into("#username", "stuck.not").await;
         h.type_into("#password", "s3cret-Pass").await;
         h.click("button[type=submit]").await;

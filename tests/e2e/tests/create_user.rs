@@ -7,6 +7,11 @@ use e2e::{with_harness, ConfigFile};
 async fn creating_a_mobile_worker_shows_the_id_the_server_gave() {
     with_harness(ConfigFile::proxy(), |h| async move {
         h.open().await;
+        h.wait_for_text("#group-picker .picker-status", |t| {
+            t.contains("in this project")
+        })
+        .await;
+        h.assert_accessible("the empty form, lists loaded").await;
         h.type_into("#username", "Jane Doe").await;
         h.type_into("#password", "s3cret-Pass").await;
         h.click("button[type=submit]").await;
@@ -68,6 +73,7 @@ async fn a_broken_config_file_shows_the_error_screen() {
             let reason = h.text(".config-error-reason").await;
             assert!(reason.starts_with("config.json is not valid"), "{reason}");
             assert!(!h.exists("form.registration").await);
+            h.assert_accessible("the configuration error screen").await;
         },
     )
     .await;

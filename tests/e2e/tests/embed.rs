@@ -82,6 +82,8 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
 
         enter_form(&h).await;
         assert_eq!(h.value("#language-choice").await, "fra");
+        h.assert_accessible("the form inside the portal's frame, with defaults")
+            .await;
         h.wait_for_text("#group-picker .chosen", |t| t.contains(&group.name))
             .await;
         assert_eq!(h.value("#user-data-key-0").await, "district");

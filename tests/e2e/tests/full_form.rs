@@ -109,6 +109,7 @@ async fn bad_input_is_explained_next_to_each_field_and_in_the_summary() {
         );
         assert_eq!(h.value("#email").await, "amina.example.org");
         h.screenshot("form-with-errors").await;
+        h.assert_accessible("every field with an error").await;
 
         // A summary link takes the person to the field; fixing it clears its error.
         h.click(".error-summary a[href='#email']").await;
@@ -181,6 +182,7 @@ async fn the_success_view_copies_the_id_and_starts_afresh() {
         let id = h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
         assert_eq!(h.text(".created-username").await, "jane.doe@demo.commcarehq.org");
         h.screenshot("created").await;
+        h.assert_accessible("the success view").await;
 
         h.click("button.copy").await;
         h.wait_for_text(".copy-status", |t| t == "Copied").await;

@@ -75,6 +75,7 @@ async fn a_french_browser_gets_the_whole_page_in_french_even_after_errors() {
             .starts_with("Erreur"));
         assert_eq!(english_on_page(&h, "fr").await, Vec::<String>::new());
         h.screenshot("form-fr").await;
+        h.assert_accessible("the French form with errors").await;
 
         // HQ's refusal: its own words, introduced in French.
         h.stand_in.add_existing_user("demo", "awa.diop");
@@ -113,6 +114,7 @@ async fn arabic_is_right_to_left_and_the_layout_mirrors() {
         assert_eq!(layout[3], json!("0px"), "{layout:?}");
         assert_eq!(english_on_page(&h, "ar").await, Vec::<String>::new());
         h.screenshot("form-ar").await;
+        h.assert_accessible("the Arabic form with errors").await;
     })
     .await;
 }
@@ -238,6 +240,8 @@ async fn a_language_whose_texts_cannot_be_loaded_leaves_the_page_working_in_anot
                 .await;
             assert_eq!(h.value("#ui-language").await, "en");
             assert_eq!(html_attr(&h, "lang").await, json!("en"));
+            h.assert_accessible("a language that could not be loaded")
+                .await;
             h.select("#ui-language", "fr").await;
             h.wait_for_text("label[for=username]", |t| t == "Nom d'utilisateur")
                 .await;

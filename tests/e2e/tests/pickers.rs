@@ -77,6 +77,7 @@ async fn two_groups_and_locations_are_picked_by_name_and_sent_as_ids() {
         h.js("document.getElementById('group-picker').scrollIntoView(); return true")
             .await;
         h.screenshot("pickers").await;
+        h.assert_accessible("groups and locations chosen").await;
 
         fill(&h, "picked.worker").await;
         h.click("button[type=submit]").await;
@@ -143,6 +144,7 @@ async fn locations_hide_themselves_where_the_account_has_none() {
                 t.contains("without locations")
             })
             .await;
+        h.assert_accessible("locations unavailable").await;
         assert!(
             note.starts_with("This account may not read the locations of this project (403)."),
             "{note}"

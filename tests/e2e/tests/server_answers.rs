@@ -82,6 +82,7 @@ async fn a_taken_username_is_marked_on_the_field_until_it_changes() {
         let message = h
             .wait_for_text("#username-error", |t| t.contains("already taken"))
             .await;
+        h.assert_accessible("HQ's refusal on the username").await;
         assert!(message
             .contains("Username 'jane.doe@demo.commcarehq.org' is already taken or reserved."));
         h.click(".error-summary a[href='#username']").await;
@@ -153,6 +154,7 @@ async fn a_second_click_while_sending_sends_nothing_more() {
         h.click("button[type=submit]").await;
         h.wait_for_text("button[type=submit]", |t| t == "Creating…")
             .await;
+        h.assert_accessible("a mobile worker being created").await;
         h.click("button[type=submit]").await;
         h.find("#username")
             .await
