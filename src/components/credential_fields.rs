@@ -25,7 +25,7 @@ pub fn CredentialFields() -> impl IntoView {
                 id=Field::ApiKey.id()
                 ltr=true
                 label=tr("credentials.api_key")
-                hint=tr("credentials.api_key_hint")
+                hint=Some(tr("credentials.api_key_hint"))
                 value=Signal::derive(move || key.with(|k| k.key.clone()))
                 on_input=move |v| key.update(|k| k.key = v)
                 error=form.error(Field::ApiKey)

@@ -73,7 +73,7 @@ pub fn LanguageField(
                 id=Field::Language.id()
                 ltr=true
                 label=tr("app_language.code")
-                hint=tr("app_language.code_hint")
+                hint=Some(tr("app_language.code_hint"))
                 value=code
                 on_input=move |v| code.set(v)
                 error=error

@@ -105,54 +105,39 @@ fn Form() -> impl IntoView {
                 id=Field::Username.id()
                 ltr=true
                 label=tr("label.username")
-                hint=Signal::derive(move || texts.render(&form.login_preview()))
+                hint=Some(Signal::derive(move || texts.render(&form.login_preview())))
                 value=draft.username
                 on_input=move |v| form.type_username(v)
                 error=form.error(Field::Username)
                 autocomplete="off"
             />
-            <TextField
-                id=Field::Password.id()
-                ltr=true
-                label=tr("label.password")
-                value=draft.password
-                on_input=move |v| draft.password.set(v)
-                error=form.error(Field::Password)
-                input_type="password"
-                autocomplete="new-password"
-                revealable=true
-            />
+            {draft_field(
+                form,
+                Field::Password,
+                "label.password",
+                draft.password,
+                None,
+                Kind::Password,
+            )}
             <div class="name-row">
-                <TextField
-                    id=Field::FirstName.id()
-                    label=tr("label.first_name")
-                    value=draft.first_name
-                    on_input=move |v| draft.first_name.set(v)
-                    error=form.error(Field::FirstName)
-                    autocomplete="off"
-                    optional=true
-                />
-                <TextField
-                    id=Field::LastName.id()
-                    label=tr("label.last_name")
-                    value=draft.last_name
-                    on_input=move |v| draft.last_name.set(v)
-                    error=form.error(Field::LastName)
-                    autocomplete="off"
-                    optional=true
-                />
+                {draft_field(
+                    form,
+                    Field::FirstName,
+                    "label.first_name",
+                    draft.first_name,
+                    None,
+                    Kind::Name,
+                )}
+                {draft_field(
+                    form,
+                    Field::LastName,
+                    "label.last_name",
+                    draft.last_name,
+                    None,
+                    Kind::Name,
+                )}
             </div>
-            <TextField
-                id=Field::Email.id()
-                ltr=true
-                label=tr("label.email")
-                value=draft.email
-                on_input=move |v| draft.email.set(v)
-                error=form.error(Field::Email)
-                input_type="email"
-                autocomplete="off"
-                optional=true
-            />
+            {draft_field(form, Field::Email, "label.email", draft.email, None, Kind::Email)}
             <PhoneNumbers />
             <Picker
                 chosen=draft.groups
@@ -164,21 +149,64 @@ fn Form() -> impl IntoView {
                 field=Field::Group
             />
             <LocationFields />
-            <TextField
-                id=Field::Role.id()
-                label=tr("label.role")
-                hint=tr("role.hint")
-                value=draft.role
-                on_input=move |v| draft.role.set(v)
-                error=form.error(Field::Role)
-                autocomplete="off"
-                optional=true
-            />
+            {draft_field(
+                form,
+                Field::Role,
+                "label.role",
+                draft.role,
+                Some(tr("role.hint")),
+                Kind::Name,
+            )}
             <UserDataRows />
             <LanguageField code=draft.language error=form.error(Field::Language) />
             <FormActions />
         </form>
     }
+}
+
+/// What kind of text a draft field holds, and so how its input behaves.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Masked, with Show/Hide; the browser may offer to generate one.
+    Password,
+    /// An optional address, typed left to right.
+    Email,
+    /// Optional free text (names, the role), in whatever direction it is typed.
+    Name,
+}
+
+/// One of the draft's plain text fields. A function, not a copy of the wiring per field, so
+/// the page's code holds it once.
+fn draft_field(
+    form: FormState,
+    field: Field,
+    label: &'static str,
+    value: RwSignal<String>,
+    hint: Option<Signal<String>>,
+    kind: Kind,
+) -> AnyView {
+    let (input_type, autocomplete) = match kind {
+        Kind::Password => ("password", "new-password"),
+        Kind::Email => ("email", "off"),
+        Kind::Name => ("text", "off"),
+    };
+    let password = matches!(kind, Kind::Password);
+    view! {
+        <TextField
+            id=field.id()
+            ltr=!matches!(kind, Kind::Name)
+            label=tr(label)
+            hint
+            value
+            on_input=move |v| value.set(v)
+            error=form.error(field)
+            input_type
+            autocomplete
+            optional=!password
+            revealable=password
+        />
+    }
+    .into_any()
 }
 
 /// Create, and Cancel where a portal listens (not while a request is out).

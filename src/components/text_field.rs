@@ -22,7 +22,7 @@ pub fn TextField(
     #[prop(into)]
     error: Signal<Option<Message>>,
     /// A line of help under the label.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip)]
     hint: Option<Signal<String>>,
     /// `text`, `email`, `password`, `tel`.
     #[prop(default = "text")]
