@@ -202,6 +202,40 @@ impl ListState {
     }
 }
 
+/// Why an answer was not a CommCare list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotAList {
+    /// Not the JSON of a tastypie page (the parser's own words).
+    Unreadable(String),
+    /// An item without its id (`id`, `location_id`).
+    NoId(&'static str),
+    /// A `next` link to another server or path.
+    LinksOutside,
+    /// More items than a form can offer.
+    TooMany(usize),
+    /// A `next` link back to a page already read.
+    Loop,
+    /// A status no list answers with.
+    Status(u16),
+}
+
+impl NotAList {
+    pub fn message(&self) -> Message {
+        match self {
+            Self::Unreadable(why) => {
+                Message::new("not_a_list.unreadable").text("why", why.as_str())
+            }
+            Self::NoId(key) => Message::new("not_a_list.no_id").text("key", *key),
+            Self::LinksOutside => Message::new("not_a_list.links_outside"),
+            Self::TooMany(max) => Message::new("not_a_list.over_limit").number("max", *max),
+            Self::Loop => Message::new("not_a_list.loop"),
+            Self::Status(status) => {
+                Message::new("not_a_list.status").text("status", status.to_string())
+            }
+        }
+    }
+}
+
 /// Why a list could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError {
@@ -212,7 +246,7 @@ pub enum ReadError {
     Server(u16),
     Timeout(u32),
     /// The answer was not a tastypie list.
-    Malformed(String),
+    Malformed(NotAList),
     /// No answer could be read (network, or a cross-origin error answer).
     Network,
     /// The credential cannot be sent; nothing was.
@@ -240,7 +274,7 @@ impl ReadError {
             Self::Server(status) => failed("list.failed.server").text("status", status.to_string()),
             Self::RateLimited => failed("list.failed.rate_limited"),
             Self::Timeout(seconds) => failed("list.failed.timeout").count(*seconds as usize),
-            Self::Malformed(why) => failed("list.failed.malformed").text("why", why.as_str()),
+            Self::Malformed(why) => failed("list.failed.malformed").message("why", why.message()),
             Self::Network => failed("list.failed.network"),
             Self::BadCredential(error) => {
                 failed("list.failed.credential").message("problem", error.message())
@@ -290,7 +324,8 @@ pub struct ReadPage {
 
 /// Reads one page: its choices, the URL of the next page, and the announced total.
 pub fn read_page(resource: Resource, current_url: &str, body: &str) -> Result<ReadPage, ReadError> {
-    let page: Page = serde_json::from_str(body).map_err(|e| ReadError::Malformed(e.to_string()))?;
+    let page: Page = serde_json::from_str(body)
+        .map_err(|e| ReadError::Malformed(NotAList::Unreadable(e.to_string())))?;
     let choices = page
         .objects
         .iter()
@@ -319,7 +354,7 @@ fn choice(resource: Resource, object: &serde_json::Value) -> Result<Choice, Read
     };
     let id = text(object, id_key)
         .filter(|id| !id.is_empty())
-        .ok_or_else(|| ReadError::Malformed(format!("an item has no \"{id_key}\"")))?;
+        .ok_or(ReadError::Malformed(NotAList::NoId(id_key)))?;
     let name = text(object, "name").unwrap_or_else(|| id.clone());
     let detail = match resource {
         Resource::Groups => String::new(),
@@ -332,7 +367,7 @@ fn choice(resource: Resource, object: &serde_json::Value) -> Result<Choice, Read
 /// A next page is the same list with another query: anything that leaves this list's path on
 /// this server (or hides a trick in backslashes or spaces) is refused, so no credential follows it.
 pub fn next_url(current_url: &str, next: &str) -> Result<String, ReadError> {
-    let refuse = || ReadError::Malformed("a page linked outside this list".into());
+    let refuse = || ReadError::Malformed(NotAList::LinksOutside);
     if next
         .chars()
         .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
@@ -378,7 +413,7 @@ pub fn status_error(status: u16) -> Option<ReadError> {
         404 => Some(ReadError::NotFound),
         429 => Some(ReadError::RateLimited),
         500..=599 => Some(ReadError::Server(status)),
-        other => Some(ReadError::Malformed(format!("status {other}"))),
+        other => Some(ReadError::Malformed(NotAList::Status(other))),
     }
 }
 
@@ -413,7 +448,7 @@ pub async fn load_all(
         let page = read_page(resource, &url, &body)?;
         all.extend(page.choices);
         if all.len() > MAX_ITEMS {
-            return Err(ReadError::Malformed(format!("more than {MAX_ITEMS} items")));
+            return Err(ReadError::Malformed(NotAList::TooMany(MAX_ITEMS)));
         }
         progress(all.len(), page.total);
         match page.next {
@@ -421,7 +456,7 @@ pub async fn load_all(
                 seen.push(next.clone());
                 url = next;
             }
-            Some(_) => return Err(ReadError::Malformed("the pages link in a loop".into())),
+            Some(_) => return Err(ReadError::Malformed(NotAList::Loop)),
             None => return Ok(all),
         }
     }
@@ -540,6 +575,17 @@ mod tests {
             .describe(Resource::Locations)
             .to_string()
             .starts_with("Could not load the locations"));
+        assert_eq!(
+            ReadError::Malformed(NotAList::Loop).describe(Resource::Groups),
+            "Could not load the groups: the answer was not a CommCare list (its pages link in a loop)."
+        );
+        assert_eq!(
+            status_error(302)
+                .unwrap()
+                .describe(Resource::Groups)
+                .to_string(),
+            "Could not load the groups: the answer was not a CommCare list (status 302)."
+        );
     }
 
     #[test]
