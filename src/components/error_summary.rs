@@ -20,11 +20,14 @@ pub fn ErrorSummary(
         >
             <h2 id="error-summary-title">{tr("summary.title")}</h2>
             <ul>
-                <For each=move || problems.get() key=|p| (p.field, p.message.clone()) let(problem)>
-                    <li>
-                        {
-                            let text = say(problem.message.clone());
-                            match problem.field.map(|f| f.id()) {
+                // Drawn afresh when the problems change: a short list, so no keyed diffing.
+                {move || {
+                    problems
+                        .get()
+                        .into_iter()
+                        .map(|problem| {
+                            let text = say(problem.message);
+                            let item = match problem.field.map(|f| f.id()) {
                                 Some(id) => {
                                     view! {
                                         <a
@@ -40,10 +43,11 @@ pub fn ErrorSummary(
                                         .into_any()
                                 }
                                 None => view! { <span>{text}</span> }.into_any(),
-                            }
-                        }
-                    </li>
-                </For>
+                            };
+                            view! { <li>{item}</li> }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </div>
     }
