@@ -128,7 +128,7 @@ impl LanguageChoice {
 }
 
 /// A value a message puts into its text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     /// Shown exactly as given (a username, HQ's own words, a file name).
     Text(String),
@@ -141,7 +141,7 @@ pub enum Arg {
 }
 
 /// Something the page says: a catalogue key and its arguments.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
     pub key: &'static str,
     pub args: Vec<(&'static str, Arg)>,

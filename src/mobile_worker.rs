@@ -606,13 +606,18 @@ pub fn check_language(typed: &str) -> Result<Option<String>, Message> {
     }
 }
 
-/// Whether the `position`th chosen item of a list (`rule.group`, `rule.location`) is in the
-/// project's list: `known` is `None` while that list is not loaded.
-fn check_listed(known: Option<bool>, list: &str, position: usize) -> Result<(), Message> {
-    let (unknown, unchecked) = match list {
-        "group" => ("rule.group.unknown", "rule.group.unchecked"),
-        _ => ("rule.location.unknown", "rule.location.unchecked"),
-    };
+/// The messages for a chosen item of a project list that the list does not hold, and for
+/// one that cannot be checked because the list is not loaded.
+const GROUP_NOT_LISTED: [&str; 2] = ["rule.group.unknown", "rule.group.unchecked"];
+const LOCATION_NOT_LISTED: [&str; 2] = ["rule.location.unknown", "rule.location.unchecked"];
+
+/// Whether the `position`th chosen item of a list is in the project's list: `known` is `None`
+/// while that list is not loaded.
+fn check_listed(
+    known: Option<bool>,
+    [unknown, unchecked]: [&'static str; 2],
+    position: usize,
+) -> Result<(), Message> {
     match known {
         Some(true) => Ok(()),
         Some(false) => Err(Message::new(unknown).number("position", position)),
@@ -712,7 +717,7 @@ impl Draft {
                 Some(g) if groups.contains(&g) => {
                     Err(Message::new("rule.group.repeated").number("position", i + 1))
                 }
-                Some(g) => check_listed(known_group(&g), "group", i + 1).map(|()| Some(g)),
+                Some(g) => check_listed(known_group(&g), GROUP_NOT_LISTED, i + 1).map(|()| Some(g)),
                 None => Ok(None),
             });
             if let Some(Some(g)) = keep_or_record(&mut errors, Field::Group(i), checked) {
@@ -726,7 +731,8 @@ impl Draft {
             let checked = if id.is_empty() || locations.iter().any(|l| l == id) {
                 Ok(None)
             } else {
-                check_listed(known_location(id), "location", i + 1).map(|()| Some(id.to_string()))
+                check_listed(known_location(id), LOCATION_NOT_LISTED, i + 1)
+                    .map(|()| Some(id.to_string()))
             };
             if let Some(Some(id)) = keep_or_record(&mut errors, Field::Location(i), checked) {
                 locations.push(id);
