@@ -17,11 +17,14 @@ window.received = [];
 // instead of one typed in the form: {api_key: {email, key}} or {bearer_token}; null takes
 // back the one handed over before; leaving it out keeps it. Sent only to the form's origin;
 // the form keeps it in memory only.
-function configure(defaults, credentials, uiLanguage) {
+function configure(defaults, credentials, uiLanguage, project) {
   const message = { protocol: PROTOCOL, version: 1, type: "configure", defaults };
   if (credentials !== undefined) message.credentials = credentials;
   // The language the form speaks to the operator (en, fr, es, pt, sw, hi or ar).
   if (uiLanguage !== undefined) message.ui_language = uiLanguage;
+  // The project's policies (custom user fields, profiles, strong passwords, …), as in
+  // config.json's "project"; they replace config.json's.
+  if (project !== undefined) message.project = project;
   frame.contentWindow.postMessage(message, FORM_ORIGIN);
 }
 window.configure = configure;

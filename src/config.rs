@@ -3,6 +3,7 @@
 //! read: where data and credentials go is decided by whoever hosts the files.
 
 use crate::i18n::{Lang, Message};
+use crate::project_policy::ProjectPolicy;
 use serde::Deserialize;
 
 /// How requests to CommCare HQ are authenticated.
@@ -31,6 +32,9 @@ struct RawConfig {
     ui_language: Option<String>,
     #[serde(default)]
     ui_languages: Vec<String>,
+    /// Read by `project_policy`, which names each mistake with its place.
+    #[serde(default)]
+    project: serde_json::Value,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -64,6 +68,8 @@ pub struct Config {
     pub ui_language: Option<Lang>,
     /// The interface languages offered (all when empty).
     pub ui_languages: Vec<Lang>,
+    /// The project's own policies for new mobile workers (none when absent).
+    pub project: ProjectPolicy,
 }
 
 /// Why `config.json` could not be used, shown on the error screen.
@@ -74,7 +80,7 @@ pub enum ConfigError {
     /// The file is not the JSON object this page expects (the parser's own words).
     Malformed(String),
     /// A key has a value this page cannot use.
-    Invalid { key: &'static str, reason: Message },
+    Invalid { key: String, reason: Message },
 }
 
 impl ConfigError {
@@ -84,7 +90,7 @@ impl ConfigError {
             Self::Unavailable(why) => Message::new("config_error.unavailable").text("why", why),
             Self::Malformed(why) => Message::new("config_error.malformed").text("why", why),
             Self::Invalid { key, reason } => Message::new("config_error.invalid")
-                .text("key", *key)
+                .text("key", key.as_str())
                 .message("reason", reason.clone()),
         }
     }
@@ -111,6 +117,8 @@ impl Config {
                 .iter()
                 .map(|code| check_ui_language("ui_languages", code))
                 .collect::<Result<_, _>>()?,
+            project: ProjectPolicy::read(&raw.project)
+                .map_err(|e| invalid(&format!("project.{}", e.key), e.reason))?,
         })
     }
 
@@ -143,8 +151,11 @@ pub async fn load() -> Result<Config, ConfigError> {
     Config::parse(&text)
 }
 
-fn invalid(key: &'static str, reason: Message) -> ConfigError {
-    ConfigError::Invalid { key, reason }
+fn invalid(key: &str, reason: Message) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_string(),
+        reason,
+    }
 }
 
 fn check_ui_language(key: &'static str, code: &str) -> Result<Lang, ConfigError> {
@@ -372,10 +383,7 @@ mod tests {
             assert!(
                 matches!(
                     err,
-                    ConfigError::Invalid {
-                        key: "base_url",
-                        ..
-                    }
+                    ConfigError::Invalid { ref key, .. } if key == "base_url"
                 ),
                 "{bad}: {err}"
             );
@@ -402,10 +410,7 @@ mod tests {
         assert!(
             matches!(
                 err,
-                ConfigError::Invalid {
-                    key: "embed.parent_origins",
-                    ..
-                }
+                ConfigError::Invalid { ref key, .. } if key == "embed.parent_origins"
             ),
             "{err}"
         );

@@ -10,6 +10,7 @@
 use crate::credentials::{CredentialError, Credentials};
 use crate::i18n::Lang;
 use crate::mobile_worker::{Draft, UserDataEntry};
+use crate::project_policy::ProjectPolicy;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -130,6 +131,24 @@ struct CredentialMessage {
     bearer_token: Option<String>,
 }
 
+/// What every message is checked for first, whatever else it holds.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    protocol: Option<String>,
+    #[serde(default)]
+    version: Option<u64>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+}
+
+/// A key that is there, even as `null` (`Some(None)`), against one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigureMessage {
@@ -143,10 +162,12 @@ struct ConfigureMessage {
     #[serde(default)]
     defaults: Defaults,
     /// Absent and `null` differ: see [`CredentialChange`].
-    #[serde(default)]
-    credentials: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "present")]
+    credentials: Option<Option<CredentialMessage>>,
     #[serde(default)]
     ui_language: Option<String>,
+    #[serde(default)]
+    project: Option<Value>,
 }
 
 /// For the portal's developers (protocol messages are not translated): which part of the
@@ -187,6 +208,8 @@ pub struct Configure {
     pub ui_language: Option<Lang>,
     /// A `ui_language` the form does not speak, left aside (the rest of the message stands).
     pub unknown_language: Option<String>,
+    /// The project's policies, when the portal states them (they replace `config.json`'s).
+    pub project: Option<ProjectPolicy>,
 }
 
 impl Configure {
@@ -196,7 +219,7 @@ impl Configure {
         let code = self.unknown_language.as_ref()?;
         let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
         Some(format!(
-            "ui_language {code:?} ignored: the form speaks {}",
+            "ui_language \"{code}\" ignored: the form speaks {}",
             codes.join(", ")
         ))
     }
@@ -222,34 +245,33 @@ pub enum Ignored {
     /// A credential that could never be sent; the portal is told, as an `error`.
     #[error("configure ignored: {}", unsendable(.0))]
     BadCredential(CredentialError),
+    /// Policies that could not be enforced as written: the whole message is refused, since
+    /// applying the rest would leave the form enforcing less than the project asks. The
+    /// portal is told where; the same object in `config.json` shows why on the error screen.
+    #[error("configure ignored: \"project.{0}\" is not valid (put the same object in config.json to see why)")]
+    BadProject(String),
 }
 
-/// Reads a message from the parent.
-pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
-    if data.get("protocol").and_then(Value::as_str) != Some(PROTOCOL) {
+/// Reads a message from the parent: the text of its JSON.
+pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
+    let envelope: Envelope = serde_json::from_str(text).map_err(|_| Ignored::OtherProtocol)?;
+    if envelope.protocol.as_deref() != Some(PROTOCOL) {
         return Err(Ignored::OtherProtocol);
     }
-    if data.get("version").and_then(Value::as_u64) != Some(VERSION.into()) {
+    if envelope.version != Some(VERSION.into()) {
         return Err(Ignored::UnsupportedVersion);
     }
-    if data.get("type").and_then(Value::as_str) != Some("configure") {
+    if envelope.kind.as_deref() != Some("configure") {
         return Err(Ignored::UnknownType);
     }
-    let message: ConfigureMessage =
-        serde_json::from_value(data.clone()).map_err(|_| Ignored::Malformed)?;
+    let message: ConfigureMessage = serde_json::from_str(text).map_err(|_| Ignored::Malformed)?;
     if !message.defaults.is_reasonable() {
         return Err(Ignored::TooLarge);
     }
-    let credentials = match data.get("credentials") {
+    let credentials = match message.credentials {
         None => CredentialChange::Keep,
-        Some(Value::Null) => CredentialChange::Clear,
-        Some(_) => {
-            let raw: CredentialMessage = message
-                .credentials
-                .map(serde_json::from_value)
-                .transpose()
-                .map_err(|_| Ignored::Malformed)?
-                .ok_or(Ignored::Malformed)?;
+        Some(None) => CredentialChange::Clear,
+        Some(Some(raw)) => {
             let credentials = match raw {
                 CredentialMessage {
                     api_key: Some(k),
@@ -268,6 +290,12 @@ pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
             CredentialChange::Set(credentials)
         }
     };
+    let project = message
+        .project
+        .as_ref()
+        .map(ProjectPolicy::read)
+        .transpose()
+        .map_err(|e| Ignored::BadProject(e.key))?;
     let ui_language = message.ui_language.as_deref().and_then(Lang::from_code);
     let unknown_language = message.ui_language.filter(|_| ui_language.is_none());
     Ok(Configure {
@@ -275,6 +303,7 @@ pub fn read_incoming(data: &Value) -> Result<Configure, Ignored> {
         credentials,
         ui_language,
         unknown_language,
+        project,
     })
 }
 
@@ -343,8 +372,7 @@ pub mod browser {
                     .ok()
                     .and_then(|s| s.as_string())
                     .filter(|s| s.len() <= super::MAX_MESSAGE_BYTES)
-                    .and_then(|s| serde_json::from_str(&s).ok())
-                    .unwrap_or(serde_json::Value::Null);
+                    .unwrap_or_default();
                 match read_incoming(&data) {
                     Ok(configure) => {
                         if let Some(complaint) = configure.language_complaint() {
@@ -359,7 +387,9 @@ pub mod browser {
                                 .into(),
                         );
                         // A portal that sends an unusable credential needs to hear why.
-                        if let super::Ignored::BadCredential(_) = why {
+                        if let super::Ignored::BadCredential(_) | super::Ignored::BadProject(_) =
+                            why
+                        {
                             post(
                                 &Outgoing::Error {
                                     message: why.to_string(),
@@ -397,6 +427,10 @@ pub mod browser {
 mod tests {
     use super::*;
 
+    fn configure_text(extra: Value) -> String {
+        configure(extra).to_string()
+    }
+
     fn configure(extra: Value) -> Value {
         let mut m = json!({"protocol": PROTOCOL, "version": 1, "type": "configure"});
         for (k, v) in extra.as_object().unwrap() {
@@ -424,7 +458,7 @@ mod tests {
 
     #[test]
     fn configure_reads_defaults_and_one_credential() {
-        let got = read_incoming(&configure(json!({
+        let got = read_incoming(&configure_text(json!({
             "defaults": {"language": "fra", "groups": ["g1"], "user_data": {"district": "North"}},
             "credentials": {"bearer_token": "tok"}
         })))
@@ -436,7 +470,7 @@ mod tests {
                 token: "tok".into()
             })
         );
-        let key = read_incoming(&configure(json!({
+        let key = read_incoming(&configure_text(json!({
             "credentials": {"api_key": {"email": "a@b.org", "key": "k"}}
         })))
         .unwrap();
@@ -451,22 +485,22 @@ mod tests {
 
     #[test]
     fn credentials_change_only_when_the_message_names_them() {
-        let keep = read_incoming(&configure(json!({"defaults": {"language": "en"}}))).unwrap();
+        let keep = read_incoming(&configure_text(json!({"defaults": {"language": "en"}}))).unwrap();
         assert_eq!(keep.credentials, CredentialChange::Keep);
-        let clear = read_incoming(&configure(json!({"credentials": null}))).unwrap();
+        let clear = read_incoming(&configure_text(json!({"credentials": null}))).unwrap();
         assert_eq!(clear.credentials, CredentialChange::Clear);
     }
 
     #[test]
     fn a_language_the_form_does_not_speak_is_left_aside_and_the_rest_stands() {
-        let read = read_incoming(&configure(json!({
+        let read = read_incoming(&configure_text(json!({
             "ui_language": "fr-SN",
             "credentials": {"bearer_token": "t0ken"}
         })))
         .unwrap();
         assert_eq!(read.ui_language, Some(Lang::Fr));
         assert_eq!(read.language_complaint(), None);
-        let read = read_incoming(&configure(json!({
+        let read = read_incoming(&configure_text(json!({
             "ui_language": "de",
             "defaults": {"language": "fra"},
             "credentials": {"bearer_token": "t0ken"}
@@ -481,20 +515,22 @@ mod tests {
 
     #[test]
     fn unusable_credentials_are_refused_with_the_reason() {
-        let err = read_incoming(&configure(
+        let err = read_incoming(&configure_text(
             json!({"credentials": {"bearer_token": "secret-abc\u{200b}"}}),
         ))
         .unwrap_err();
         assert!(matches!(err, Ignored::BadCredential(_)));
         assert!(err.to_string().contains("U+200B"), "{err}");
         assert!(!err.to_string().contains("secret-abc"), "{err}");
-        let err = read_incoming(&configure(
+        let err = read_incoming(&configure_text(
             json!({"credentials": {"api_key": {"email": "paweł@b.org", "key": "k"}}}),
         ))
         .unwrap_err();
         assert!(err.to_string().contains("“ł”"), "{err}");
         assert_eq!(
-            read_incoming(&configure(json!({"credentials": {"bearer_token": "  "}}))),
+            read_incoming(&configure_text(
+                json!({"credentials": {"bearer_token": "  "}})
+            )),
             Err(Ignored::BadCredential(CredentialError::Missing(
                 crate::credentials::CredentialPart::BearerToken
             )))
@@ -503,29 +539,33 @@ mod tests {
 
     #[test]
     fn other_messages_are_refused_with_a_reason() {
-        assert!(read_incoming(&json!("hello")).is_err());
-        assert!(
-            read_incoming(&json!({"protocol": "other", "version": 1, "type": "configure"}))
-                .is_err()
-        );
+        assert!(read_incoming(&json!("hello").to_string()).is_err());
+        assert!(read_incoming(
+            &json!({"protocol": "other", "version": 1, "type": "configure"}).to_string()
+        )
+        .is_err());
         assert_eq!(
-            read_incoming(&json!({"protocol": PROTOCOL, "version": 2, "type": "configure"})),
+            read_incoming(
+                &json!({"protocol": PROTOCOL, "version": 2, "type": "configure"}).to_string()
+            ),
             Err(Ignored::UnsupportedVersion)
         );
         assert_eq!(
-            read_incoming(&json!({"protocol": PROTOCOL, "version": 1, "type": "created"})),
+            read_incoming(
+                &json!({"protocol": PROTOCOL, "version": 1, "type": "created"}).to_string()
+            ),
             Err(Ignored::UnknownType)
         );
         assert_eq!(
-            read_incoming(&configure(json!({"defaults": {"password": "x"}}))),
+            read_incoming(&configure_text(json!({"defaults": {"password": "x"}}))),
             Err(Ignored::Malformed)
         );
         assert_eq!(
-            read_incoming(&configure(json!({"credentials": "tok"}))),
+            read_incoming(&configure_text(json!({"credentials": "tok"}))),
             Err(Ignored::Malformed)
         );
         assert_eq!(
-            read_incoming(&configure(json!({
+            read_incoming(&configure_text(json!({
                 "credentials": {"bearer_token": "t", "api_key": {"email": "a", "key": "k"}}
             }))),
             Err(Ignored::AmbiguousCredentials)
@@ -536,12 +576,14 @@ mod tests {
     fn huge_defaults_are_refused() {
         let groups: Vec<String> = (0..10_000).map(|n| format!("g{n}")).collect();
         assert_eq!(
-            read_incoming(&configure(json!({"defaults": {"groups": groups}}))),
+            read_incoming(&configure_text(json!({"defaults": {"groups": groups}}))),
             Err(Ignored::TooLarge)
         );
         let long = "x".repeat(100_000);
         assert_eq!(
-            read_incoming(&configure(json!({"defaults": {"user_data": {"k": long}}}))),
+            read_incoming(&configure_text(
+                json!({"defaults": {"user_data": {"k": long}}})
+            )),
             Err(Ignored::TooLarge)
         );
     }

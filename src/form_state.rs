@@ -13,10 +13,12 @@ use crate::embed::{Defaults, Outgoing};
 use crate::hq::{self, CreateError, Created};
 use crate::i18n::{Message, Texts};
 use crate::mobile_worker::{
-    normalise_username, Draft, Field, FieldError, NewMobileWorker, UserDataEntry,
+    hq_strip, normalise_username, Checks, Draft, Field, FieldError, NewMobileWorker, UserDataEntry,
 };
+use crate::password::{self, Strength, Verdict};
 use crate::portal::Portal;
 use crate::project_data::{self, ChoiceList, ListState, ReadError, Resource};
+use crate::project_policy::ProjectPolicy;
 use crate::session;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -36,6 +38,9 @@ pub struct DraftSignals {
     pub role: RwSignal<String>,
     pub user_data: RwSignal<Vec<UserDataEntry>>,
     pub language: RwSignal<String>,
+    pub custom: RwSignal<Vec<UserDataEntry>>,
+    pub profile: RwSignal<String>,
+    pub confirm_by_email: RwSignal<bool>,
 }
 
 impl DraftSignals {
@@ -53,6 +58,9 @@ impl DraftSignals {
             role: RwSignal::new(draft.role),
             user_data: RwSignal::new(draft.user_data),
             language: RwSignal::new(draft.language),
+            custom: RwSignal::new(draft.custom),
+            profile: RwSignal::new(draft.profile),
+            confirm_by_email: RwSignal::new(draft.confirm_by_email),
         }
     }
 
@@ -71,6 +79,9 @@ impl DraftSignals {
             role: self.role.get(),
             user_data: self.user_data.get(),
             language: self.language.get(),
+            custom: self.custom.get(),
+            profile: self.profile.get(),
+            confirm_by_email: self.confirm_by_email.get(),
         }
     }
 
@@ -93,6 +104,9 @@ impl DraftSignals {
         put(self.role, draft.role);
         put(self.user_data, draft.user_data);
         put(self.language, draft.language);
+        put(self.custom, draft.custom);
+        put(self.profile, draft.profile);
+        put(self.confirm_by_email, draft.confirm_by_email);
     }
 
     /// Changes the draft as a whole (defaults arriving, say).
@@ -115,6 +129,19 @@ pub struct TypedKey {
 pub struct Success {
     pub user_id: String,
     pub full_username: String,
+    /// A password generated here, shown this once so the operator can hand it over.
+    pub generated_password: Option<String>,
+}
+
+/// The password scorer, as the form sees it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scorer {
+    /// Its latest answer (perhaps about an earlier password).
+    pub answer: Option<Strength>,
+    /// It could not be loaded.
+    pub failed: bool,
+    /// The password generated here last: strong by construction.
+    pub generated: Option<String>,
 }
 
 /// One problem for the error summary and its field: rule, credential or server answer.
@@ -144,6 +171,9 @@ pub struct FormState {
     pub typed_key: RwSignal<TypedKey>,
     pub groups: RwSignal<ListState>,
     pub locations: RwSignal<ListState>,
+    /// The project's policies: `config.json`'s, or a portal's once it states them.
+    pub policy: Signal<ProjectPolicy>,
+    pub scorer: RwSignal<Scorer>,
     /// Each load of a list is numbered, so an older answer arriving late cannot replace a newer.
     loads: StoredValue<[u64; 2]>,
     /// A submit was tried: from then on, every rule's verdict is shown as things change.
@@ -160,6 +190,22 @@ pub struct FormState {
     /// Where focus goes next: set anew for each move (every set wakes the view, even to the
     /// same place).
     pub focus: RwSignal<Option<Focus>>,
+}
+
+/// Where the password stands against the strong-password rule.
+fn verdict(draft: DraftSignals, scorer: RwSignal<Scorer>) -> Verdict {
+    let question = password::question(
+        draft.password.with(|p| hq_strip(p).to_string()).as_str(),
+        &draft.username.with(|u| normalise_username(u)),
+    );
+    scorer.with(|s| {
+        password::verdict(
+            &question,
+            s.answer.as_ref(),
+            s.failed,
+            s.generated.as_deref(),
+        )
+    })
 }
 
 fn needs_typed_key(config: StoredValue<Config>, portal: Option<Portal>) -> bool {
@@ -185,10 +231,26 @@ impl FormState {
         let submitted = RwSignal::new(false);
         let key_tried = RwSignal::new(false);
         let server_error = RwSignal::new(None::<CreateError>);
+        let policy = Signal::derive(move || {
+            portal
+                .and_then(|p| p.project.get())
+                .unwrap_or_else(|| config.with_value(|c| c.project.clone()))
+        });
+        let scorer = RwSignal::new(Scorer::default());
         let checked = Memo::new(move |_| {
             let d = draft.snapshot();
-            groups.with(|g| {
-                locations.with(|l| d.validate_with(|id| g.membership(id), |id| l.membership(id)))
+            let strength = verdict(draft, scorer);
+            policy.with(|policy| {
+                groups.with(|g| {
+                    locations.with(|l| {
+                        d.validate_with(&Checks {
+                            policy,
+                            strength,
+                            known_group: &|id| g.membership(id),
+                            known_location: &|id| l.membership(id),
+                        })
+                    })
+                })
             })
         });
         let credential_problems = Memo::new(move |_| {
@@ -232,6 +294,8 @@ impl FormState {
             typed_key,
             groups,
             locations,
+            policy,
+            scorer,
             loads: StoredValue::new([0, 0]),
             submitted,
             key_tried,
@@ -326,6 +390,49 @@ impl FormState {
     pub fn refresh(&self, resource: Resource) {
         self.key_tried.set(true);
         self.load(resource);
+    }
+
+    /// Where the password stands against the strong-password rule.
+    pub fn verdict(&self) -> Verdict {
+        verdict(self.draft, self.scorer)
+    }
+
+    /// A password generated for the worker: it fills the password field, and is known strong.
+    pub fn use_generated(&self, password: String) {
+        self.scorer.update(|s| s.generated = Some(password.clone()));
+        self.draft.password.set(password);
+    }
+
+    /// The scorer's answer.
+    pub fn scored(&self, answer: Strength) {
+        self.scorer.try_update(|s| s.answer = Some(answer));
+    }
+
+    /// The scorer could not be loaded: the rule says so instead of "checking" for ever.
+    pub fn scorer_failed(&self) {
+        self.scorer.try_update(|s| s.failed = true);
+    }
+
+    /// What to ask the scorer now, if anything: only where the project requires strong
+    /// passwords, once the password is long enough to be worth scoring, not for a generated
+    /// one, and not again for a question already answered.
+    pub fn question_for_scorer(&self) -> Option<password::Question> {
+        if !self.policy.with(|p| p.strong_passwords) {
+            return None;
+        }
+        let question = password::question(
+            self.draft
+                .password
+                .with(|p| hq_strip(p).to_string())
+                .as_str(),
+            &self.draft.username.with(|u| normalise_username(u)),
+        );
+        let worth = question.password.chars().count() >= password::MIN_LENGTH;
+        let known = self.scorer.with(|s| {
+            s.generated.as_deref() == Some(question.password.as_str())
+                || s.answer.as_ref().is_some_and(|a| a.answers(&question))
+        });
+        (worth && !known).then_some(question)
     }
 
     /// Loads both lists (at start, and when a portal hands over another credential).
@@ -454,9 +561,11 @@ impl FormState {
                         username: full_username.clone(),
                     });
                 }
+                let generated = self.scorer.with_untracked(|s| s.generated.clone());
                 self.success.set(Some(Success {
                     user_id: created.user_id,
                     full_username,
+                    generated_password: generated.filter(|g| body.password.as_ref() == Some(g)),
                 }));
                 // The form is gone; the news takes focus.
                 self.focus.set(Some(Focus::Created));
@@ -484,6 +593,7 @@ impl FormState {
 
     fn reset(&self) {
         self.draft.replace(self.fresh_draft());
+        self.scorer.update(|s| s.generated = None);
         self.submitted.set(false);
         self.server_error.set(None);
     }
@@ -638,7 +748,8 @@ mod tests {
                 state.success.get_untracked(),
                 Some(Success {
                     user_id: "abc".into(),
-                    full_username: "jdoe@demo.commcarehq.org".into()
+                    full_username: "jdoe@demo.commcarehq.org".into(),
+                    generated_password: None,
                 })
             );
             state.start_another();

@@ -1,6 +1,8 @@
 //! A registration form that creates CommCare mobile workers through CommCare HQ's user API.
 //!
-//! The data's path: [`config`] (where to send) → [`mobile_worker`] (the draft and HQ's rules)
+//! The data's path: [`config`] (where to send, and the project's policies in
+//! [`project_policy`], its regexes in [`pattern`]) → [`mobile_worker`] (the draft and HQ's
+//! rules, with [`password`] for strong passwords)
 //! → [`credentials`], [`hq`] and [`project_data`] (the requests and the reading of HQ's
 //! answers) → [`form_state`] (the form's state and actions) → [`components`] (markup wired to
 //! that state). Beside them: [`session`] keeps the draft across reloads, [`embed`] and
@@ -16,8 +18,11 @@ pub mod hq;
 pub mod i18n;
 pub mod mobile_worker;
 pub mod page_file;
+pub mod password;
+pub mod pattern;
 pub mod portal;
 pub mod project_data;
+pub mod project_policy;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

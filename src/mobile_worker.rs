@@ -4,6 +4,8 @@
 //! every rule HQ applies (or should) is checked here, before anything is sent.
 
 use crate::i18n::Message;
+use crate::password::{check_strong, Verdict};
+use crate::project_policy::{check_user_data_key, ProjectPolicy};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -30,6 +32,13 @@ pub struct Draft {
     pub role: String,
     pub user_data: Vec<UserDataEntry>,
     pub language: String,
+    /// The project's custom user fields: each slug and its value (see
+    /// [`crate::project_policy`]).
+    pub custom: Vec<UserDataEntry>,
+    /// The chosen profile's id, as text; empty for none.
+    pub profile: String,
+    /// The worker sets their own password from an emailed link (where the project allows it).
+    pub confirm_by_email: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,8 +61,13 @@ pub enum Field {
     Email,
     PhoneNumber(usize),
     Group(usize),
+    /// The locations as a whole (one is required).
+    Locations,
     Location(usize),
     Role,
+    Profile,
+    /// A custom user field, by its place in the project's list.
+    UserField(usize),
     UserDataKey(usize),
     UserDataValue(usize),
     Language,
@@ -73,11 +87,14 @@ impl Field {
             Field::Email => (4, 0, 0),
             Field::PhoneNumber(i) => (5, i, 0),
             Field::Group(i) => (6, i, 0),
-            Field::Location(i) => (7, i, 0),
+            Field::Locations => (7, 0, 0),
+            Field::Location(i) => (7, i + 1, 0),
             Field::Role => (8, 0, 0),
-            Field::UserDataKey(i) => (9, i, 0),
-            Field::UserDataValue(i) => (9, i, 1),
-            Field::Language => (10, 0, 0),
+            Field::Profile => (9, 0, 0),
+            Field::UserField(i) => (9, i + 1, 0),
+            Field::UserDataKey(i) => (10, i, 0),
+            Field::UserDataValue(i) => (10, i, 1),
+            Field::Language => (11, 0, 0),
         }
     }
 
@@ -93,8 +110,11 @@ impl Field {
             Field::Email => "email".into(),
             Field::PhoneNumber(i) => format!("phone-number-{i}"),
             Field::Group(i) => format!("group-{i}"),
+            Field::Locations => "location-search".into(),
             Field::Location(i) => format!("location-{i}"),
             Field::Role => "role".into(),
+            Field::Profile => "profile".into(),
+            Field::UserField(i) => format!("user-field-{i}"),
             Field::UserDataKey(i) => format!("user-data-key-{i}"),
             Field::UserDataValue(i) => format!("user-data-value-{i}"),
             Field::Language => "language".into(),
@@ -107,7 +127,7 @@ impl Field {
         match self {
             Field::PhoneNumber(_) => Some("phone-number"),
             Field::Group(_) => Some("group"),
-            Field::Location(_) => Some("location"),
+            Field::Location(_) | Field::Locations => Some("location"),
             Field::UserDataKey(_) | Field::UserDataValue(_) => Some("user-data"),
             _ => None,
         }
@@ -137,7 +157,9 @@ pub struct FieldError {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewMobileWorker {
     pub username: String,
-    pub password: String,
+    /// None when the worker sets their own (account confirmation): HQ refuses both together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,10 +179,57 @@ pub struct NewMobileWorker {
     pub locations: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub user_data: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "UserData::is_empty")]
+    pub user_data: UserData,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// HQ creates the account unconfirmed and emails the worker a link to set a password.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub require_account_confirmation: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub send_confirmation_email_now: bool,
+}
+
+/// Where HQ keeps a worker's profile in `user_data`.
+pub const PROFILE_KEY: &str = "commcare_profile";
+
+/// `user_data` as HQ takes it: text values, and a profile's id as a number under
+/// [`PROFILE_KEY`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserData {
+    pub values: BTreeMap<String, String>,
+    pub profile: Option<u64>,
+}
+
+impl UserData {
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.profile.is_none()
+    }
+}
+
+impl Serialize for UserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (key, value) in &self.values {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(id) = self.profile {
+            map.serialize_entry(PROFILE_KEY, &id)?;
+        }
+        map.end()
+    }
+}
+
+/// What the rules need besides the draft: the project's policies, the strong-password
+/// verdict, and whether the project's lists hold a chosen group or location id (`None` while a
+/// list is not loaded).
+pub struct Checks<'a> {
+    pub policy: &'a ProjectPolicy,
+    /// Consulted only where the project requires strong passwords.
+    pub strength: Verdict,
+    pub known_group: &'a dyn Fn(&str) -> Option<bool>,
+    pub known_location: &'a dyn Fn(&str) -> Option<bool>,
 }
 
 /// Language codes CommCare apps commonly use, offered in a select with the catalogue key of
@@ -189,72 +258,6 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 /// E.164 allows at most 15 digits including the country code.
 pub const PHONE_MAX_DIGITS: usize = 15;
 const RESERVED_USERNAMES: [&str; 2] = ["admin", "demo_user"];
-/// Keys HQ sets itself (`custom_data_fields/models.py` `SYSTEM_FIELDS`, and the two keys
-/// `user_data.py` refuses to set directly). Compared exactly, as HQ does.
-const SYSTEM_USER_DATA_KEYS: [&str; 9] = [
-    "commcare_project",
-    "commcare_profile",
-    "name",
-    "type",
-    "owner_id",
-    "external_id",
-    "hq_user_id",
-    "user_type",
-    "commtrack-supply-point",
-];
-/// Prefixes HQ keeps for itself, compared exactly (case-sensitive), as HQ does.
-const SYSTEM_USER_DATA_PREFIXES: [&str; 2] = ["commcare", "xml"];
-/// Case property names HQ refuses as field slugs (`case-reserved-words.json`), compared in
-/// lower case. HQ's list has changed over the years; this is every word any version holds.
-const CASE_RESERVED_WORDS: [&str; 45] = [
-    "actions",
-    "activation_date",
-    "case_id",
-    "case_name",
-    "case_type",
-    "case_type_id",
-    "closed",
-    "closed_by",
-    "closed_on",
-    "commtrack",
-    "computed_",
-    "computed_modified_on_",
-    "create",
-    "date",
-    "date-opened",
-    "date_modified",
-    "date_opened",
-    "doc_type",
-    "domain",
-    "due_date",
-    "external-id",
-    "external_id",
-    "followup_type",
-    "index",
-    "indices",
-    "initial_processing_complete",
-    "last_modified",
-    "modified_by",
-    "modified_on",
-    "name",
-    "opened_by",
-    "opened_on",
-    "parent",
-    "referrals",
-    "server_modified_on",
-    "server_opened_on",
-    "start_date",
-    "status",
-    "type",
-    "user_id",
-    "userid",
-    "version",
-    "xform_id",
-    "xform_ids",
-    "owner_id",
-];
-/// HQ's `Field.slug` column.
-pub const USER_DATA_KEY_MAX_CHARS: usize = 127;
 
 /// Python's `\s` and `str.strip()`, which HQ uses: Unicode white space plus the four
 /// information separators U+001C..U+001F that Rust's `char::is_whitespace` leaves out.
@@ -541,43 +544,6 @@ pub fn check_group_id(typed: &str, position: usize) -> Result<Option<String>, Me
     }
 }
 
-/// HQ's rules for a custom user field's slug (`custom_data_fields/edit_model.py`): Django's
-/// slug characters with at least one that is not a digit, at most 127 characters, not a
-/// system key or prefix, not a case property reserved word.
-pub fn check_user_data_key(key: &str) -> Result<(), Message> {
-    let named = |k| Message::new(k).text("name", key);
-    if let Some(c) = key
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
-    {
-        return Err(named("rule.user_data.characters").chars("chars", vec![c]));
-    }
-    if key.chars().all(|c| c.is_ascii_digit()) {
-        return Err(named("rule.user_data.only_digits"));
-    }
-    let len = key.chars().count();
-    if len > USER_DATA_KEY_MAX_CHARS {
-        return Err(too_long(
-            Message::new("label.user_data_name_any"),
-            USER_DATA_KEY_MAX_CHARS,
-            len,
-        ));
-    }
-    if SYSTEM_USER_DATA_KEYS.contains(&key) {
-        return Err(named("rule.user_data.reserved"));
-    }
-    if let Some(prefix) = SYSTEM_USER_DATA_PREFIXES
-        .iter()
-        .find(|p| key.starts_with(*p))
-    {
-        return Err(named("rule.user_data.prefix").text("prefix", *prefix));
-    }
-    if CASE_RESERVED_WORDS.contains(&key.to_ascii_lowercase().as_str()) {
-        return Err(named("rule.user_data.reserved_word"));
-    }
-    Ok(())
-}
-
 /// An app language in CommCare must match `^[a-z]{2,3}(-[a-z]*)?$` (`validate_lang`); HQ
 /// stores any string, but a code outside that shape can never match one of the apps' languages.
 pub fn check_language(typed: &str) -> Result<Option<String>, Message> {
@@ -665,7 +631,17 @@ impl Draft {
     /// Applies every rule, taking any group or location id as known. On success, the body to
     /// send; otherwise every problem, in the order the fields appear on the page.
     pub fn validate(&self) -> Result<NewMobileWorker, Vec<FieldError>> {
-        self.validate_with(|_| Some(true), |_| Some(true))
+        self.validate_for(&ProjectPolicy::default())
+    }
+
+    /// `validate` under a project's policies, taking any password as strong enough.
+    pub fn validate_for(&self, policy: &ProjectPolicy) -> Result<NewMobileWorker, Vec<FieldError>> {
+        self.validate_with(&Checks {
+            policy,
+            strength: Verdict::Strong(4),
+            known_group: &|_| Some(true),
+            known_location: &|_| Some(true),
+        })
     }
 
     /// The location that will be primary: the chosen one if it is in the list, else the first.
@@ -677,15 +653,29 @@ impl Draft {
     /// burns the username when a group turns out unknown after the account was made). The
     /// lookups answer `None` while their list is not loaded: such ids cannot be checked, so
     /// they are refused too.
-    pub fn validate_with(
-        &self,
-        known_group: impl Fn(&str) -> Option<bool>,
-        known_location: impl Fn(&str) -> Option<bool>,
-    ) -> Result<NewMobileWorker, Vec<FieldError>> {
+    pub fn validate_with(&self, checks: &Checks) -> Result<NewMobileWorker, Vec<FieldError>> {
+        let Checks {
+            policy,
+            known_group,
+            known_location,
+            ..
+        } = checks;
         let mut errors = Vec::new();
 
         let username = keep_or_record(&mut errors, Field::Username, check_username(&self.username));
-        let password = keep_or_record(&mut errors, Field::Password, check_password(&self.password));
+        let confirm = policy.account_confirmation && self.confirm_by_email;
+        let password = if confirm {
+            Some(None)
+        } else {
+            let checked = check_password(&self.password).and_then(|p| {
+                if policy.strong_passwords {
+                    check_strong(checks.strength).map(|()| p)
+                } else {
+                    Ok(p)
+                }
+            });
+            keep_or_record(&mut errors, Field::Password, checked).map(Some)
+        };
         let first_name = keep_or_record(
             &mut errors,
             Field::FirstName,
@@ -696,7 +686,11 @@ impl Draft {
             Field::LastName,
             check_name(&self.last_name, Message::new("label.last_name")),
         );
-        let email = keep_or_record(&mut errors, Field::Email, check_email(&self.email));
+        let email = check_email(&self.email).and_then(|email| match email {
+            None if confirm => Err(Message::new("rule.email.needed_for_confirmation")),
+            email => Ok(email),
+        });
+        let email = keep_or_record(&mut errors, Field::Email, email);
 
         let mut phone_numbers: Vec<String> = Vec::new();
         for (i, typed) in self.phone_numbers.iter().enumerate() {
@@ -738,18 +732,68 @@ impl Draft {
                 locations.push(id);
             }
         }
+        if policy.location_required && locations.is_empty() && self.locations.is_empty() {
+            errors.push(FieldError {
+                field: Field::Locations,
+                message: Message::new("rule.location.required"),
+            });
+        }
         let primary_location = self
             .effective_primary_location()
             .filter(|_| !locations.is_empty())
             .map(str::to_string);
-        let role = keep_or_record(
-            &mut errors,
-            Field::Role,
-            check_text(&self.role, Message::new("label.role")),
-        )
-        .flatten();
+        let role = check_text(&self.role, Message::new("label.role")).and_then(|role| match role {
+            Some(role) if !policy.roles.is_empty() && !policy.roles.contains(&role) => {
+                Err(Message::new("rule.role.not_listed").text("role", role))
+            }
+            role => Ok(role),
+        });
+        let role = keep_or_record(&mut errors, Field::Role, role).flatten();
 
-        let mut user_data = BTreeMap::new();
+        let mut user_data = UserData::default();
+        let profile = match self.profile.trim() {
+            "" if policy.profile_required => Err(Message::new("rule.profile.required")),
+            "" => Ok(None),
+            id => policy
+                .profile(id)
+                .map(Some)
+                .ok_or_else(|| Message::new("rule.profile.not_listed")),
+        };
+        let profile = keep_or_record(&mut errors, Field::Profile, profile).flatten();
+        for (i, field) in policy.user_fields.iter().enumerate() {
+            // A profile's value stands in for whatever was typed, as in HQ's own dialog.
+            let fixed = profile.and_then(|p| p.fields.get(&field.slug));
+            let typed = fixed
+                .or_else(|| {
+                    self.custom
+                        .iter()
+                        .find(|e| e.key == field.slug)
+                        .map(|e| &e.value)
+                })
+                .map_or("", |v| hq_strip(v));
+            let checked = match typed {
+                "" if field.required && field.choices.is_empty() => {
+                    Err(Message::new("rule.user_field.required")
+                        .text("label", field.label.as_str()))
+                }
+                "" if field.required => {
+                    Err(Message::new("rule.user_field.choose").text("label", field.label.as_str()))
+                }
+                "" => Ok(None),
+                value if value.contains('\0') => Err(contains(
+                    Message::new("user_field.label").text("label", field.label.as_str()),
+                    '\0',
+                )),
+                value => field.check(value).map(|()| Some(value)),
+            };
+            if let Some(Some(value)) = keep_or_record(&mut errors, Field::UserField(i), checked) {
+                user_data
+                    .values
+                    .insert(field.slug.clone(), value.to_string());
+            }
+        }
+        user_data.profile = profile.map(|p| p.id);
+
         for (i, entry) in self.user_data.iter().enumerate() {
             let key = entry.key.trim();
             if key.is_empty() {
@@ -765,9 +809,19 @@ impl Draft {
                 continue;
             }
             let checked = check_user_data_key(key).and_then(|()| {
+                if let Some(declared) = policy
+                    .user_fields
+                    .iter()
+                    .find(|f| f.slug.eq_ignore_ascii_case(key))
+                {
+                    return Err(Message::new("rule.user_field.named_twice")
+                        .text("name", key)
+                        .text("label", declared.label.as_str()));
+                }
                 // HQ compares field names without regard to case.
                 let lower = key.to_ascii_lowercase();
                 match user_data
+                    .values
                     .keys()
                     .find(|k: &&String| k.to_ascii_lowercase() == lower)
                 {
@@ -790,7 +844,9 @@ impl Draft {
                 ),
             );
             if let (Some(()), Some(value)) = (key_ok, value) {
-                user_data.insert(key.to_string(), value.unwrap_or_default());
+                user_data
+                    .values
+                    .insert(key.to_string(), value.unwrap_or_default());
             }
         }
 
@@ -820,6 +876,8 @@ impl Draft {
                     role,
                     user_data,
                     language,
+                    require_account_confirmation: confirm,
+                    send_confirmation_email_now: confirm,
                 })
             }
             _ => Err(errors),
@@ -837,6 +895,21 @@ mod tests {
             username: username.into(),
             password: password.into(),
             ..Draft::default()
+        }
+    }
+
+    /// The checks with these lists and no project policies.
+    fn lists<'a>(
+        known_group: &'a dyn Fn(&str) -> Option<bool>,
+        known_location: &'a dyn Fn(&str) -> Option<bool>,
+    ) -> Checks<'a> {
+        static NONE: std::sync::LazyLock<ProjectPolicy> =
+            std::sync::LazyLock::new(ProjectPolicy::default);
+        Checks {
+            policy: &NONE,
+            strength: Verdict::Strong(4),
+            known_group,
+            known_location,
         }
     }
 
@@ -1175,7 +1248,7 @@ mod tests {
         d.groups = vec![id.into()];
         d.locations = vec!["loc-1".into()];
         let errors = d
-            .validate_with(|_| Some(false), |_| Some(false))
+            .validate_with(&lists(&|_| Some(false), &|_| Some(false)))
             .unwrap_err();
         assert_eq!(errors[0].field, Field::Group(0));
         assert_eq!(
@@ -1184,9 +1257,9 @@ mod tests {
         );
         assert_eq!(errors[1].field, Field::Location(0));
         assert!(d
-            .validate_with(|g| Some(g == id), |l| Some(l == "loc-1"))
+            .validate_with(&lists(&|g| Some(g == id), &|l| Some(l == "loc-1")))
             .is_ok());
-        let unchecked = d.validate_with(|_| None, |_| None).unwrap_err();
+        let unchecked = d.validate_with(&lists(&|_| None, &|_| None)).unwrap_err();
         assert!(unchecked[0]
             .message
             .to_string()
@@ -1375,5 +1448,207 @@ mod tests {
         let restored: Draft = serde_json::from_str(&saved).unwrap();
         assert_eq!(restored.username, "jdoe");
         assert_eq!(restored.password, "");
+    }
+
+    fn policy(json: &str) -> ProjectPolicy {
+        ProjectPolicy::read(&serde_json::from_str(json).unwrap()).unwrap()
+    }
+
+    const PROJECT: &str = r#"{
+        "user_fields": [
+            {"slug": "district", "label": "District", "required": true, "choices": ["North", "South"]},
+            {"slug": "chw_id", "label": "CHW number", "regex": "^[0-9]{6}$", "regex_msg": "Six digits, e.g. 004512"},
+            {"slug": "ward", "label": "Ward"}
+        ],
+        "profiles": [{"id": 12, "name": "Nurse", "fields": {"district": "North"}}],
+        "strong_passwords": true,
+        "account_confirmation": true,
+        "location_required": true,
+        "roles": ["Field worker", "Supervisor"]
+    }"#;
+
+    fn errors_under(d: &Draft, p: &ProjectPolicy, strength: Verdict) -> Vec<(Field, String)> {
+        d.validate_with(&Checks {
+            policy: p,
+            strength,
+            known_group: &|_| Some(true),
+            known_location: &|_| Some(true),
+        })
+        .err()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| (e.field, e.message.to_string()))
+        .collect()
+    }
+
+    fn ready(p: &ProjectPolicy) -> Draft {
+        let mut d = draft("jdoe", "s3cret!pw");
+        d.locations = vec!["loc-1".into()];
+        d.custom.push(UserDataEntry {
+            key: "district".into(),
+            value: "South".into(),
+        });
+        d.custom.push(UserDataEntry {
+            key: "chw_id".into(),
+            value: "004512".into(),
+        });
+        assert!(errors_under(&d, p, Verdict::Strong(3)).is_empty());
+        d
+    }
+
+    #[test]
+    fn project_fields_are_required_checked_and_sent_in_user_data() {
+        let p = policy(PROJECT);
+        let mut d = ready(&p);
+        d.custom.push(UserDataEntry {
+            key: "ward".into(),
+            value: "  7 ".into(),
+        });
+        let body = d.validate_with(&Checks {
+            policy: &p,
+            strength: Verdict::Strong(3),
+            known_group: &|_| Some(true),
+            known_location: &|_| Some(true),
+        });
+        let body = body.unwrap();
+        assert_eq!(body.user_data.values["district"], "South");
+        assert_eq!(body.user_data.values["chw_id"], "004512");
+        assert_eq!(body.user_data.values["ward"], "7");
+
+        d.custom.clear();
+        assert_eq!(
+            errors_under(&d, &p, Verdict::Strong(3)),
+            [(Field::UserField(0), "Choose District".to_string())]
+        );
+        d.custom.push(UserDataEntry {
+            key: "district".into(),
+            value: "East".into(),
+        });
+        d.custom.push(UserDataEntry {
+            key: "chw_id".into(),
+            value: "4512".into(),
+        });
+        assert_eq!(
+            errors_under(&d, &p, Verdict::Strong(3)),
+            [
+                (
+                    Field::UserField(0),
+                    "District must be one of: North, South".to_string()
+                ),
+                (
+                    Field::UserField(1),
+                    "CHW number: Six digits, e.g. 004512".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_profile_fixes_its_fields_and_is_sent_as_hq_expects() {
+        let p = policy(PROJECT);
+        let mut d = ready(&p);
+        d.profile = "12".into();
+        // What was typed for a field the profile fixes is replaced by the profile's value.
+        let body = d.validate_for(&p).unwrap();
+        assert_eq!(body.user_data.values["district"], "North");
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["user_data"][PROFILE_KEY], serde_json::json!(12));
+        d.profile = "99".into();
+        assert_eq!(
+            errors_under(&d, &p, Verdict::Strong(3))[0].0,
+            Field::Profile
+        );
+        let required =
+            policy(r#"{"profiles": [{"id": 1, "name": "A"}], "profile_required": true}"#);
+        let mut d = draft("jdoe", "pw");
+        assert_eq!(
+            errors_under(&d, &required, Verdict::Strong(3)),
+            [(
+                Field::Profile,
+                "Choose a profile: this project requires one for every mobile worker".to_string()
+            )]
+        );
+        d.profile = "1".into();
+        assert!(errors_under(&d, &required, Verdict::Strong(3)).is_empty());
+    }
+
+    #[test]
+    fn free_user_data_cannot_name_a_project_field() {
+        let p = policy(PROJECT);
+        let mut d = ready(&p);
+        d.user_data = vec![UserDataEntry {
+            key: "Ward".into(),
+            value: "x".into(),
+        }];
+        let errors = errors_under(&d, &p, Verdict::Strong(3));
+        assert_eq!(errors[0].0, Field::UserDataKey(0));
+        assert!(errors[0].1.contains("Ward"), "{errors:?}");
+    }
+
+    #[test]
+    fn strong_passwords_follow_the_verdict() {
+        let p = policy(PROJECT);
+        let d = ready(&p);
+        for (verdict, words) in [
+            (Verdict::Weak(1), "too easy to guess"),
+            (Verdict::TooShort, "at least 8 characters"),
+            (Verdict::Checking, "still being checked"),
+            (Verdict::Unavailable, "checker did not load"),
+        ] {
+            let errors = errors_under(&d, &p, verdict);
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].0, Field::Password);
+            assert!(errors[0].1.contains(words), "{errors:?}");
+        }
+        // Without the policy the verdict is not consulted.
+        assert!(errors_under(&d, &ProjectPolicy::default(), Verdict::Weak(0)).is_empty());
+    }
+
+    #[test]
+    fn account_confirmation_sends_no_password_and_needs_an_email() {
+        let p = policy(PROJECT);
+        let mut d = ready(&p);
+        d.confirm_by_email = true;
+        d.password = "weak".into();
+        assert_eq!(
+            errors_under(&d, &p, Verdict::Weak(0)),
+            [(
+                Field::Email,
+                "Enter the worker's email address: the link to set their password is sent there"
+                    .to_string()
+            )]
+        );
+        d.email = "jdoe@example.org".into();
+        let body = d.validate_for(&p).unwrap();
+        let json = serde_json::to_value(&body).unwrap();
+        assert!(json.get("password").is_none(), "{json}");
+        assert_eq!(json["require_account_confirmation"], true);
+        assert_eq!(json["send_confirmation_email_now"], true);
+        // A project that does not allow it: the box is not shown, and a stale tick counts
+        // for nothing.
+        let plain = ProjectPolicy::default();
+        let json = serde_json::to_value(d.validate_for(&plain).unwrap()).unwrap();
+        assert_eq!(json["password"], "weak");
+        assert!(json.get("require_account_confirmation").is_none());
+    }
+
+    #[test]
+    fn roles_and_locations_follow_the_project() {
+        let p = policy(PROJECT);
+        let mut d = ready(&p);
+        d.role = "Supervisor".into();
+        assert!(errors_under(&d, &p, Verdict::Strong(3)).is_empty());
+        d.role = "supervisor".into();
+        assert_eq!(errors_under(&d, &p, Verdict::Strong(3))[0].0, Field::Role);
+        d.role.clear();
+        d.locations.clear();
+        assert_eq!(
+            errors_under(&d, &p, Verdict::Strong(3)),
+            [(
+                Field::Locations,
+                "Choose at least one location: this project requires every mobile worker to have one"
+                    .to_string()
+            )]
+        );
     }
 }

@@ -4,6 +4,7 @@
 use crate::credentials::Credentials;
 use crate::embed::{self, Configure, CredentialChange, Defaults, Outgoing};
 use crate::i18n::Lang;
+use crate::project_policy::ProjectPolicy;
 use leptos::prelude::*;
 
 /// What the form does with a `configure`: `(previous defaults, new defaults, whether the
@@ -19,6 +20,8 @@ pub struct Portal {
     pub credentials: RwSignal<Option<Credentials>>,
     /// The interface language the portal asked for, if any.
     pub ui_language: RwSignal<Option<Lang>>,
+    /// The project's policies, once the portal states them (they replace `config.json`'s).
+    pub project: RwSignal<Option<ProjectPolicy>>,
     on_configure: StoredValue<Option<OnConfigure>>,
 }
 
@@ -29,6 +32,7 @@ impl Portal {
             defaults: RwSignal::new(Defaults::default()),
             credentials: RwSignal::new(None),
             ui_language: RwSignal::new(None),
+            project: RwSignal::new(None),
             on_configure: StoredValue::new(None),
         }
     }
@@ -52,6 +56,9 @@ impl Portal {
             && configure.ui_language != self.ui_language.get_untracked()
         {
             self.ui_language.set(configure.ui_language);
+        }
+        if configure.project.is_some() && configure.project != self.project.get_untracked() {
+            self.project.set(configure.project);
         }
         let previous = self.defaults.get_untracked();
         if previous != configure.defaults {

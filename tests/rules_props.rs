@@ -75,6 +75,7 @@ fn draft() -> impl Strategy<Value = Draft> {
                     .map(|(key, value)| UserDataEntry { key, value })
                     .collect(),
                 language,
+                ..Draft::default()
             },
         )
 }

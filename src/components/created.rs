@@ -9,6 +9,8 @@ pub fn CreatedView(
     user_id: String,
     /// `name@project.commcarehq.org`.
     full_username: String,
+    /// A password generated in the form, shown this once so it can be handed over.
+    generated_password: Option<String>,
     /// "Create another".
     on_another: impl Fn() + 'static,
 ) -> impl IntoView {
@@ -41,6 +43,18 @@ pub fn CreatedView(
                 <dd>
                     <code class="created-user-id">{user_id}</code>
                 </dd>
+                {generated_password
+                    .map(|password| {
+                        view! {
+                            <dt>{tr("label.password")}</dt>
+                            <dd>
+                                <code class="created-password" dir="ltr">
+                                    {password}
+                                </code>
+                                <p class="hint">{tr("created.password_once")}</p>
+                            </dd>
+                        }
+                    })}
             </dl>
             <p class="actions">
                 <button type="button" class="secondary copy" on:click=copy>

@@ -44,6 +44,7 @@ pub fn LocationFields() -> impl IntoView {
                 legend=tr("locations.legend")
                 hint=tr("locations.hint")
                 field=Field::Location
+                error=Some(form.error(Field::Locations))
             />
             <PrimaryLocation />
         }

@@ -7,9 +7,12 @@ mod error_summary;
 mod language;
 mod list_editor;
 mod location_fields;
+mod password_fields;
 mod phone_numbers;
 mod picker;
+mod project_fields;
 mod registration_form;
+mod select_field;
 mod text_field;
 mod user_data;
 
@@ -20,9 +23,12 @@ pub use error_summary::ErrorSummary;
 pub use language::LanguageField;
 pub use list_editor::ListEditor;
 pub use location_fields::LocationFields;
+pub use password_fields::PasswordFields;
 pub use phone_numbers::PhoneNumbers;
 pub use picker::Picker;
+pub use project_fields::ProjectFields;
 pub use registration_form::RegistrationForm;
+pub use select_field::SelectField;
 pub use text_field::{InlineError, TextField};
 pub use user_data::UserDataRows;
 

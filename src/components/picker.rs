@@ -40,6 +40,9 @@ pub fn Picker(
     hint: Signal<String>,
     /// The `i`th chosen item, for its error and its Remove button's id.
     field: fn(usize) -> Field,
+    /// A problem with the choice as a whole (none chosen where one is required).
+    #[prop(optional_no_strip)]
+    error: Option<Signal<Option<Message>>>,
 ) -> impl IntoView {
     // The list's own ids (`group-picker`, `group-search`, …) come from its fields.
     let name = field(0).list().unwrap_or_else(|| resource.singular());
@@ -58,6 +61,10 @@ pub fn Picker(
         <fieldset class="picker" id=format!("{name}-picker")>
             <legend>{optional(legend)}</legend>
             <p class="hint">{hint}</p>
+            {error
+                .map(|error| {
+                    view! { <InlineError id=format!("{name}-search-error") error /> }
+                })}
             <p class="picker-status" role="status">
                 {Signal::derive(move || state.with(|s| texts.render(&s.status(resource))))}
             </p>

@@ -1,7 +1,8 @@
 use super::error_summary::focus_element;
 use super::{
     tr, use_form, use_texts, CreatedView, CredentialFields, ErrorSummary, LanguageField,
-    LocationFields, PhoneNumbers, Picker, TextField, UserDataRows,
+    LocationFields, PasswordFields, PhoneNumbers, Picker, ProjectFields, SelectField, TextField,
+    UserDataRows,
 };
 use crate::config::Config;
 use crate::form_state::{Focus, FormState, Success};
@@ -36,15 +37,21 @@ pub fn RegistrationForm(
         <Show
             when=move || form.success.with(Option::is_none)
             fallback=move || {
-                let Success { user_id, full_username } = form
+                let Success { user_id, full_username, generated_password } = form
                     .success
                     .get()
                     .unwrap_or(Success {
                         user_id: String::new(),
                         full_username: String::new(),
+                        generated_password: None,
                     });
                 view! {
-                    <CreatedView user_id full_username on_another=move || form.start_another() />
+                    <CreatedView
+                        user_id
+                        full_username
+                        generated_password
+                        on_another=move || form.start_another()
+                    />
                 }
             }
         >
@@ -71,6 +78,15 @@ fn push_state_out(form: FormState) {
             "page.title_error"
         });
         document().set_title(&title);
+    });
+    // The password scorer hears each password worth scoring; it is started by the first.
+    Effect::new(move || {
+        if let Some(question) = form.question_for_scorer() {
+            crate::password::browser::ask(&question, move |answer| match answer {
+                Some(strength) => form.scored(strength),
+                None => form.scorer_failed(),
+            });
+        }
     });
     // Focus moves once the page has drawn what it moves to.
     Effect::new(move || {
@@ -111,14 +127,17 @@ fn Form() -> impl IntoView {
                 error=form.error(Field::Username)
                 autocomplete="off"
             />
-            {draft_field(
-                form,
-                Field::Password,
-                "label.password",
-                draft.password,
-                None,
-                Kind::Password,
-            )}
+            // Drawn again only if a portal states other policies; what was typed is kept.
+            {move || {
+                let policy = form.policy.get();
+                view! {
+                    <PasswordFields
+                        confirmation=policy.account_confirmation
+                        strong=policy.strong_passwords
+                    />
+                }
+                    .into_any()
+            }}
             <div class="name-row">
                 {draft_field(
                     form,
@@ -149,14 +168,14 @@ fn Form() -> impl IntoView {
                 field=Field::Group
             />
             <LocationFields />
-            {draft_field(
-                form,
-                Field::Role,
-                "label.role",
-                draft.role,
-                Some(tr("role.hint")),
-                Kind::Name,
-            )}
+            {move || {
+                let policy = form.policy.get();
+                view! {
+                    <RoleField roles=policy.roles.clone() />
+                    <ProjectFields policy />
+                }
+                    .into_any()
+            }}
             <UserDataRows />
             <LanguageField code=draft.language error=form.error(Field::Language) />
             <FormActions />
@@ -164,11 +183,43 @@ fn Form() -> impl IntoView {
     }
 }
 
+/// The role: one of the project's roles where it lists them, else its exact name typed.
+#[component]
+fn RoleField(
+    /// The project's roles; empty when the role is typed.
+    roles: Vec<String>,
+) -> impl IntoView {
+    let form = use_form();
+    let role = form.draft.role;
+    if roles.is_empty() {
+        return draft_field(
+            form,
+            Field::Role,
+            "label.role",
+            role,
+            Some(tr("role.hint")),
+            Kind::Name,
+        );
+    }
+    let options: Vec<(String, String)> = roles.into_iter().map(|r| (r.clone(), r)).collect();
+    view! {
+        <SelectField
+            id=Field::Role.id()
+            label=tr("label.role")
+            options
+            none=tr("role.project_default")
+            value=role
+            on_change=move |v| role.set(v)
+            error=form.error(Field::Role)
+            optional=true
+        />
+    }
+    .into_any()
+}
+
 /// What kind of text a draft field holds, and so how its input behaves.
 #[derive(Clone, Copy)]
 enum Kind {
-    /// Masked, with Show/Hide; the browser may offer to generate one.
-    Password,
     /// An optional address, typed left to right.
     Email,
     /// Optional free text (names, the role), in whatever direction it is typed.
@@ -185,12 +236,10 @@ fn draft_field(
     hint: Option<Signal<String>>,
     kind: Kind,
 ) -> AnyView {
-    let (input_type, autocomplete) = match kind {
-        Kind::Password => ("password", "new-password"),
-        Kind::Email => ("email", "off"),
-        Kind::Name => ("text", "off"),
+    let input_type = match kind {
+        Kind::Email => "email",
+        Kind::Name => "text",
     };
-    let password = matches!(kind, Kind::Password);
     view! {
         <TextField
             id=field.id()
@@ -201,9 +250,8 @@ fn draft_field(
             on_input=move |v| value.set(v)
             error=form.error(field)
             input_type
-            autocomplete
-            optional=!password
-            revealable=password
+            autocomplete="off"
+            optional=true
         />
     }
     .into_any()

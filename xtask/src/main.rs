@@ -21,8 +21,8 @@ const BINARYEN_VERSION: &str = "132";
 const AXE_CORE_VERSION: &str = "4.14.1";
 const STAND_IN_PORT: u16 = 8001;
 /// The release page is built with this pinned nightly, which rebuilds the standard library so
-/// that a panic is a bare trap: no panic messages, source locations or the formatting code they
-/// need in the download (about 16 KB brotli). Everything else (serve, tests, clippy) uses the
+/// that a panic is a bare trap: no panic messages, source locations, Debug formatting or the
+/// code they need in the download (about 17 KB brotli). Everything else (serve, tests, clippy) uses the
 /// stable toolchain, and plain `trunk build --release` still works with it, a little larger.
 const RELEASE_TOOLCHAIN: &str = "nightly-2026-05-20";
 
@@ -122,10 +122,14 @@ impl Tools {
         run(self
             .cmd("trunk")
             .env("RUSTUP_TOOLCHAIN", RELEASE_TOOLCHAIN)
+            // Its own target folder: trunk's hook runs xtask under the same toolchain, and
+            // must not replace the stable xtask binary that may be running this command.
+            .env("CARGO_TARGET_DIR", root().join("target/nightly"))
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-                "-Zunstable-options -Cpanic=immediate-abort",
+                // Also no Debug formatting (the page never shows it) and no source locations.
+                "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none",
             )
             .args(["build", "--release"]))
     }
@@ -478,6 +482,8 @@ fn test() -> Result {
         "wasm32-unknown-unknown",
         "-p",
         "mobile-worker-form",
+        "-p",
+        "mobile-worker-scorer",
     ];
     for which in [&["--workspace"][..], &wasm[..]] {
         run(tools.cmd("cargo").arg("clippy").args(which).args([
@@ -655,6 +661,8 @@ fn size() -> Result {
     print!("{}", size_table(&sizes));
     println!("\nlocale is the largest catalogue; a page downloads only its own language's:");
     print!("{}", size_table(&locale_sizes(&dist)?));
+    println!("\nloaded only when used (the password scorer, for strong-password projects):");
+    print!("{}", size_table(&when_used_sizes(&dist)?));
     match check_budget(&sizes, &read_budget()?) {
         Ok(()) => println!("\nwithin the budget in {BUDGET_FILE}"),
         Err(over) => println!("\n{over}"),
@@ -670,11 +678,42 @@ const BUDGET_FILE: &str = "size-budget.txt";
 
 /// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
 /// first load; the precompressed `.br` and `.gz` copies are not counted twice.
+/// Files of `dist/` the page loads only when they are used (the password scorer's worker),
+/// which are no part of the initial download.
+const LOADED_WHEN_USED: &str = "mobile-worker-scorer";
+
+fn loaded_when_used(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with(LOADED_WHEN_USED))
+}
+
+/// Raw, gzip and brotli bytes of each file loaded only when used.
+fn when_used_sizes(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
+    let mut sizes = Vec::new();
+    for entry in fs::read_dir(dist).map_err(|e| e.to_string())?.flatten() {
+        let path = entry.path();
+        let kind = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if loaded_when_used(&path) && ["js", "wasm"].contains(&kind) {
+            let bytes = fs::read(&path).map_err(|e| e.to_string())?;
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            sizes.push((name.into_owned(), compressed_sizes(&bytes)));
+        }
+    }
+    sizes.sort();
+    Ok(sizes)
+}
+
 fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
     let mut totals = [[0usize; 3]; KINDS.len()];
     let entries = fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
+        if loaded_when_used(&path) {
+            continue;
+        }
         let Some(i) = path
             .extension()
             .and_then(|e| e.to_str())

@@ -22,6 +22,8 @@ pub struct Harness {
     pub browser: Client,
     /// The nginx in front, when the test runs behind it.
     pub nginx: Option<nginx::Nginx>,
+    /// Every path the page's own server was asked for, in order (not behind nginx).
+    served: Arc<Mutex<Vec<String>>>,
     chromedriver: Mutex<Option<Child>>,
     profile: PathBuf,
 }
@@ -38,15 +40,35 @@ impl Harness {
 
     /// `start_speaking`, serving the page from `dist` (a copy a test has changed).
     pub async fn start_from(dist: PathBuf, config: ConfigFile, languages: &str) -> Harness {
-        let stand_in = StandIn::new(Settings::default());
+        // The stand-in holds the project's settings as HQ would: the same `"project"`.
+        let project = match &config {
+            ConfigFile::Json(v) | ConfigFile::CrossOrigin(v) => v["project"].clone(),
+            _ => serde_json::Value::Null,
+        };
+        let stand_in = StandIn::new(Settings {
+            project,
+            ..Settings::default()
+        });
         let direct = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        let app = app_router(&stand_in, dist, config, format!("http://{direct}"));
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let log = served.clone();
+        let app = app_router(&stand_in, dist, config, format!("http://{direct}")).layer(
+            axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    log.lock().unwrap().push(request.uri().path().to_string());
+                    next.run(request)
+                },
+            ),
+        );
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self::with_browser(stand_in, format!("http://{addr}/"), None, languages).await
+        let mut harness =
+            Self::with_browser(stand_in, format!("http://{addr}/"), None, languages).await;
+        harness.served = served;
+        harness
     }
 
     /// The release build served by real nginx from `deploy/nginx/`, which forwards the API to a
@@ -75,6 +97,7 @@ impl Harness {
             app_url,
             browser,
             nginx,
+            served: Arc::default(),
             chromedriver: Mutex::new(Some(chromedriver)),
             profile,
         }
@@ -241,6 +264,11 @@ impl Harness {
             .select_by_value(value)
             .await
             .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+    }
+
+    /// The paths the page's server has been asked for so far.
+    pub fn served_paths(&self) -> Vec<String> {
+        self.served.lock().unwrap().clone()
     }
 
     /// The POSTs the stand-in received on the user endpoint.

@@ -505,3 +505,44 @@ async fn a_network_rule_that_excludes_the_client_refuses_everything() {
     })
     .await;
 }
+
+/// The password scorer is a worker of its own: under the template's strict CSP it loads and
+/// scores, and its files (not hashed) are re-checked each visit and sent compressed.
+#[tokio::test]
+async fn the_password_scorer_loads_and_runs_behind_nginx_under_the_csp() {
+    let mut site = Site::at("/forms/register/");
+    site.config_json =
+        r#"{"base_url": "", "domain": "demo", "api_version": "v0.5", "auth": "proxy",
+        "project": {"strong_passwords": true}}"#
+            .into();
+    with_nginx(site, |h| async move {
+        h.open().await;
+        h.type_into("#password", "correct horse battery staple")
+            .await;
+        h.wait_for_text(".strength-words", |t| t.contains("Strong enough"))
+            .await;
+        h.replace_text("#password", "password1").await;
+        h.wait_for_text(".strength-words", |t| t.contains("Too easy to guess"))
+            .await;
+        let addr = nginx_addr(&h);
+        for file in [
+            "mobile-worker-scorer_loader.js",
+            "mobile-worker-scorer_bg.wasm",
+        ] {
+            let path = format!("/forms/register/{file}");
+            let answer = raw_request(addr, "GET", &path, &[("Accept-Encoding", "br")], "").await;
+            assert_eq!(answer.status, 200, "{path}");
+            assert!(
+                answer.head.contains("Cache-Control: no-cache"),
+                "{}",
+                answer.head
+            );
+            assert!(
+                answer.head.contains("Content-Encoding: br"),
+                "{}",
+                answer.head
+            );
+        }
+    })
+    .await;
+}

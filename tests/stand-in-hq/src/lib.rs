@@ -47,6 +47,11 @@ pub struct Settings {
     /// Locations per project: the 24 regions and districts, then villages up to this many
     /// (big projects have tens of thousands).
     pub locations_per_domain: usize,
+    /// The project's own settings, as the form's `"project"` object states them (HQ holds
+    /// them; no API lists them). Read from it: the profiles' ids, and `account_confirmation`
+    /// standing for HQ's two-stage account creation privilege. HQ checks no other policy on
+    /// create, and neither does the stand-in.
+    pub project: Value,
 }
 
 pub const DEV_API_KEY: &str = "dev@example.org:dev-api-key";
@@ -60,6 +65,7 @@ impl Default for Settings {
             log_to_stdout: false,
             creations_per_minute: None,
             locations_per_domain: 24,
+            project: Value::Null,
         }
     }
 }

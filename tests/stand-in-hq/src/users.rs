@@ -71,8 +71,41 @@ pub(crate) async fn create_user(
             "Username '{username}' is already taken or reserved."
         ));
     }
-    if !fields.get("password").is_some_and(truthy) {
+    // v0_5.py: two-stage creation, where the project has the privilege; otherwise the two
+    // flags are ignored and a password is required.
+    let project = &stand_in.settings.project;
+    let flag = |key| fields.get(key).is_some_and(truthy);
+    let (require, send) = (
+        flag("require_account_confirmation"),
+        flag("send_confirmation_email_now"),
+    );
+    let two_stage = project["account_confirmation"] == Value::Bool(true) && (require || send);
+    if two_stage {
+        if require && !fields.get("email").is_some_and(truthy) {
+            return error_400("You must provide the user's email to send a confirmation email.");
+        }
+        if require && fields.get("password").is_some_and(truthy) {
+            return error_400("Users will provide their own password on confirmation.");
+        }
+        if send && !require {
+            return error_400(
+                "You must require account confirmation to send a confirmation email.",
+            );
+        }
+    } else if !fields.get("password").is_some_and(truthy) {
         return error_400("Password or connect username required");
+    }
+    // validate_profile_id: a profile must be one of the project's.
+    if let Some(profile) = fields
+        .get("user_data")
+        .and_then(|d| d.get("commcare_profile"))
+    {
+        let known = project["profiles"]
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["id"] == *profile));
+        if !known {
+            return error_400("User data profile not found");
+        }
     }
     // HQ lower-cases the email without a None check.
     if fields.get("email").is_some_and(Value::is_null) {
@@ -105,9 +138,24 @@ pub(crate) async fn create_user(
     }
     let mut stored = Map::new();
     for (key, value) in fields {
-        if key != "password" {
+        if ![
+            "password",
+            "require_account_confirmation",
+            "send_confirmation_email_now",
+        ]
+        .contains(&key.as_str())
+        {
             stored.insert(key, value);
         }
+    }
+    if two_stage {
+        // HQ gives the account a password of its own and keeps it unconfirmed until the
+        // worker follows the emailed link.
+        stored.insert("is_account_confirmed".into(), Value::Bool(!require));
+        stored.insert(
+            "confirmation_email_sent".into(),
+            Value::Bool(require && send),
+        );
     }
     inner.users.push(MobileWorker {
         id: id.clone(),

@@ -1,0 +1,172 @@
+use super::{say, tr, use_form, SelectField, TextField};
+use crate::i18n::Message;
+use crate::mobile_worker::{Field, UserDataEntry};
+use crate::project_policy::{ProjectPolicy, UserField};
+use leptos::prelude::*;
+
+/// The project's own fields (see `project_policy`): its profiles, and its custom user fields,
+/// each as the project describes it. A field the chosen profile fixes is hidden, its value
+/// listed under the profile instead, so it cannot be changed.
+#[component]
+pub fn ProjectFields(
+    /// The project's policies.
+    policy: ProjectPolicy,
+) -> impl IntoView {
+    let form = use_form();
+    let profile = form.draft.profile;
+    if policy.user_fields.is_empty() && policy.profiles.is_empty() {
+        return ().into_any();
+    }
+    let profiles: Vec<(String, String)> = policy
+        .profiles
+        .iter()
+        .map(|p| (p.id.to_string(), p.name.clone()))
+        .collect();
+    let required = policy.profile_required;
+    let profile_field = (!profiles.is_empty()).then(|| {
+        view! {
+            <SelectField
+                id=Field::Profile.id()
+                label=tr("profile.label")
+                hint=Some(tr("profile.hint"))
+                options=profiles
+                none=tr(if required { "profile.choose" } else { "profile.none" })
+                value=profile
+                on_change=move |v| profile.set(v)
+                error=form.error(Field::Profile)
+                optional=!required
+            />
+        }
+    });
+    let policy = form.policy;
+    // What the chosen profile fixes: each field's label and value.
+    let fixed = move || {
+        policy.with_untracked(|p| {
+            let Some(chosen) = profile.with(|id| p.profile(id)) else {
+                return Vec::new();
+            };
+            p.user_fields
+                .iter()
+                .filter_map(|f| {
+                    chosen
+                        .fields
+                        .get(&f.slug)
+                        .map(|v| (f.label.clone(), v.clone()))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let chosen_name =
+        move || policy.with_untracked(|p| profile.with(|id| p.profile(id).map(|c| c.name.clone())));
+    let fields = policy.with_untracked(|p| {
+        p.user_fields
+            .iter()
+            .enumerate()
+            .map(|(i, field)| {
+                let slug = field.slug.clone();
+                let hidden = move || {
+                    policy.with_untracked(|p| {
+                        profile
+                            .with(|id| p.profile(id).is_some_and(|c| c.fields.contains_key(&slug)))
+                    })
+                };
+                view! { <div hidden=hidden>{user_field(i, field)}</div> }
+            })
+            .collect_view()
+    });
+    view! {
+        <fieldset class="project-fields">
+            <legend>{tr("project_fields.legend")}</legend>
+            {profile_field}
+            <div class="fixed-by-profile" hidden=move || chosen_name().is_none()>
+                <p class="hint">
+                    {move || {
+                        chosen_name()
+                            .map(|name| say(Message::new("profile.fixed").text("name", name)))
+                    }}
+                </p>
+                <dl>
+                    {move || {
+                        fixed()
+                            .into_iter()
+                            .map(|(label, value)| {
+                                view! {
+                                    <dt>{label}</dt>
+                                    <dd>{value}</dd>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </dl>
+            </div>
+            {fields}
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// A custom user field the operator fills in: a select for fixed choices, else text.
+fn user_field(i: usize, field: &UserField) -> AnyView {
+    let form = use_form();
+    let custom = form.draft.custom;
+    let slug = field.slug.clone();
+    let value = {
+        let slug = slug.clone();
+        Signal::derive(move || {
+            custom.with(|c| {
+                c.iter()
+                    .find(|e| e.key == slug)
+                    .map(|e| e.value.clone())
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let set = Callback::new(move |value: String| {
+        custom.update(|c| match c.iter_mut().find(|e| e.key == slug) {
+            Some(entry) => entry.value = value,
+            None => c.push(UserDataEntry {
+                key: slug.clone(),
+                value,
+            }),
+        })
+    });
+    if field.choices.is_empty() {
+        let hint = field
+            .pattern
+            .as_ref()
+            .and_then(|(_, message)| message.clone())
+            .map(Signal::stored);
+        view! {
+            <TextField
+                id=Field::UserField(i).id()
+                label=field.label.clone()
+                hint
+                value
+                on_input=set
+                error=form.error(Field::UserField(i))
+                optional=!field.required
+                autocomplete="off"
+            />
+        }
+        .into_any()
+    } else {
+        let options: Vec<(String, String)> = field
+            .choices
+            .iter()
+            .map(|c| (c.clone(), c.clone()))
+            .collect();
+        view! {
+            <SelectField
+                id=Field::UserField(i).id()
+                label=field.label.clone()
+                options
+                none=tr("choice.none")
+                value
+                on_change=set
+                error=form.error(Field::UserField(i))
+                optional=!field.required
+            />
+        }
+        .into_any()
+    }
+}

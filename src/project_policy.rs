@@ -1,0 +1,609 @@
+//! A project's own settings for new mobile workers, as HQ's own dialog enforces them: custom
+//! user fields (required, fixed choices, a regex with its message), profiles that fix some
+//! fields, strong passwords, account confirmation by email, a required location, and the
+//! project's roles.
+//!
+//! HQ's API checks none of these on create and no API lists them, so whoever hosts the form
+//! states them: `"project"` in `config.json`, or the same object in a portal's `configure`.
+//! They are checked as strictly as the rest of the configuration, so a project's policy can
+//! never silently mean less here than in HQ.
+
+use crate::i18n::Message;
+use crate::pattern::Pattern;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Keys HQ sets itself (`custom_data_fields/models.py` `SYSTEM_FIELDS`, and the two keys
+/// `user_data.py` refuses to set directly). Compared exactly, as HQ does.
+const SYSTEM_USER_DATA_KEYS: [&str; 9] = [
+    "commcare_project",
+    "commcare_profile",
+    "name",
+    "type",
+    "owner_id",
+    "external_id",
+    "hq_user_id",
+    "user_type",
+    "commtrack-supply-point",
+];
+/// Prefixes HQ keeps for itself, compared exactly (case-sensitive), as HQ does.
+const SYSTEM_USER_DATA_PREFIXES: [&str; 2] = ["commcare", "xml"];
+/// Case property names HQ refuses as field slugs (`case-reserved-words.json`), compared in
+/// lower case. HQ's list has changed over the years; this is every word any version holds.
+const CASE_RESERVED_WORDS: [&str; 45] = [
+    "actions",
+    "activation_date",
+    "case_id",
+    "case_name",
+    "case_type",
+    "case_type_id",
+    "closed",
+    "closed_by",
+    "closed_on",
+    "commtrack",
+    "computed_",
+    "computed_modified_on_",
+    "create",
+    "date",
+    "date-opened",
+    "date_modified",
+    "date_opened",
+    "doc_type",
+    "domain",
+    "due_date",
+    "external-id",
+    "external_id",
+    "followup_type",
+    "index",
+    "indices",
+    "initial_processing_complete",
+    "last_modified",
+    "modified_by",
+    "modified_on",
+    "name",
+    "opened_by",
+    "opened_on",
+    "parent",
+    "referrals",
+    "server_modified_on",
+    "server_opened_on",
+    "start_date",
+    "status",
+    "type",
+    "user_id",
+    "userid",
+    "version",
+    "xform_id",
+    "xform_ids",
+    "owner_id",
+];
+/// HQ's `Field.slug` column.
+pub const USER_DATA_KEY_MAX_CHARS: usize = 127;
+
+/// HQ's rules for a custom user field's slug (`custom_data_fields/edit_model.py`): Django's
+/// slug characters with at least one that is not a digit, at most 127 characters, not a
+/// system key or prefix, not a case property reserved word.
+pub fn check_user_data_key(key: &str) -> Result<(), Message> {
+    let named = |k| Message::new(k).text("name", key);
+    if let Some(c) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+    {
+        return Err(named("rule.user_data.characters").chars("chars", vec![c]));
+    }
+    if key.chars().all(|c| c.is_ascii_digit()) {
+        return Err(named("rule.user_data.only_digits"));
+    }
+    let len = key.chars().count();
+    if len > USER_DATA_KEY_MAX_CHARS {
+        return Err(Message::new("rule.too_long")
+            .message("label", Message::new("label.user_data_name_any"))
+            .number("max", USER_DATA_KEY_MAX_CHARS)
+            .number("length", len));
+    }
+    if SYSTEM_USER_DATA_KEYS.contains(&key) {
+        return Err(named("rule.user_data.reserved"));
+    }
+    if let Some(prefix) = SYSTEM_USER_DATA_PREFIXES
+        .iter()
+        .find(|p| key.starts_with(*p))
+    {
+        return Err(named("rule.user_data.prefix").text("prefix", *prefix));
+    }
+    if CASE_RESERVED_WORDS.contains(&key.to_ascii_lowercase().as_str()) {
+        return Err(named("rule.user_data.reserved_word"));
+    }
+    Ok(())
+}
+
+/// A custom user field, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserField {
+    /// The `user_data` key.
+    pub slug: String,
+    /// What the project calls it (the project's own words, shown as they are).
+    pub label: String,
+    pub required: bool,
+    /// A fixed list of values, or none.
+    pub choices: Vec<String>,
+    /// A regex the value must contain a match of, and the project's message when it does not.
+    pub pattern: Option<(Pattern, Option<String>)>,
+}
+
+/// A profile: a name, and values it fixes for some custom fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub id: u64,
+    pub name: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// A project's policies, checked. The default is a project with none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectPolicy {
+    pub user_fields: Vec<UserField>,
+    pub profiles: Vec<Profile>,
+    pub profile_required: bool,
+    pub strong_passwords: bool,
+    pub account_confirmation: bool,
+    pub location_required: bool,
+    /// Role names; empty means the role is typed freely.
+    pub roles: Vec<String>,
+}
+
+/// What is wrong with a policy: where (`user_fields[1].regex`, relative to `"project"`) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    pub key: String,
+    pub reason: Message,
+}
+
+/// Bounds, so a broken or hostile portal cannot hand over a project no form could show.
+pub const MAX_ITEMS: usize = 200;
+pub const MAX_TEXT: usize = 1000;
+
+fn error(key: String, reason: &'static str) -> PolicyError {
+    PolicyError {
+        key,
+        reason: Message::new(reason),
+    }
+}
+
+/// `text` trimmed, if it is not empty and not too long.
+fn text(key: impl Fn() -> String, value: &str) -> Result<String, PolicyError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(error(key(), "policy_error.empty"))
+    } else if value.chars().count() > MAX_TEXT {
+        Err(error(key(), "policy_error.too_long"))
+    } else {
+        Ok(value.to_string())
+    }
+}
+
+impl UserField {
+    /// Whether `value` (stripped as HQ strips it) is one this field takes; the message if not.
+    /// An empty value is the caller's to judge (required or not).
+    pub fn check(&self, value: &str) -> Result<(), Message> {
+        if !self.choices.is_empty() && !self.choices.iter().any(|c| c == value) {
+            return Err(Message::new("rule.user_field.choice")
+                .text("label", self.label.as_str())
+                .text("choices", self.choices.join(", ")));
+        }
+        match &self.pattern {
+            Some((pattern, _)) if pattern.found_in(value) => Ok(()),
+            Some((_, Some(message))) => Err(Message::new("rule.user_field.project_says")
+                .text("label", self.label.as_str())
+                .text("message", message.as_str())),
+            Some((_, None)) => Err(Message::new("rule.user_field.pattern")
+                .text("label", self.label.as_str())
+                .text("pattern", pattern_text(self))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn pattern_text(field: &UserField) -> String {
+    field
+        .pattern
+        .as_ref()
+        .map(|(p, _)| p.python.clone())
+        .unwrap_or_default()
+}
+
+/// The keys of an object, refusing any other (a misspelt key would silently weaken a policy).
+fn object<'a>(
+    value: &'a Value,
+    key: &str,
+    known: &[&str],
+) -> Result<&'a Map<String, Value>, PolicyError> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| error(key.into(), "policy_error.not_object"))?;
+    match map.keys().find(|k| !known.contains(&k.as_str())) {
+        Some(unknown) => Err(PolicyError {
+            key: join(key, unknown),
+            reason: Message::new("policy_error.unknown_key"),
+        }),
+        None => Ok(map),
+    }
+}
+
+fn join(key: &str, part: &str) -> String {
+    if key.is_empty() {
+        part.to_string()
+    } else {
+        format!("{key}.{part}")
+    }
+}
+
+/// A list (absent is empty).
+fn list<'a>(map: &'a Map<String, Value>, key: &str, at: &str) -> Result<&'a [Value], PolicyError> {
+    match map.get(key) {
+        None => Ok(&[]),
+        Some(Value::Array(items)) if items.len() <= MAX_ITEMS => Ok(items),
+        Some(Value::Array(_)) => Err(error(join(at, key), "policy_error.over_limit")),
+        Some(_) => Err(error(join(at, key), "policy_error.not_list")),
+    }
+}
+
+/// Text (absent is `None`).
+fn string<'a>(
+    map: &'a Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<Option<&'a str>, PolicyError> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(error(join(at, key), "policy_error.not_text")),
+    }
+}
+
+/// `true` or `false` (absent is `false`).
+fn flag(map: &Map<String, Value>, key: &str, at: &str) -> Result<bool, PolicyError> {
+    match map.get(key) {
+        None => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(error(join(at, key), "policy_error.not_flag")),
+    }
+}
+
+/// Each text of a list, checked, none repeated.
+fn texts(map: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>, PolicyError> {
+    let at = join(at, key);
+    let mut checked: Vec<String> = Vec::new();
+    for (i, item) in list(map, key, "")?.iter().enumerate() {
+        let place = || format!("{at}[{i}]");
+        let value = text(
+            place,
+            item.as_str()
+                .ok_or_else(|| error(place(), "policy_error.not_text"))?,
+        )?;
+        if checked.contains(&value) {
+            return Err(PolicyError {
+                key: place(),
+                reason: Message::new("policy_error.repeated").text("value", value),
+            });
+        }
+        checked.push(value);
+    }
+    Ok(checked)
+}
+
+impl ProjectPolicy {
+    /// Reads and checks `"project"` as written (`null` or absent: no policies).
+    pub fn read(project: &Value) -> Result<Self, PolicyError> {
+        if project.is_null() {
+            return Ok(ProjectPolicy::default());
+        }
+        let map = object(
+            project,
+            "",
+            &[
+                "user_fields",
+                "profiles",
+                "profile_required",
+                "strong_passwords",
+                "account_confirmation",
+                "location_required",
+                "roles",
+            ],
+        )?;
+        let mut user_fields: Vec<UserField> = Vec::new();
+        for (i, field) in list(map, "user_fields", "")?.iter().enumerate() {
+            let at = format!("user_fields[{i}]");
+            let key = |part: &str| join(&at, part);
+            let field = object(
+                field,
+                &at,
+                &["slug", "label", "required", "choices", "regex", "regex_msg"],
+            )?;
+            let slug = string(field, "slug", &at)?
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            check_user_data_key(&slug).map_err(|reason| PolicyError {
+                key: key("slug"),
+                reason,
+            })?;
+            // HQ compares field names without regard to case.
+            if user_fields
+                .iter()
+                .any(|f| f.slug.eq_ignore_ascii_case(&slug))
+            {
+                return Err(PolicyError {
+                    key: key("slug"),
+                    reason: Message::new("policy_error.repeated").text("value", slug),
+                });
+            }
+            let label = match string(field, "label", &at)? {
+                Some(label) => text(|| key("label"), label)?,
+                None => slug.clone(),
+            };
+            let choices = texts(field, "choices", &at)?;
+            let pattern = match (
+                string(field, "regex", &at)?,
+                string(field, "regex_msg", &at)?,
+            ) {
+                (Some(_), _) if !choices.is_empty() => {
+                    return Err(error(key("regex"), "policy_error.choices_and_regex"))
+                }
+                (Some(regex), message) => {
+                    let pattern = Pattern::new(regex).map_err(|reason| PolicyError {
+                        key: key("regex"),
+                        reason,
+                    })?;
+                    let message = message.map(|m| text(|| key("regex_msg"), m)).transpose()?;
+                    Some((pattern, message))
+                }
+                (None, Some(_)) => {
+                    return Err(error(
+                        key("regex_msg"),
+                        "policy_error.message_without_regex",
+                    ))
+                }
+                (None, None) => None,
+            };
+            user_fields.push(UserField {
+                slug,
+                label,
+                required: flag(field, "required", &at)?,
+                choices,
+                pattern,
+            });
+        }
+
+        let mut profiles: Vec<Profile> = Vec::new();
+        for (i, profile) in list(map, "profiles", "")?.iter().enumerate() {
+            let at = format!("profiles[{i}]");
+            let key = |part: &str| join(&at, part);
+            let profile = object(profile, &at, &["id", "name", "fields"])?;
+            let id = profile
+                .get("id")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| error(key("id"), "policy_error.not_id"))?;
+            let name = text(
+                || key("name"),
+                string(profile, "name", &at)?.unwrap_or_default(),
+            )?;
+            let repeated = if profiles.iter().any(|p| p.id == id) {
+                Some(("id", id.to_string()))
+            } else if profiles.iter().any(|p| p.name == name) {
+                Some(("name", name.clone()))
+            } else {
+                None
+            };
+            if let Some((part, value)) = repeated {
+                return Err(PolicyError {
+                    key: key(part),
+                    reason: Message::new("policy_error.repeated").text("value", value),
+                });
+            }
+            let mut fixed = BTreeMap::new();
+            let empty = Map::new();
+            let fields = match profile.get("fields") {
+                None => &empty,
+                Some(Value::Object(fields)) => fields,
+                Some(_) => return Err(error(key("fields"), "policy_error.not_object")),
+            };
+            for (slug, value) in fields {
+                let field_key = || key(&format!("fields.{slug}"));
+                let Some(field) = user_fields.iter().find(|f| &f.slug == slug) else {
+                    return Err(PolicyError {
+                        key: field_key(),
+                        reason: Message::new("policy_error.no_such_field").text("slug", slug),
+                    });
+                };
+                let value = value
+                    .as_str()
+                    .ok_or_else(|| error(field_key(), "policy_error.not_text"))?;
+                let value = text(field_key, value)?;
+                field.check(&value).map_err(|reason| PolicyError {
+                    key: field_key(),
+                    reason: Message::new("policy_error.fixed_value")
+                        .text("value", value.as_str())
+                        .message("problem", reason),
+                })?;
+                fixed.insert(slug.clone(), value);
+            }
+            profiles.push(Profile {
+                id,
+                name,
+                fields: fixed,
+            });
+        }
+        let profile_required = flag(map, "profile_required", "")?;
+        if profile_required && profiles.is_empty() {
+            return Err(error(
+                "profile_required".into(),
+                "policy_error.profile_required",
+            ));
+        }
+
+        Ok(ProjectPolicy {
+            user_fields,
+            profiles,
+            profile_required,
+            strong_passwords: flag(map, "strong_passwords", "")?,
+            account_confirmation: flag(map, "account_confirmation", "")?,
+            location_required: flag(map, "location_required", "")?,
+            roles: texts(map, "roles", "")?,
+        })
+    }
+
+    /// The profile chosen by its id as the form holds it (text), if there is one.
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        let id: u64 = id.trim().parse().ok()?;
+        self.profiles.iter().find(|p| p.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::english;
+
+    fn check(json: &str) -> Result<ProjectPolicy, String> {
+        let value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        ProjectPolicy::read(&value).map_err(|e| format!("{}: {}", e.key, english(&e.reason)))
+    }
+
+    const EXAMPLE: &str = r#"{
+        "user_fields": [
+            {"slug": "district", "label": "District", "required": true, "choices": ["North", "South"]},
+            {"slug": "chw_id", "label": "CHW number", "regex": "^[0-9]{6}$", "regex_msg": "Six digits, e.g. 004512"}
+        ],
+        "profiles": [{"id": 12, "name": "Nurse", "fields": {"district": "North"}}],
+        "profile_required": false,
+        "strong_passwords": true,
+        "account_confirmation": true,
+        "location_required": false,
+        "roles": ["Field worker", "Supervisor"]
+    }"#;
+
+    #[test]
+    fn the_documented_example_is_read_whole() {
+        let policy = check(EXAMPLE).unwrap();
+        assert_eq!(policy.user_fields.len(), 2);
+        assert_eq!(policy.user_fields[0].choices, ["North", "South"]);
+        assert!(policy.user_fields[0].required);
+        assert_eq!(policy.profile("12").unwrap().fields["district"], "North");
+        assert!(policy.profile("13").is_none());
+        assert!(policy.strong_passwords && policy.account_confirmation);
+        assert_eq!(policy.roles, ["Field worker", "Supervisor"]);
+        assert_eq!(check("{}").unwrap(), ProjectPolicy::default());
+    }
+
+    #[test]
+    fn a_field_checks_its_choices_and_its_regex_with_the_projects_message() {
+        let policy = check(EXAMPLE).unwrap();
+        let [district, chw] = &policy.user_fields[..] else {
+            unreachable!()
+        };
+        assert!(district.check("North").is_ok());
+        let wrong = english(&district.check("north").unwrap_err());
+        assert!(
+            wrong.contains("District") && wrong.contains("North, South"),
+            "{wrong}"
+        );
+        assert!(chw.check("004512").is_ok());
+        let wrong = english(&chw.check("4512").unwrap_err());
+        assert!(
+            wrong.contains("CHW number") && wrong.contains("Six digits, e.g. 004512"),
+            "{wrong}"
+        );
+        let bare = check(r#"{"user_fields": [{"slug": "x", "regex": "^a"}]}"#).unwrap();
+        let wrong = english(&bare.user_fields[0].check("b").unwrap_err());
+        assert!(wrong.contains("^a"), "{wrong}");
+    }
+
+    #[test]
+    fn each_mistake_is_named_with_its_place() {
+        for (json, place, words) in [
+            (r#"{"colour": 1}"#, "colour", "not a key"),
+            (
+                r#"{"user_fields": [{"slug": "x", "lable": "X"}]}"#,
+                "user_fields[0].lable",
+                "not a key",
+            ),
+            (r#"{"user_fields": {"slug": "x"}}"#, "user_fields", "list"),
+            (
+                r#"{"strong_passwords": "yes"}"#,
+                "strong_passwords",
+                "true or false",
+            ),
+            (
+                r#"{"profiles": [{"id": "12", "name": "N"}]}"#,
+                "profiles[0].id",
+                "whole number",
+            ),
+            (r#"{"roles": ["A", 2]}"#, "roles[1]", "text"),
+            (
+                r#"{"user_fields": [{"slug": "name"}]}"#,
+                "user_fields[0].slug",
+                "reserved",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "a b"}]}"#,
+                "user_fields[0].slug",
+                "can only contain",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "ward"}, {"slug": "Ward"}]}"#,
+                "user_fields[1].slug",
+                "more than once",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "x", "regex": "(a"}]}"#,
+                "user_fields[0].regex",
+                "not a valid",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "x", "regex": "a++"}]}"#,
+                "user_fields[0].regex",
+                "++",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "x", "regex_msg": "m"}]}"#,
+                "user_fields[0].regex_msg",
+                "regex",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "x", "choices": ["a"], "regex": "a"}]}"#,
+                "user_fields[0].regex",
+                "choices",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "x", "choices": ["a", " a "]}]}"#,
+                "user_fields[0].choices[1]",
+                "more than once",
+            ),
+            (
+                r#"{"profiles": [{"id": 1, "name": "N", "fields": {"ward": "1"}}]}"#,
+                "profiles[0].fields.ward",
+                "ward",
+            ),
+            (
+                r#"{"user_fields": [{"slug": "d", "choices": ["N"]}], "profiles": [{"id": 1, "name": "N", "fields": {"d": "S"}}]}"#,
+                "profiles[0].fields.d",
+                "S",
+            ),
+            (
+                r#"{"profiles": [{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}"#,
+                "profiles[1].id",
+                "more than once",
+            ),
+            (
+                r#"{"profile_required": true}"#,
+                "profile_required",
+                "profile",
+            ),
+            (r#"{"roles": ["A", ""]}"#, "roles[1]", "empty"),
+        ] {
+            let error = check(json).expect_err(json);
+            assert!(error.starts_with(place), "{json}: {error}");
+            assert!(error.contains(words), "{json}: {error}");
+        }
+    }
+}
