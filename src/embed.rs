@@ -213,6 +213,16 @@ pub struct Configure {
 }
 
 impl Configure {
+    /// Takes the portal's policies out when `config.json` states the project's own: a portal
+    /// may state them where the host has not, never replace (and so weaken) the host's. What
+    /// the portal is told, if anything was taken out.
+    pub fn keep_hosts_project(&mut self, host_states_one: bool) -> Option<String> {
+        (host_states_one && self.project.take().is_some()).then(|| {
+            "project ignored: config.json states this project's policies, which a portal cannot replace"
+                .to_string()
+        })
+    }
+
     /// What the portal is told when its `ui_language` was left aside (protocol messages are
     /// for the portal's developers, in English).
     pub fn language_complaint(&self) -> Option<String> {
@@ -685,5 +695,18 @@ mod tests {
         assert!(normalise_origin("*").is_none());
         assert!(normalise_origin("https://portal.example.org/").is_none());
         assert!(normalise_origin("portal.example.org").is_none());
+    }
+
+    #[test]
+    fn a_portal_cannot_replace_the_hosts_policies() {
+        let text = configure_text(json!({"project": {"strong_passwords": true}}));
+        let mut read = read_incoming(&text).unwrap();
+        assert_eq!(read.keep_hosts_project(false), None);
+        assert!(read.project.as_ref().unwrap().strong_passwords);
+        let complaint = read.keep_hosts_project(true).unwrap();
+        assert!(complaint.contains("config.json"), "{complaint}");
+        assert_eq!(read.project, None);
+        // Nothing to take out, nothing to say.
+        assert_eq!(read.keep_hosts_project(true), None);
     }
 }

@@ -192,12 +192,18 @@ pub struct FormState {
     pub focus: RwSignal<Option<Focus>>,
 }
 
-/// Where the password stands against the strong-password rule.
-fn verdict(draft: DraftSignals, scorer: RwSignal<Scorer>) -> Verdict {
-    let question = password::question(
+/// What the scorer is asked about the draft's password: as HQ strips it, under the username
+/// HQ will make.
+fn question(draft: DraftSignals) -> password::Question {
+    password::question(
         draft.password.with(|p| hq_strip(p).to_string()).as_str(),
         &draft.username.with(|u| normalise_username(u)),
-    );
+    )
+}
+
+/// Where the password stands against the strong-password rule.
+fn verdict(draft: DraftSignals, scorer: RwSignal<Scorer>) -> Verdict {
+    let question = question(draft);
     scorer.with(|s| {
         password::verdict(
             &question,
@@ -420,13 +426,7 @@ impl FormState {
         if !self.policy.with(|p| p.strong_passwords) {
             return None;
         }
-        let question = password::question(
-            self.draft
-                .password
-                .with(|p| hq_strip(p).to_string())
-                .as_str(),
-            &self.draft.username.with(|u| normalise_username(u)),
-        );
+        let question = question(self.draft);
         let worth = question.password.chars().count() >= password::MIN_LENGTH;
         let known = self.scorer.with(|s| {
             s.generated.as_deref() == Some(question.password.as_str())
@@ -588,6 +588,8 @@ impl FormState {
         if let Some(portal) = self.portal {
             portal.defaults.with_untracked(|d| d.apply_to(&mut fresh));
         }
+        self.policy
+            .with_untracked(|p| fresh.adopt_project_fields(p));
         fresh
     }
 
@@ -622,7 +624,11 @@ impl FormState {
     /// another", which takes the defaults then; the created worker's draft is left alone.
     pub fn configured(&self, previous: &Defaults, new: &Defaults, credentials_changed: bool) {
         if self.success.with_untracked(Option::is_none) {
-            self.draft.update(|d| new.refill(previous, d));
+            let policy = self.policy.get_untracked();
+            self.draft.update(|d| {
+                new.refill(previous, d);
+                d.adopt_project_fields(&policy);
+            });
         }
         if credentials_changed {
             self.load_lists();

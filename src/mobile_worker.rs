@@ -257,6 +257,9 @@ pub const NAME_MAX_CHARS: usize = 30;
 pub const EMAIL_MAX_CHARS: usize = 254;
 /// E.164 allows at most 15 digits including the country code.
 pub const PHONE_MAX_DIGITS: usize = 15;
+/// A project field's value: HQ sets no limit, but nothing a worker's field holds is longer,
+/// and a project's regex is not run over pages of text.
+pub const CUSTOM_VALUE_MAX_CHARS: usize = 1000;
 const RESERVED_USERNAMES: [&str; 2] = ["admin", "demo_user"];
 
 /// Python's `\s` and `str.strip()`, which HQ uses: Unicode white space plus the four
@@ -644,6 +647,31 @@ impl Draft {
         })
     }
 
+    /// Moves user data rows that name one of the project's fields (a portal's defaults, say)
+    /// into that field, unless it already holds a value: a project field is filled in as
+    /// itself, never as a free row.
+    pub fn adopt_project_fields(&mut self, policy: &ProjectPolicy) {
+        self.user_data.retain(|row| {
+            let key = row.key.trim();
+            let Some(field) = policy
+                .user_fields
+                .iter()
+                .find(|f| f.slug.eq_ignore_ascii_case(key))
+            else {
+                return true;
+            };
+            match self.custom.iter_mut().find(|e| e.key == field.slug) {
+                Some(entry) if !entry.value.trim().is_empty() => {}
+                Some(entry) => entry.value = row.value.clone(),
+                None => self.custom.push(UserDataEntry {
+                    key: field.slug.clone(),
+                    value: row.value.clone(),
+                }),
+            }
+            false
+        });
+    }
+
     /// The location that will be primary: the chosen one if it is in the list, else the first.
     pub fn effective_primary_location(&self) -> Option<&str> {
         effective_primary_location(&self.locations, &self.primary_location)
@@ -732,7 +760,8 @@ impl Draft {
                 locations.push(id);
             }
         }
-        if policy.location_required && locations.is_empty() && self.locations.is_empty() {
+        let location_refused = errors.iter().any(|e| matches!(e.field, Field::Location(_)));
+        if policy.location_required && locations.is_empty() && !location_refused {
             errors.push(FieldError {
                 field: Field::Locations,
                 message: Message::new("rule.location.required"),
@@ -780,11 +809,19 @@ impl Draft {
                     Err(Message::new("rule.user_field.choose").text("label", field.label.as_str()))
                 }
                 "" => Ok(None),
-                value if value.contains('\0') => Err(contains(
-                    Message::new("user_field.label").text("label", field.label.as_str()),
-                    '\0',
-                )),
-                value => field.check(value).map(|()| Some(value)),
+                value => {
+                    let label =
+                        || Message::new("user_field.label").text("label", field.label.as_str());
+                    let len = value.chars().count();
+                    // Long values are refused before a project's regex searches them.
+                    if len > CUSTOM_VALUE_MAX_CHARS {
+                        Err(too_long(label(), CUSTOM_VALUE_MAX_CHARS, len))
+                    } else {
+                        check_text(value, label())
+                            .and_then(|_| field.check(value))
+                            .map(|()| Some(value))
+                    }
+                }
             };
             if let Some(Some(value)) = keep_or_record(&mut errors, Field::UserField(i), checked) {
                 user_data
@@ -1650,5 +1687,41 @@ mod tests {
                     .to_string()
             )]
         );
+    }
+
+    #[test]
+    fn rows_naming_a_project_field_fill_that_field() {
+        let p = policy(PROJECT);
+        let mut d = draft("jdoe", "pw");
+        d.user_data = vec![
+            UserDataEntry {
+                key: "District".into(),
+                value: "North".into(),
+            },
+            UserDataEntry {
+                key: "team".into(),
+                value: "A".into(),
+            },
+            UserDataEntry {
+                key: "chw_id".into(),
+                value: "000001".into(),
+            },
+        ];
+        d.custom.push(UserDataEntry {
+            key: "chw_id".into(),
+            value: "004512".into(),
+        });
+        d.adopt_project_fields(&p);
+        assert_eq!(d.user_data.len(), 1);
+        assert_eq!(d.user_data[0].key, "team");
+        let value = |slug: &str| {
+            d.custom
+                .iter()
+                .find(|e| e.key == slug)
+                .map(|e| e.value.clone())
+        };
+        assert_eq!(value("district").as_deref(), Some("North"));
+        // What the operator typed in the field stays.
+        assert_eq!(value("chw_id").as_deref(), Some("004512"));
     }
 }

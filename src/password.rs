@@ -217,9 +217,9 @@ pub mod browser {
     pub const SCORER: &str = "mobile-worker-scorer_loader.js";
 
     /// The scorer's worker, started by the first question. It says `ready` once it listens;
-    /// until then only the latest question waits.
+    /// until then only the latest question waits. `None` once it has failed.
     struct Worker {
-        worker: web_sys::Worker,
+        worker: Option<web_sys::Worker>,
         ready: bool,
         waiting: Option<String>,
     }
@@ -228,31 +228,57 @@ pub mod browser {
         static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     }
 
-    /// Asks the scorer about `question`, starting it if need be (`SCORER`, beside the page). `on_answer` hears each answer, or `None` if the scorer cannot be loaded;
-    /// the first call's `on_answer` is the one kept.
+    /// How long the scorer may take to load before the form says it could not (640 KB: about
+    /// 4 s on slow 4G, longer on 3G).
+    const PATIENCE_MS: u64 = 60_000;
+
+    /// Asks the scorer about `question`, starting it if need be (`SCORER`, beside the page).
+    /// `on_answer` hears each answer, or `None` once if the scorer cannot be loaded (it is not
+    /// tried again in this page's life); the first call's `on_answer` is the one kept.
     pub fn ask(question: &Question, on_answer: impl Fn(Option<Strength>) + 'static) {
         let Ok(message) = serde_json::to_string(question) else {
             return;
         };
-        WORKER.with_borrow_mut(|slot| {
-            if slot.is_none() {
-                *slot = start(on_answer);
-            }
-            match slot {
-                Some(w) if w.ready => {
-                    let _ = w.worker.post_message(&JsValue::from_str(&message));
+        let on_answer: std::rc::Rc<dyn Fn(Option<Strength>)> = std::rc::Rc::new(on_answer);
+        let started = WORKER.with_borrow_mut(|slot| {
+            let fresh = slot.is_none();
+            let w = slot.get_or_insert_with(|| Worker {
+                worker: start(on_answer.clone()),
+                ready: false,
+                waiting: None,
+            });
+            match &w.worker {
+                Some(worker) if w.ready => {
+                    let _ = worker.post_message(&JsValue::from_str(&message));
                 }
-                Some(w) => w.waiting = Some(message),
+                Some(_) => w.waiting = Some(message),
                 None => {}
             }
+            fresh.then_some(w.worker.is_some())
         });
+        if started == Some(false) {
+            on_answer(None);
+        }
     }
 
-    fn start(on_answer: impl Fn(Option<Strength>) + 'static) -> Option<Worker> {
+    /// Gives up on the scorer: it failed to load, or took too long.
+    fn fail(on_answer: &dyn Fn(Option<Strength>)) {
+        let failed = WORKER.with_borrow_mut(|slot| {
+            let worker = slot.as_mut().and_then(|w| w.worker.take());
+            if let Some(worker) = &worker {
+                worker.terminate();
+            }
+            worker.is_some()
+        });
+        if failed {
+            on_answer(None);
+        }
+    }
+
+    fn start(on_answer: std::rc::Rc<dyn Fn(Option<Strength>)>) -> Option<web_sys::Worker> {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
         let worker = web_sys::Worker::new_with_options(SCORER, &options).ok()?;
-        let on_answer = std::rc::Rc::new(on_answer);
         let answered = on_answer.clone();
         let on_message =
             Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
@@ -261,10 +287,15 @@ pub mod browser {
                 };
                 if text == "ready" {
                     WORKER.with_borrow_mut(|slot| {
-                        if let Some(w) = slot {
-                            w.ready = true;
-                            if let Some(message) = w.waiting.take() {
-                                let _ = w.worker.post_message(&JsValue::from_str(&message));
+                        if let Some(Worker {
+                            worker: Some(worker),
+                            ready,
+                            waiting,
+                        }) = slot
+                        {
+                            *ready = true;
+                            if let Some(message) = waiting.take() {
+                                let _ = worker.post_message(&JsValue::from_str(&message));
                             }
                         }
                     });
@@ -272,26 +303,23 @@ pub mod browser {
                     answered(Some(strength));
                 }
             });
-        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-            // A scorer that cannot load is not tried again in this page's life.
-            WORKER.with_borrow_mut(|slot| {
-                if let Some(w) = slot {
-                    w.worker.terminate();
-                    w.waiting = None;
-                }
-            });
-            on_answer(None);
-        });
+        let failed = on_answer.clone();
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| fail(&*failed));
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // They live as long as the worker, which lives as long as the page.
         on_message.forget();
         on_error.forget();
-        Some(Worker {
-            worker,
-            ready: false,
-            waiting: None,
-        })
+        leptos::prelude::set_timeout(
+            move || {
+                let loaded = WORKER.with_borrow(|slot| slot.as_ref().is_some_and(|w| w.ready));
+                if !loaded {
+                    fail(&*on_answer);
+                }
+            },
+            std::time::Duration::from_millis(PATIENCE_MS),
+        );
+        Some(worker)
     }
 }
 

@@ -319,10 +319,10 @@ impl ProjectPolicy {
                 &at,
                 &["slug", "label", "required", "choices", "regex", "regex_msg"],
             )?;
-            let slug = string(field, "slug", &at)?
-                .unwrap_or_default()
-                .trim()
-                .to_string();
+            let slug = text(
+                || key("slug"),
+                string(field, "slug", &at)?.unwrap_or_default(),
+            )?;
             check_user_data_key(&slug).map_err(|reason| PolicyError {
                 key: key("slug"),
                 reason,
@@ -348,6 +348,9 @@ impl ProjectPolicy {
             ) {
                 (Some(_), _) if !choices.is_empty() => {
                     return Err(error(key("regex"), "policy_error.choices_and_regex"))
+                }
+                (Some(regex), _) if regex.chars().count() > MAX_TEXT => {
+                    return Err(error(key("regex"), "policy_error.too_long"))
                 }
                 (Some(regex), message) => {
                     let pattern = Pattern::new(regex).map_err(|reason| PolicyError {
@@ -600,6 +603,11 @@ mod tests {
                 "profile",
             ),
             (r#"{"roles": ["A", ""]}"#, "roles[1]", "empty"),
+            (
+                r#"{"user_fields": [{"label": "No slug"}]}"#,
+                "user_fields[0].slug",
+                "empty",
+            ),
         ] {
             let error = check(json).expect_err(json);
             assert!(error.starts_with(place), "{json}: {error}");

@@ -118,7 +118,11 @@ pub fn App() -> impl IntoView {
     let form = move |config: Config| {
         if framed {
             let portal = Portal::new(config.parent_origins.clone());
-            embed::browser::listen(config.parent_origins.clone(), move |configure| {
+            let host_states_policies = config.project != Default::default();
+            embed::browser::listen(config.parent_origins.clone(), move |mut configure| {
+                if let Some(complaint) = configure.keep_hosts_project(host_states_policies) {
+                    portal.post(Outgoing::Error { message: complaint });
+                }
                 portal.configure(configure)
             });
             if let Some(main) = main_ref.get_untracked() {

@@ -45,6 +45,7 @@ pub fn LocationFields() -> impl IntoView {
                 hint=tr("locations.hint")
                 field=Field::Location
                 error=Some(form.error(Field::Locations))
+                required=Signal::derive(move || form.policy.with(|p| p.location_required))
             />
             <PrimaryLocation />
         }

@@ -1,7 +1,7 @@
 use super::{tr, use_form, use_texts, TextField};
 use crate::i18n::Message;
 use crate::mobile_worker::Field;
-use crate::password::{feedback_key, Verdict, MIN_LENGTH};
+use crate::password::{feedback_key, Verdict, MIN_LENGTH, MIN_SCORE};
 use leptos::prelude::*;
 
 /// The password, or (where the project allows it) an email that lets the worker set their
@@ -93,7 +93,23 @@ fn Strength() -> impl IntoView {
         _ => 0,
     };
     let words = move || {
-        let message = match verdict() {
+        // While a new answer is awaited, the last one stands: a screen reader would otherwise
+        // hear "checking" after every keystroke.
+        let last = form
+            .scorer
+            .with(|s| s.answer.as_ref().map(|a| a.score))
+            .map(|score| {
+                if score >= MIN_SCORE {
+                    Verdict::Strong(score)
+                } else {
+                    Verdict::Weak(score)
+                }
+            });
+        let shown = match (verdict(), last) {
+            (Verdict::Checking, Some(last)) => last,
+            (verdict, _) => verdict,
+        };
+        let message = match shown {
             Verdict::TooShort => Message::new("strength.too_short").number("min", MIN_LENGTH),
             Verdict::Checking => Message::new("strength.checking"),
             Verdict::Unavailable => Message::new("strength.unavailable"),

@@ -43,6 +43,9 @@ pub fn Picker(
     /// A problem with the choice as a whole (none chosen where one is required).
     #[prop(optional_no_strip)]
     error: Option<Signal<Option<Message>>>,
+    /// One must be chosen (the legend then does not say "optional").
+    #[prop(optional, into)]
+    required: Signal<bool>,
 ) -> impl IntoView {
     // The list's own ids (`group-picker`, `group-search`, …) come from its fields.
     let name = field(0).list().unwrap_or_else(|| resource.singular());
@@ -50,6 +53,7 @@ pub fn Picker(
     let query = RwSignal::new(String::new());
     let loaded = move || state.with(|s| matches!(s, ListState::Loaded(_)));
     let busy = move || state.with(ListState::is_loading);
+    let has_error = move || error.is_some_and(|e| e.with(Option::is_some));
     let refresh_label = move || {
         texts.get(if state.with(|s| *s == ListState::NeedsCredentials) {
             resource.pick("list.groups.load", "list.locations.load")
@@ -59,7 +63,12 @@ pub fn Picker(
     };
     view! {
         <fieldset class="picker" id=format!("{name}-picker")>
-            <legend>{optional(legend)}</legend>
+            <legend>
+                {
+                    let optional = optional(legend);
+                    move || if required.get() { legend.get() } else { optional.get() }
+                }
+            </legend>
             <p class="hint">{hint}</p>
             {error
                 .map(|error| {
@@ -75,6 +84,8 @@ pub fn Picker(
                 )>{tr(resource.pick("list.groups.search", "list.locations.search"))}</label>
                 <input
                     id=format!("{name}-search")
+                    aria-invalid=move || has_error().then_some("true")
+                    aria-describedby=move || has_error().then(|| format!("{name}-search-error"))
                     type="search"
                     autocomplete="off"
                     prop:value=move || query.get()

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::form_state::{Focus, FormState, Success};
+use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use crate::portal::Portal;
 use crate::project_data::Resource;
@@ -139,24 +140,29 @@ fn Form() -> impl IntoView {
                     .into_any()
             }}
             <div class="name-row">
-                {draft_field(
-                    form,
-                    Field::FirstName,
-                    "label.first_name",
-                    draft.first_name,
-                    None,
-                    Kind::Name,
-                )}
-                {draft_field(
-                    form,
-                    Field::LastName,
-                    "label.last_name",
-                    draft.last_name,
-                    None,
-                    Kind::Name,
-                )}
+                {draft_field(form, Field::FirstName, "label.first_name", draft.first_name, None)}
+                {draft_field(form, Field::LastName, "label.last_name", draft.last_name, None)}
             </div>
-            {draft_field(form, Field::Email, "label.email", draft.email, None, Kind::Email)}
+            // Required where the worker is to be emailed a link to set their password.
+            <TextField
+                id=Field::Email.id()
+                ltr=true
+                label=Signal::derive(move || {
+                    let label = texts.get("label.email");
+                    let emailed = form.policy.with(|p| p.account_confirmation)
+                        && draft.confirm_by_email.get();
+                    if emailed {
+                        label
+                    } else {
+                        texts.render(&Message::new("field.optional").text("label", label))
+                    }
+                })
+                value=draft.email
+                on_input=move |v| draft.email.set(v)
+                error=form.error(Field::Email)
+                input_type="email"
+                autocomplete="off"
+            />
             <PhoneNumbers />
             <Picker
                 chosen=draft.groups
@@ -192,14 +198,7 @@ fn RoleField(
     let form = use_form();
     let role = form.draft.role;
     if roles.is_empty() {
-        return draft_field(
-            form,
-            Field::Role,
-            "label.role",
-            role,
-            Some(tr("role.hint")),
-            Kind::Name,
-        );
+        return draft_field(form, Field::Role, "label.role", role, Some(tr("role.hint")));
     }
     let options: Vec<(String, String)> = roles.into_iter().map(|r| (r.clone(), r)).collect();
     view! {
@@ -217,39 +216,23 @@ fn RoleField(
     .into_any()
 }
 
-/// What kind of text a draft field holds, and so how its input behaves.
-#[derive(Clone, Copy)]
-enum Kind {
-    /// An optional address, typed left to right.
-    Email,
-    /// Optional free text (names, the role), in whatever direction it is typed.
-    Name,
-}
-
-/// One of the draft's plain text fields. A function, not a copy of the wiring per field, so
-/// the page's code holds it once.
+/// One of the draft's optional free-text fields (names, a typed role). A function, not a copy
+/// of the wiring per field, so the page's code holds it once.
 fn draft_field(
     form: FormState,
     field: Field,
     label: &'static str,
     value: RwSignal<String>,
     hint: Option<Signal<String>>,
-    kind: Kind,
 ) -> AnyView {
-    let input_type = match kind {
-        Kind::Email => "email",
-        Kind::Name => "text",
-    };
     view! {
         <TextField
             id=field.id()
-            ltr=!matches!(kind, Kind::Name)
             label=tr(label)
             hint
             value
             on_input=move |v| value.set(v)
             error=form.error(field)
-            input_type
             autocomplete="off"
             optional=true
         />

@@ -40,9 +40,6 @@ pub fn TextField(
     /// right-to-left page; other text follows what is typed.
     #[prop(optional)]
     ltr: bool,
-    /// Shown but not editable (a value a profile fixes).
-    #[prop(optional)]
-    readonly: bool,
 ) -> impl IntoView {
     let texts = use_texts();
     let shown = RwSignal::new(false);
@@ -88,7 +85,6 @@ pub fn TextField(
                     type=current_type
                     autocomplete=autocomplete
                     spellcheck="false"
-                    readonly=readonly
                     dir=if ltr { "ltr" } else { "auto" }
                     aria-invalid=move || has_error().then_some("true")
                     aria-describedby=described_by
