@@ -142,6 +142,7 @@ async fn a_weak_password_is_refused_a_generated_one_accepted_and_the_scorer_load
         let advice = h.text(".strength-advice").await;
         assert!(advice.contains("common"), "{advice}");
         h.assert_accessible("a weak password with advice").await;
+        h.screenshot("strong-passwords").await;
         h.click("button[type=submit]").await;
         h.wait_for_text("#password-error", |t| t.contains("too easy to guess"))
             .await;
