@@ -358,8 +358,13 @@ pub mod browser {
     }
 
     /// Calls `on_configure` for each valid `configure` from an allowed parent; ignores and logs
-    /// (without content) anything else.
-    pub fn listen(allowed: Vec<String>, on_configure: impl Fn(Configure) + 'static) {
+    /// (without content) anything else. `host_states_project`: `config.json` states the
+    /// project's policies, which a portal's then cannot replace.
+    pub fn listen(
+        allowed: Vec<String>,
+        host_states_project: bool,
+        on_configure: impl Fn(Configure) + 'static,
+    ) {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -384,8 +389,13 @@ pub mod browser {
                     .filter(|s| s.len() <= super::MAX_MESSAGE_BYTES)
                     .unwrap_or_default();
                 match read_incoming(&data) {
-                    Ok(configure) => {
-                        if let Some(complaint) = configure.language_complaint() {
+                    Ok(mut configure) => {
+                        // What was left aside is applied without it, and the portal told.
+                        let complaints = [
+                            configure.language_complaint(),
+                            configure.keep_hosts_project(host_states_project),
+                        ];
+                        for complaint in complaints.into_iter().flatten() {
                             web_sys::console::warn_1(&complaint.clone().into());
                             post(&Outgoing::Error { message: complaint }, &allowed);
                         }

@@ -172,7 +172,7 @@ pub struct FormState {
     pub groups: RwSignal<ListState>,
     pub locations: RwSignal<ListState>,
     /// The project's policies: `config.json`'s, or a portal's once it states them.
-    pub policy: Signal<ProjectPolicy>,
+    pub policy: Memo<ProjectPolicy>,
     pub scorer: RwSignal<Scorer>,
     /// Each load of a list is numbered, so an older answer arriving late cannot replace a newer.
     loads: StoredValue<[u64; 2]>,
@@ -203,10 +203,13 @@ fn question(draft: DraftSignals) -> password::Question {
 
 /// Where the password stands against the strong-password rule.
 fn verdict(draft: DraftSignals, scorer: RwSignal<Scorer>) -> Verdict {
-    let question = question(draft);
+    verdict_of(&question(draft), scorer)
+}
+
+fn verdict_of(question: &password::Question, scorer: RwSignal<Scorer>) -> Verdict {
     scorer.with(|s| {
         password::verdict(
-            &question,
+            question,
             s.answer.as_ref(),
             s.failed,
             s.generated.as_deref(),
@@ -237,7 +240,7 @@ impl FormState {
         let submitted = RwSignal::new(false);
         let key_tried = RwSignal::new(false);
         let server_error = RwSignal::new(None::<CreateError>);
-        let policy = Signal::derive(move || {
+        let policy = Memo::new(move |_| {
             portal
                 .and_then(|p| p.project.get())
                 .unwrap_or_else(|| config.with_value(|c| c.project.clone()))
@@ -420,19 +423,14 @@ impl FormState {
     }
 
     /// What to ask the scorer now, if anything: only where the project requires strong
-    /// passwords, once the password is long enough to be worth scoring, not for a generated
-    /// one, and not again for a question already answered.
+    /// passwords, and only while the rule is waiting for it (not for a short or generated
+    /// password, nor one already answered, nor once the scorer has failed).
     pub fn question_for_scorer(&self) -> Option<password::Question> {
         if !self.policy.with(|p| p.strong_passwords) {
             return None;
         }
         let question = question(self.draft);
-        let worth = question.password.chars().count() >= password::MIN_LENGTH;
-        let known = self.scorer.with(|s| {
-            s.generated.as_deref() == Some(question.password.as_str())
-                || s.answer.as_ref().is_some_and(|a| a.answers(&question))
-        });
-        (worth && !known).then_some(question)
+        (verdict_of(&question, self.scorer) == Verdict::Checking).then_some(question)
     }
 
     /// Loads both lists (at start, and when a portal hands over another credential).

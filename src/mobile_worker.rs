@@ -927,6 +927,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn entry(key: &str, value: &str) -> UserDataEntry {
+        UserDataEntry {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
     fn draft(username: &str, password: &str) -> Draft {
         Draft {
             username: username.into(),
@@ -1172,10 +1179,7 @@ mod tests {
     fn control_characters_in_free_text_are_refused_where_hq_would_fail_late() {
         let mut d = draft("jdoe", "pw");
         d.role = "Field\u{0}worker".into();
-        d.user_data = vec![UserDataEntry {
-            key: "district".into(),
-            value: "Gulu\u{0}".into(),
-        }];
+        d.user_data = vec![entry("district", "Gulu\u{0}")];
         let errors = d.validate().unwrap_err();
         assert_eq!(errors[0].field, Field::Role);
         assert!(errors[0]
@@ -1384,16 +1388,7 @@ mod tests {
     #[test]
     fn user_data_names_differing_only_in_case_are_one_name_to_hq() {
         let mut d = draft("jdoe", "pw");
-        d.user_data = vec![
-            UserDataEntry {
-                key: "District".into(),
-                value: "North".into(),
-            },
-            UserDataEntry {
-                key: "district".into(),
-                value: "South".into(),
-            },
-        ];
+        d.user_data = vec![entry("District", "North"), entry("district", "South")];
         let errors = d.validate().unwrap_err();
         assert_eq!(errors[0].field, Field::UserDataKey(1));
         assert!(
@@ -1410,32 +1405,17 @@ mod tests {
     fn user_data_rows_are_checked_and_blank_rows_skipped() {
         let mut d = draft("jdoe", "pw");
         d.user_data = vec![
-            UserDataEntry {
-                key: " district ".into(),
-                value: " North ".into(),
-            },
-            UserDataEntry {
-                key: "".into(),
-                value: "".into(),
-            },
-            UserDataEntry {
-                key: "level".into(),
-                value: "".into(),
-            },
+            entry(" district ", " North "),
+            entry("", ""),
+            entry("level", ""),
         ];
         let body = d.validate().unwrap();
         assert_eq!(
             serde_json::to_value(&body.user_data).unwrap(),
             json!({"district": "North", "level": ""})
         );
-        d.user_data.push(UserDataEntry {
-            key: "".into(),
-            value: "orphan".into(),
-        });
-        d.user_data.push(UserDataEntry {
-            key: "district".into(),
-            value: "x".into(),
-        });
+        d.user_data.push(entry("", "orphan"));
+        d.user_data.push(entry("district", "x"));
         let errors = d.validate().unwrap_err();
         assert_eq!(errors[0].field, Field::UserDataKey(3));
         assert_eq!(errors[0].message, "Enter a name for user data value 4");
@@ -1521,14 +1501,8 @@ mod tests {
     fn ready(p: &ProjectPolicy) -> Draft {
         let mut d = draft("jdoe", "s3cret!pw");
         d.locations = vec!["loc-1".into()];
-        d.custom.push(UserDataEntry {
-            key: "district".into(),
-            value: "South".into(),
-        });
-        d.custom.push(UserDataEntry {
-            key: "chw_id".into(),
-            value: "004512".into(),
-        });
+        d.custom.push(entry("district", "South"));
+        d.custom.push(entry("chw_id", "004512"));
         assert!(errors_under(&d, p, Verdict::Strong(3)).is_empty());
         d
     }
@@ -1537,10 +1511,7 @@ mod tests {
     fn project_fields_are_required_checked_and_sent_in_user_data() {
         let p = policy(PROJECT);
         let mut d = ready(&p);
-        d.custom.push(UserDataEntry {
-            key: "ward".into(),
-            value: "  7 ".into(),
-        });
+        d.custom.push(entry("ward", "  7 "));
         let body = d.validate_with(&Checks {
             policy: &p,
             strength: Verdict::Strong(3),
@@ -1557,14 +1528,8 @@ mod tests {
             errors_under(&d, &p, Verdict::Strong(3)),
             [(Field::UserField(0), "Choose District".to_string())]
         );
-        d.custom.push(UserDataEntry {
-            key: "district".into(),
-            value: "East".into(),
-        });
-        d.custom.push(UserDataEntry {
-            key: "chw_id".into(),
-            value: "4512".into(),
-        });
+        d.custom.push(entry("district", "East"));
+        d.custom.push(entry("chw_id", "4512"));
         assert_eq!(
             errors_under(&d, &p, Verdict::Strong(3)),
             [
@@ -1613,10 +1578,7 @@ mod tests {
     fn free_user_data_cannot_name_a_project_field() {
         let p = policy(PROJECT);
         let mut d = ready(&p);
-        d.user_data = vec![UserDataEntry {
-            key: "Ward".into(),
-            value: "x".into(),
-        }];
+        d.user_data = vec![entry("Ward", "x")];
         let errors = errors_under(&d, &p, Verdict::Strong(3));
         assert_eq!(errors[0].0, Field::UserDataKey(0));
         assert!(errors[0].1.contains("Ward"), "{errors:?}");
@@ -1694,23 +1656,11 @@ mod tests {
         let p = policy(PROJECT);
         let mut d = draft("jdoe", "pw");
         d.user_data = vec![
-            UserDataEntry {
-                key: "District".into(),
-                value: "North".into(),
-            },
-            UserDataEntry {
-                key: "team".into(),
-                value: "A".into(),
-            },
-            UserDataEntry {
-                key: "chw_id".into(),
-                value: "000001".into(),
-            },
+            entry("District", "North"),
+            entry("team", "A"),
+            entry("chw_id", "000001"),
         ];
-        d.custom.push(UserDataEntry {
-            key: "chw_id".into(),
-            value: "004512".into(),
-        });
+        d.custom.push(entry("chw_id", "004512"));
         d.adopt_project_fields(&p);
         assert_eq!(d.user_data.len(), 1);
         assert_eq!(d.user_data[0].key, "team");

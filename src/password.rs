@@ -114,10 +114,29 @@ pub fn verdict(
         return Verdict::Strong(4);
     }
     match answer.filter(|a| a.answers(question)) {
-        Some(a) if a.score >= MIN_SCORE => Verdict::Strong(a.score),
-        Some(a) => Verdict::Weak(a.score),
+        Some(a) => Verdict::of_score(a.score),
         None if scorer_failed => Verdict::Unavailable,
         None => Verdict::Checking,
+    }
+}
+
+impl Verdict {
+    /// HQ's rule on a zxcvbn score.
+    pub fn of_score(score: u8) -> Self {
+        if score >= MIN_SCORE {
+            Verdict::Strong(score)
+        } else {
+            Verdict::Weak(score)
+        }
+    }
+
+    /// What the meter shows: while a new answer is awaited, the verdict on the last password
+    /// scored stands, so a screen reader does not hear "checking" after every keystroke.
+    pub fn shown(self, last: Option<&Strength>) -> Self {
+        match (self, last) {
+            (Verdict::Checking, Some(last)) => Verdict::of_score(last.score),
+            (verdict, _) => verdict,
+        }
     }
 }
 
@@ -378,6 +397,15 @@ mod tests {
         ] {
             assert!(check_strong(v).is_err());
         }
+    }
+
+    #[test]
+    fn while_checking_the_meter_keeps_the_last_verdict() {
+        let last = answer("password", 1);
+        assert_eq!(Verdict::Checking.shown(Some(&last)), Verdict::Weak(1));
+        assert_eq!(Verdict::Checking.shown(None), Verdict::Checking);
+        assert_eq!(Verdict::TooShort.shown(Some(&last)), Verdict::TooShort);
+        assert_eq!(Verdict::Strong(3).shown(Some(&last)), Verdict::Strong(3));
     }
 
     #[test]

@@ -169,6 +169,14 @@ fn error(key: String, reason: &'static str) -> PolicyError {
     }
 }
 
+/// `value` stated twice where it must be once.
+fn repeated(key: String, value: String) -> PolicyError {
+    PolicyError {
+        key,
+        reason: Message::new("policy_error.repeated").text("value", value),
+    }
+}
+
 /// `text` trimmed, if it is not empty and not too long.
 fn text(key: impl Fn() -> String, value: &str) -> Result<String, PolicyError> {
     let value = value.trim();
@@ -281,10 +289,7 @@ fn texts(map: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>, P
                 .ok_or_else(|| error(place(), "policy_error.not_text"))?,
         )?;
         if checked.contains(&value) {
-            return Err(PolicyError {
-                key: place(),
-                reason: Message::new("policy_error.repeated").text("value", value),
-            });
+            return Err(repeated(place(), value));
         }
         checked.push(value);
     }
@@ -332,10 +337,7 @@ impl ProjectPolicy {
                 .iter()
                 .any(|f| f.slug.eq_ignore_ascii_case(&slug))
             {
-                return Err(PolicyError {
-                    key: key("slug"),
-                    reason: Message::new("policy_error.repeated").text("value", slug),
-                });
+                return Err(repeated(key("slug"), slug));
             }
             let label = match string(field, "label", &at)? {
                 Some(label) => text(|| key("label"), label)?,
@@ -390,18 +392,15 @@ impl ProjectPolicy {
                 || key("name"),
                 string(profile, "name", &at)?.unwrap_or_default(),
             )?;
-            let repeated = if profiles.iter().any(|p| p.id == id) {
+            let twice = if profiles.iter().any(|p| p.id == id) {
                 Some(("id", id.to_string()))
             } else if profiles.iter().any(|p| p.name == name) {
                 Some(("name", name.clone()))
             } else {
                 None
             };
-            if let Some((part, value)) = repeated {
-                return Err(PolicyError {
-                    key: key(part),
-                    reason: Message::new("policy_error.repeated").text("value", value),
-                });
+            if let Some((part, value)) = twice {
+                return Err(repeated(key(part), value));
             }
             let mut fixed = BTreeMap::new();
             let empty = Map::new();

@@ -118,13 +118,12 @@ pub fn App() -> impl IntoView {
     let form = move |config: Config| {
         if framed {
             let portal = Portal::new(config.parent_origins.clone());
-            let host_states_policies = config.project != Default::default();
-            embed::browser::listen(config.parent_origins.clone(), move |mut configure| {
-                if let Some(complaint) = configure.keep_hosts_project(host_states_policies) {
-                    portal.post(Outgoing::Error { message: complaint });
-                }
-                portal.configure(configure)
-            });
+            let host_states_project = config.project != Default::default();
+            embed::browser::listen(
+                config.parent_origins.clone(),
+                host_states_project,
+                move |configure| portal.configure(configure),
+            );
             if let Some(main) = main_ref.get_untracked() {
                 embed::browser::report_height(&main, config.parent_origins.clone());
             }

@@ -54,8 +54,20 @@ pub fn tr(key: &'static str) -> Signal<String> {
 
 /// "`label` (optional)", as the interface language writes it.
 pub fn optional(label: Signal<String>) -> Signal<String> {
+    optional_when(label, Signal::stored(true))
+}
+
+/// `label`, with "(optional)" while `optional` holds (a field some answers make required).
+pub fn optional_when(label: Signal<String>, optional: Signal<bool>) -> Signal<String> {
     let texts = use_texts();
-    Signal::derive(move || texts.render(&Message::new("field.optional").text("label", label.get())))
+    Signal::derive(move || {
+        let label = label.get();
+        if optional.get() {
+            texts.render(&Message::new("field.optional").text("label", label))
+        } else {
+            label
+        }
+    })
 }
 
 /// `message` in the interface language, following it when it changes.

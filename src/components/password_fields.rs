@@ -1,7 +1,7 @@
 use super::{tr, use_form, use_texts, TextField};
 use crate::i18n::Message;
 use crate::mobile_worker::Field;
-use crate::password::{feedback_key, Verdict, MIN_LENGTH, MIN_SCORE};
+use crate::password::{feedback_key, Verdict, MIN_LENGTH};
 use leptos::prelude::*;
 
 /// The password, or (where the project allows it) an email that lets the worker set their
@@ -93,22 +93,8 @@ fn Strength() -> impl IntoView {
         _ => 0,
     };
     let words = move || {
-        // While a new answer is awaited, the last one stands: a screen reader would otherwise
-        // hear "checking" after every keystroke.
-        let last = form
-            .scorer
-            .with(|s| s.answer.as_ref().map(|a| a.score))
-            .map(|score| {
-                if score >= MIN_SCORE {
-                    Verdict::Strong(score)
-                } else {
-                    Verdict::Weak(score)
-                }
-            });
-        let shown = match (verdict(), last) {
-            (Verdict::Checking, Some(last)) => last,
-            (verdict, _) => verdict,
-        };
+        let verdict = verdict();
+        let shown = form.scorer.with(|s| verdict.shown(s.answer.as_ref()));
         let message = match shown {
             Verdict::TooShort => Message::new("strength.too_short").number("min", MIN_LENGTH),
             Verdict::Checking => Message::new("strength.checking"),

@@ -1,5 +1,5 @@
 use super::error_summary::focus_first;
-use super::{optional, say, tr, use_form, use_texts, InlineError};
+use super::{optional_when, say, tr, use_form, use_texts, InlineError};
 use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use crate::project_data::{search, Choice, ListState, Resource};
@@ -63,12 +63,7 @@ pub fn Picker(
     };
     view! {
         <fieldset class="picker" id=format!("{name}-picker")>
-            <legend>
-                {
-                    let optional = optional(legend);
-                    move || if required.get() { legend.get() } else { optional.get() }
-                }
-            </legend>
+            <legend>{optional_when(legend, Signal::derive(move || !required.get()))}</legend>
             <p class="hint">{hint}</p>
             {error
                 .map(|error| {

@@ -38,47 +38,53 @@ pub fn ProjectFields(
             />
         }
     });
-    let policy = form.policy;
+    // One copy for the closures below: this view is drawn again if the policies change.
+    let policy = std::sync::Arc::new(policy);
     // What the chosen profile fixes: each field's label and value.
-    let fixed = move || {
-        policy.with_untracked(|p| {
-            let Some(chosen) = profile.with(|id| p.profile(id)) else {
-                return Vec::new();
-            };
-            p.user_fields
-                .iter()
-                .filter_map(|f| {
-                    chosen
-                        .fields
-                        .get(&f.slug)
-                        .map(|v| (f.label.clone(), v.clone()))
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let chosen_name =
-        move || policy.with_untracked(|p| profile.with(|id| p.profile(id).map(|c| c.name.clone())));
-    let fields = policy.with_untracked(|p| {
-        p.user_fields
-            .iter()
-            .enumerate()
-            .map(|(i, field)| {
-                let slug = field.slug.clone();
-                let hidden = move || {
-                    policy.with_untracked(|p| {
-                        profile
-                            .with(|id| p.profile(id).is_some_and(|c| c.fields.contains_key(&slug)))
-                    })
+    let fixed = {
+        let p = policy.clone();
+        move || {
+            profile.with(|id| {
+                let Some(chosen) = p.profile(id) else {
+                    return Vec::new();
                 };
-                view! { <div hidden=hidden>{user_field(i, field)}</div> }
+                p.user_fields
+                    .iter()
+                    .filter_map(|f| {
+                        chosen
+                            .fields
+                            .get(&f.slug)
+                            .map(|v| (f.label.clone(), v.clone()))
+                    })
+                    .collect::<Vec<_>>()
             })
-            .collect_view()
-    });
+        }
+    };
+    let chosen_name = {
+        let p = policy.clone();
+        move || profile.with(|id| p.profile(id).map(|c| c.name.clone()))
+    };
+    let no_profile = {
+        let chosen_name = chosen_name.clone();
+        move || chosen_name().is_none()
+    };
+    let fields = policy
+        .user_fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let (p, slug) = (policy.clone(), field.slug.clone());
+            let hidden = move || {
+                profile.with(|id| p.profile(id).is_some_and(|c| c.fields.contains_key(&slug)))
+            };
+            view! { <div hidden=hidden>{user_field(i, field)}</div> }
+        })
+        .collect_view();
     view! {
         <fieldset class="project-fields">
             <legend>{tr("project_fields.legend")}</legend>
             {profile_field}
-            <div class="fixed-by-profile" hidden=move || chosen_name().is_none()>
+            <div class="fixed-by-profile" hidden=no_profile>
                 <p class="hint">
                     {move || {
                         chosen_name()

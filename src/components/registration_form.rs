@@ -6,7 +6,6 @@ use super::{
 };
 use crate::config::Config;
 use crate::form_state::{Focus, FormState, Success};
-use crate::i18n::Message;
 use crate::mobile_worker::Field;
 use crate::portal::Portal;
 use crate::project_data::Resource;
@@ -147,21 +146,15 @@ fn Form() -> impl IntoView {
             <TextField
                 id=Field::Email.id()
                 ltr=true
-                label=Signal::derive(move || {
-                    let label = texts.get("label.email");
-                    let emailed = form.policy.with(|p| p.account_confirmation)
-                        && draft.confirm_by_email.get();
-                    if emailed {
-                        label
-                    } else {
-                        texts.render(&Message::new("field.optional").text("label", label))
-                    }
-                })
+                label=tr("label.email")
                 value=draft.email
                 on_input=move |v| draft.email.set(v)
                 error=form.error(Field::Email)
                 input_type="email"
                 autocomplete="off"
+                optional=Signal::derive(move || {
+                    !(form.policy.with(|p| p.account_confirmation) && draft.confirm_by_email.get())
+                })
             />
             <PhoneNumbers />
             <Picker

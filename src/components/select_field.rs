@@ -1,9 +1,10 @@
-use super::{optional as self_optional, InlineError};
+use super::optional_when;
+use super::text_field::{described_by, FieldShell};
 use crate::i18n::Message;
 use leptos::prelude::*;
 
 /// A labelled select with an optional hint and inline error, wired for screen readers as
-/// [`super::TextField`] is. The first option, worth `""`, means none chosen.
+/// [`super::TextField`] is, in the same [`FieldShell`]. The first option, worth `""`, means none chosen.
 #[component]
 pub fn SelectField(
     /// The select's element id (from `Field::id`).
@@ -29,45 +30,17 @@ pub fn SelectField(
     #[prop(optional_no_strip)]
     hint: Option<Signal<String>>,
     /// Adds "(optional)" to the label.
-    #[prop(optional)]
-    optional: bool,
+    #[prop(optional, into)]
+    optional: Signal<bool>,
 ) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let has_error = move || error.with(Option::is_some);
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let ids: Vec<&str> = [(has_hint, &hint_id), (has_error(), &error_id)]
-                .into_iter()
-                .filter(|(shown, _)| *shown)
-                .map(|(_, id)| id.as_str())
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let label_text = if optional {
-        self_optional(label)
-    } else {
-        label
-    };
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
-        <div class="field" class:field-error=has_error>
-            <label for=id.clone()>{label_text}</label>
-            {hint
-                .map(|hint| {
-                    view! {
-                        <p class="hint" id=hint_id>
-                            {hint}
-                        </p>
-                    }
-                })}
-            <InlineError id=error_id error />
+        <FieldShell id=id.clone() label=optional_when(label, optional) hint error>
             <select
                 id=id
                 aria-invalid=move || has_error().then_some("true")
-                aria-required=(!optional).then_some("true")
+                aria-required=move || (!optional.get()).then_some("true")
                 aria-describedby=described_by
                 on:change=move |ev| on_change.run(event_target_value(&ev))
             >
@@ -88,6 +61,6 @@ pub fn SelectField(
                     })
                     .collect_view()}
             </select>
-        </div>
+        </FieldShell>
     }
 }

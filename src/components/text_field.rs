@@ -1,4 +1,4 @@
-use super::{optional as self_optional, tr, use_texts};
+use super::{optional_when, tr, use_texts};
 use crate::i18n::Message;
 use leptos::prelude::*;
 
@@ -30,9 +30,10 @@ pub fn TextField(
     /// The browser's autofill hint.
     #[prop(optional)]
     autocomplete: Option<&'static str>,
-    /// Adds "(optional)" to the label.
-    #[prop(optional)]
-    optional: bool,
+    /// Adds "(optional)" to the label (where a field is optional or not as other answers go,
+    /// a signal).
+    #[prop(optional, into)]
+    optional: Signal<bool>,
     /// Adds a Show/Hide button for a masked value.
     #[prop(optional)]
     revealable: bool,
@@ -44,40 +45,10 @@ pub fn TextField(
     let texts = use_texts();
     let shown = RwSignal::new(false);
     let current_type = move || if shown.get() { "text" } else { input_type };
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let has_error = move || error.with(Option::is_some);
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if has_error() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let label_text = if optional {
-        self_optional(label)
-    } else {
-        label
-    };
+    let described_by = described_by(&id, hint.is_some(), error);
     view! {
-        <div class="field" class:field-error=has_error>
-            <label for=id.clone()>{label_text}</label>
-            {hint
-                .map(|hint| {
-                    view! {
-                        <p class="hint" id=hint_id>
-                            {hint}
-                        </p>
-                    }
-                })}
-            <InlineError id=error_id error />
+        <FieldShell id=id.clone() label=optional_when(label, optional) hint error>
             <div class="input-row">
                 <input
                     id=id.clone()
@@ -109,7 +80,61 @@ pub fn TextField(
                         }
                     })}
             </div>
+        </FieldShell>
+    }
+}
+
+/// GOV.UK's form group: a control's label, its hint if it has one and its inline error, the
+/// group marked while the error stands, then the control (`children`).
+#[component]
+pub fn FieldShell(
+    /// The control's element id; the hint and error take theirs from it.
+    id: String,
+    /// What the label says.
+    #[prop(into)]
+    label: Signal<String>,
+    /// A line of help under the label.
+    hint: Option<Signal<String>>,
+    /// The message under the label, if any.
+    #[prop(into)]
+    error: Signal<Option<Message>>,
+    /// The control.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field-error=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="hint" id=format!("{id}-hint")>
+                            {hint}
+                        </p>
+                    }
+                })}
+            <InlineError id=format!("{id}-error") error />
+            {children()}
         </div>
+    }
+}
+
+/// What a control's `aria-describedby` names: its hint, if it has one, and its error while
+/// one stands (ids as [`FieldShell`] gives them).
+pub fn described_by(
+    id: &str,
+    has_hint: bool,
+    error: Signal<Option<Message>>,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.as_str());
+        }
+        if error.with(Option::is_some) {
+            ids.push(error_id.as_str());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }
 

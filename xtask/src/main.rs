@@ -689,18 +689,22 @@ fn loaded_when_used(path: &Path) -> bool {
 
 /// Raw, gzip and brotli bytes of each file loaded only when used.
 fn when_used_sizes(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
+    file_sizes(dist, |path| {
+        loaded_when_used(path) && path.extension().is_some_and(|e| e == "js" || e == "wasm")
+    })
+}
+
+/// Raw, gzip and brotli bytes of each file of `dir` that `keep` accepts, by name (none for a
+/// folder that is not there).
+fn file_sizes(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<(String, [usize; 3])>> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
     let mut sizes = Vec::new();
-    for entry in fs::read_dir(dist).map_err(|e| e.to_string())?.flatten() {
-        let path = entry.path();
-        let kind = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        if loaded_when_used(&path) && ["js", "wasm"].contains(&kind) {
-            let bytes = fs::read(&path).map_err(|e| e.to_string())?;
-            let name = path.file_name().unwrap_or_default().to_string_lossy();
-            sizes.push((name.into_owned(), compressed_sizes(&bytes)));
-        }
+    for path in entries.flatten().map(|e| e.path()).filter(|p| keep(p)) {
+        let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        sizes.push((name.into_owned(), compressed_sizes(&bytes)));
     }
     sizes.sort();
     Ok(sizes)
@@ -750,20 +754,9 @@ fn measure(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
 
 /// Raw, gzip and brotli bytes of each language's catalogue, `locales/<code>.json`.
 fn locale_sizes(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
-    let dir = dist.join("locales");
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return Ok(Vec::new());
-    };
-    let mut sizes = Vec::new();
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.extension().is_some_and(|e| e == "json") {
-            let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let name = path.file_stem().unwrap_or_default().to_string_lossy();
-            sizes.push((format!("{name}.json"), compressed_sizes(&bytes)));
-        }
-    }
-    sizes.sort();
-    Ok(sizes)
+    file_sizes(&dist.join("locales"), |path| {
+        path.extension().is_some_and(|e| e == "json")
+    })
 }
 
 fn size_table(sizes: &[(String, [usize; 3])]) -> String {

@@ -41,6 +41,12 @@ async fn choose_a_location(h: &Harness) -> String {
     location.location_id
 }
 
+/// District and Clinic, the project's two required fields.
+async fn fill_the_required_project_fields(h: &Harness) {
+    h.select("#user-field-0", "North").await;
+    h.type_into("#user-field-2", "Gulu HC IV").await;
+}
+
 fn scorer_requested(h: &Harness) -> bool {
     h.served_paths()
         .iter()
@@ -130,8 +136,7 @@ async fn a_weak_password_is_refused_a_generated_one_accepted_and_the_scorer_load
     with_harness(config(), |h| async move {
         open(&h).await;
         h.type_into("#username", "kwame").await;
-        h.select("#user-field-0", "North").await;
-        h.type_into("#user-field-2", "Gulu HC IV").await;
+        fill_the_required_project_fields(&h).await;
         choose_a_location(&h).await;
         assert!(!scorer_requested(&h), "{:?}", h.served_paths());
 
@@ -169,8 +174,7 @@ async fn account_confirmation_sends_no_password_and_needs_an_email() {
         open(&h).await;
         h.type_into("#username", "by.email").await;
         h.type_into("#password", "short").await;
-        h.select("#user-field-0", "North").await;
-        h.type_into("#user-field-2", "Gulu HC IV").await;
+        fill_the_required_project_fields(&h).await;
         choose_a_location(&h).await;
         h.click("#confirm-by-email").await;
         assert!(!h.find("#password").await.is_displayed().await.unwrap());
@@ -197,8 +201,7 @@ async fn a_location_is_required_and_a_broken_policy_is_a_configuration_error() {
         open(&h).await;
         h.type_into("#username", "no.place").await;
         h.click("#generate-password").await;
-        h.select("#user-field-0", "North").await;
-        h.type_into("#user-field-2", "Gulu HC IV").await;
+        fill_the_required_project_fields(&h).await;
         h.click("button[type=submit]").await;
         let summary = h
             .wait_for_text(".error-summary", |t| t.contains("at least one location"))

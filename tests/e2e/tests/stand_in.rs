@@ -2,6 +2,17 @@
 
 use e2e::nginx::raw_request;
 use e2e::stand_in_hq::{Settings, StandIn, DEV_API_KEY};
+use std::net::SocketAddr;
+
+/// A create, as the form's proxy sends it.
+async fn create(addr: SocketAddr, body: &str) -> e2e::nginx::Answer {
+    let key = format!("ApiKey {DEV_API_KEY}");
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Authorization", key.as_str()),
+    ];
+    raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &headers, body).await
+}
 
 #[tokio::test]
 async fn the_rate_limit_answers_429_with_no_body_once_a_project_reaches_it() {
@@ -10,15 +21,10 @@ async fn the_rate_limit_answers_429_with_no_body_once_a_project_reaches_it() {
         ..Settings::default()
     });
     let addr = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
-    let key = format!("ApiKey {DEV_API_KEY}");
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Authorization", key.as_str()),
-    ];
     let mut statuses = Vec::new();
     for n in 0..3 {
         let body = format!(r#"{{"username": "limited{n}", "password": "pw"}}"#);
-        let answer = raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &headers, &body).await;
+        let answer = create(addr, &body).await;
         statuses.push(answer.status);
         if answer.status == 429 {
             assert_eq!(answer.body, "");
@@ -44,13 +50,6 @@ async fn account_confirmation_and_profiles_are_checked_as_hq_checks_them() {
         ..Settings::default()
     });
     let addr = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
-    let key = format!("ApiKey {DEV_API_KEY}");
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Authorization", key.as_str()),
-    ];
-    let post =
-        |body: &'static str| raw_request(addr, "POST", "/a/demo/api/v0.5/user/", &headers, body);
     for (body, status, words) in [
         (
             r#"{"username": "a1", "require_account_confirmation": true, "send_confirmation_email_now": true}"#,
@@ -88,7 +87,7 @@ async fn account_confirmation_and_profiles_are_checked_as_hq_checks_them() {
             "",
         ),
     ] {
-        let answer = post(body).await;
+        let answer = create(addr, body).await;
         assert_eq!(answer.status, status, "{body}: {}", answer.body);
         assert!(answer.body.contains(words), "{body}: {}", answer.body);
     }
