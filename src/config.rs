@@ -3,53 +3,17 @@
 //! read: where data and credentials go is decided by whoever hosts the files.
 
 use crate::i18n::{Lang, Message};
+use crate::json::{Json, Wrong};
+use crate::project_policy::PolicyError;
 use crate::project_policy::ProjectPolicy;
-use serde::Deserialize;
 
 /// How requests to CommCare HQ are authenticated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthMode {
     /// Send no credentials: a same-origin reverse proxy adds them on the server side.
     Proxy,
     /// The operator types their web-user email and API key; held in memory only.
     ApiKey,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    base_url: String,
-    domain: String,
-    #[serde(default = "default_api_version")]
-    api_version: String,
-    auth: AuthMode,
-    #[serde(default = "default_timeout_seconds")]
-    timeout_seconds: u32,
-    #[serde(default)]
-    embed: RawEmbed,
-    #[serde(default)]
-    ui_language: Option<String>,
-    #[serde(default)]
-    ui_languages: Vec<String>,
-    /// Read by `project_policy`, which names each mistake with its place.
-    #[serde(default)]
-    project: serde_json::Value,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEmbed {
-    #[serde(default)]
-    parent_origins: Vec<String>,
-}
-
-fn default_api_version() -> String {
-    "v0.5".into()
-}
-
-fn default_timeout_seconds() -> u32 {
-    30
 }
 
 /// A checked configuration.
@@ -99,25 +63,52 @@ impl ConfigError {
 impl Config {
     /// Parses and checks the text of `config.json`.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        let raw: RawConfig =
-            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        let json = Json::parse(text).map_err(|e| ConfigError::Malformed(e.0))?;
+        let raw = json.fields(
+            "",
+            &[
+                "base_url",
+                "domain",
+                "api_version",
+                "auth",
+                "timeout_seconds",
+                "embed",
+                "ui_language",
+                "ui_languages",
+                "project",
+            ],
+        )?;
+        let auth = match raw.required_text("auth")? {
+            "proxy" => AuthMode::Proxy,
+            "api_key" => AuthMode::ApiKey,
+            _ => return Err(invalid("auth", Message::new("config_error.auth"))),
+        };
+        let timeout = raw
+            .whole("timeout_seconds")?
+            .map_or(30, |n| n.min(u32::MAX.into()) as u32);
+        let parent_origins = match raw.get("embed") {
+            None => Vec::new(),
+            Some(embed) => embed
+                .fields("embed", &["parent_origins"])?
+                .texts("parent_origins", usize::MAX)?,
+        };
         Ok(Config {
-            base_url: check_base_url(&raw.base_url)?,
-            domain: check_domain(&raw.domain)?,
-            api_version: check_api_version(&raw.api_version)?,
-            auth: raw.auth,
-            timeout_seconds: check_timeout(raw.timeout_seconds)?,
-            parent_origins: check_parent_origins(raw.embed.parent_origins)?,
+            base_url: check_base_url(raw.required_text("base_url")?)?,
+            domain: check_domain(raw.required_text("domain")?)?,
+            api_version: check_api_version(raw.text("api_version")?.unwrap_or("v0.5"))?,
+            auth,
+            timeout_seconds: check_timeout(timeout)?,
+            parent_origins: check_parent_origins(parent_origins.into_iter().map(|(_, o)| o))?,
             ui_language: raw
-                .ui_language
-                .map(|code| check_ui_language("ui_language", &code))
+                .text("ui_language")?
+                .map(|code| check_ui_language("ui_language", code))
                 .transpose()?,
             ui_languages: raw
-                .ui_languages
-                .iter()
-                .map(|code| check_ui_language("ui_languages", code))
+                .texts("ui_languages", usize::MAX)?
+                .into_iter()
+                .map(|(_, code)| check_ui_language("ui_languages", code))
                 .collect::<Result<_, _>>()?,
-            project: ProjectPolicy::read(&raw.project)
+            project: ProjectPolicy::read(raw.get("project").unwrap_or(&Json::Null))
                 .map_err(|e| invalid(&format!("project.{}", e.key), e.reason))?,
         })
     }
@@ -149,6 +140,13 @@ pub async fn load() -> Result<Config, ConfigError> {
         .await
         .map_err(ConfigError::Unavailable)?;
     Config::parse(&text)
+}
+
+impl From<Wrong> for ConfigError {
+    fn from(wrong: Wrong) -> Self {
+        let PolicyError { key, reason } = wrong.into();
+        ConfigError::Invalid { key, reason }
+    }
 }
 
 fn invalid(key: &str, reason: Message) -> ConfigError {
@@ -276,9 +274,11 @@ fn check_timeout(seconds: u32) -> Result<u32, ConfigError> {
 }
 
 /// Each origin written as browsers write it, duplicates dropped.
-fn check_parent_origins(origins: Vec<String>) -> Result<Vec<String>, ConfigError> {
-    let mut checked: Vec<String> = Vec::with_capacity(origins.len());
-    for origin in &origins {
+fn check_parent_origins<'a>(
+    origins: impl Iterator<Item = &'a str>,
+) -> Result<Vec<String>, ConfigError> {
+    let mut checked: Vec<String> = Vec::new();
+    for origin in origins {
         let origin = normalise_origin(origin).ok_or_else(|| {
             let key = if origin.is_ascii() {
                 "config_error.origin"
@@ -287,7 +287,7 @@ fn check_parent_origins(origins: Vec<String>) -> Result<Vec<String>, ConfigError
             };
             invalid(
                 "embed.parent_origins",
-                Message::new(key).text("origin", origin.as_str()),
+                Message::new(key).text("origin", origin),
             )
         })?;
         if !checked.contains(&origin) {
@@ -354,18 +354,35 @@ mod tests {
     #[test]
     fn missing_and_misspelt_keys_are_named() {
         let err = Config::parse(r#"{"base_url": "", "auth": "proxy"}"#).unwrap_err();
-        assert!(err.to_string().contains("missing field `domain`"), "{err}");
+        assert_eq!(err.to_string(), "config.json: \"domain\" must be given");
         let err =
             Config::parse(r#"{"base_ur": "", "domain": "demo", "auth": "proxy", "base_url": ""}"#)
                 .unwrap_err();
-        assert!(err.to_string().contains("unknown field `base_ur`"), "{err}");
+        assert!(
+            err.to_string().contains("\"base_ur\" is not a key"),
+            "{err}"
+        );
+        let err = Config::parse(
+            r#"{"base_url": "", "domain": "demo", "auth": "proxy", "embed": {"parent_origin": []}}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("\"embed.parent_origin\""), "{err}");
+        let err =
+            Config::parse(r#"{"base_url": 1, "domain": "demo", "auth": "proxy"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("\"base_url\" must be text"),
+            "{err}"
+        );
     }
 
     #[test]
     fn unknown_auth_mode_is_refused() {
         let err =
             Config::parse(r#"{"base_url": "", "domain": "demo", "auth": "basic"}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown variant `basic`"), "{err}");
+        assert!(
+            err.to_string().contains("\"proxy\" or \"api_key\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,10 +9,9 @@
 
 use crate::credentials::{CredentialError, Credentials};
 use crate::i18n::Lang;
+use crate::json::Json;
 use crate::mobile_worker::{Draft, UserDataEntry};
 use crate::project_policy::ProjectPolicy;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub const PROTOCOL: &str = "commcare-mobile-worker-form";
@@ -29,25 +28,30 @@ pub enum Outgoing {
 }
 
 impl Outgoing {
-    pub fn to_json(&self) -> Value {
-        let mut message = match self {
-            Outgoing::Ready => json!({"type": "ready"}),
-            Outgoing::Resize { height } => json!({"type": "resize", "height": height}),
-            Outgoing::Created { user_id, username } => {
-                json!({"type": "created", "user_id": user_id, "username": username})
-            }
-            Outgoing::Error { message } => json!({"type": "error", "message": message}),
-            Outgoing::Cancelled => json!({"type": "cancelled"}),
+    pub fn to_json(&self) -> Json {
+        let text = |s: &String| Json::from(s.as_str());
+        let (kind, mut rest) = match self {
+            Outgoing::Ready => ("ready", vec![]),
+            Outgoing::Resize { height } => ("resize", vec![("height", u64::from(*height).into())]),
+            Outgoing::Created { user_id, username } => (
+                "created",
+                vec![("user_id", text(user_id)), ("username", text(username))],
+            ),
+            Outgoing::Error { message } => ("error", vec![("message", text(message))]),
+            Outgoing::Cancelled => ("cancelled", vec![]),
         };
-        message["protocol"] = json!(PROTOCOL);
-        message["version"] = json!(VERSION);
-        message
+        let mut message = vec![
+            ("protocol", PROTOCOL.into()),
+            ("version", u64::from(VERSION).into()),
+            ("type", kind.into()),
+        ];
+        message.append(&mut rest);
+        Json::object(message)
     }
 }
 
 /// Field values the portal fills in; the operator can still change them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Defaults {
     pub language: Option<String>,
     pub groups: Vec<String>,
@@ -61,6 +65,27 @@ pub const MAX_DEFAULT_ITEMS: usize = 200;
 pub const MAX_DEFAULT_TEXT: usize = 1000;
 
 impl Defaults {
+    /// `defaults` as a portal writes it; `None` unless each key is known and of its type.
+    fn read(json: &Json) -> Option<Defaults> {
+        let fields = json.fields("", &["language", "groups", "user_data"]).ok()?;
+        let user_data = match fields.get("user_data") {
+            None => BTreeMap::new(),
+            Some(Json::Object(pairs)) => pairs
+                .iter()
+                .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect::<Option<_>>()?,
+            Some(_) => return None,
+        };
+        Some(Defaults {
+            language: fields.text("language").ok()?.map(str::to_string),
+            groups: (fields.texts("groups", usize::MAX).ok()?)
+                .into_iter()
+                .map(|(_, group)| group.to_string())
+                .collect(),
+            user_data,
+        })
+    }
+
     fn is_reasonable(&self) -> bool {
         let short = |s: &String| s.len() <= MAX_DEFAULT_TEXT;
         self.groups.len() <= MAX_DEFAULT_ITEMS
@@ -115,59 +140,6 @@ impl Defaults {
             }
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ApiKeyCredential {
-    email: String,
-    key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CredentialMessage {
-    api_key: Option<ApiKeyCredential>,
-    bearer_token: Option<String>,
-}
-
-/// What every message is checked for first, whatever else it holds.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    protocol: Option<String>,
-    #[serde(default)]
-    version: Option<u64>,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-}
-
-/// A key that is there, even as `null` (`Some(None)`), against one left out (`None`).
-fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigureMessage {
-    #[allow(dead_code)]
-    protocol: String,
-    #[allow(dead_code)]
-    version: u32,
-    #[serde(rename = "type")]
-    #[allow(dead_code)]
-    kind: String,
-    #[serde(default)]
-    defaults: Defaults,
-    /// Absent and `null` differ: see [`CredentialChange`].
-    #[serde(default, deserialize_with = "present")]
-    credentials: Option<Option<CredentialMessage>>,
-    #[serde(default)]
-    ui_language: Option<String>,
-    #[serde(default)]
-    project: Option<Value>,
 }
 
 /// For the portal's developers (protocol messages are not translated): which part of the
@@ -264,52 +236,85 @@ pub enum Ignored {
 
 /// Reads a message from the parent: the text of its JSON.
 pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
-    let envelope: Envelope = serde_json::from_str(text).map_err(|_| Ignored::OtherProtocol)?;
-    if envelope.protocol.as_deref() != Some(PROTOCOL) {
+    let message = Json::parse(text).map_err(|_| Ignored::OtherProtocol)?;
+    let envelope = |key| message.get(key);
+    if envelope("protocol").and_then(Json::as_str) != Some(PROTOCOL) {
         return Err(Ignored::OtherProtocol);
     }
-    if envelope.version != Some(VERSION.into()) {
+    if envelope("version").and_then(Json::as_whole) != Some(VERSION.into()) {
         return Err(Ignored::UnsupportedVersion);
     }
-    if envelope.kind.as_deref() != Some("configure") {
+    if envelope("type").and_then(Json::as_str) != Some("configure") {
         return Err(Ignored::UnknownType);
     }
-    let message: ConfigureMessage = serde_json::from_str(text).map_err(|_| Ignored::Malformed)?;
-    if !message.defaults.is_reasonable() {
+    let fields = message
+        .fields(
+            "",
+            &[
+                "protocol",
+                "version",
+                "type",
+                "defaults",
+                "credentials",
+                "ui_language",
+                "project",
+            ],
+        )
+        .map_err(|_| Ignored::Malformed)?;
+    let defaults = match fields.get("defaults") {
+        None => Defaults::default(),
+        Some(defaults) => Defaults::read(defaults).ok_or(Ignored::Malformed)?,
+    };
+    if !defaults.is_reasonable() {
         return Err(Ignored::TooLarge);
     }
-    let credentials = match message.credentials {
+    // Absent and `null` differ: see [`CredentialChange`].
+    let credentials = match message.get("credentials") {
         None => CredentialChange::Keep,
-        Some(None) => CredentialChange::Clear,
-        Some(Some(raw)) => {
-            let credentials = match raw {
-                CredentialMessage {
-                    api_key: Some(k),
-                    bearer_token: None,
-                } => Credentials::ApiKey {
-                    email: k.email,
-                    key: k.key,
+        Some(Json::Null) => CredentialChange::Clear,
+        Some(raw) => {
+            let raw = raw
+                .fields("", &["api_key", "bearer_token"])
+                .map_err(|_| Ignored::Malformed)?;
+            let credentials = match (raw.get("api_key"), raw.get("bearer_token")) {
+                (Some(api_key), None) => {
+                    let api_key = api_key
+                        .fields("", &["email", "key"])
+                        .map_err(|_| Ignored::Malformed)?;
+                    let text = |key| {
+                        api_key
+                            .required_text(key)
+                            .map(str::to_string)
+                            .map_err(|_| Ignored::Malformed)
+                    };
+                    Credentials::ApiKey {
+                        email: text("email")?,
+                        key: text("key")?,
+                    }
+                }
+                (None, Some(Json::Text(token))) => Credentials::Bearer {
+                    token: token.clone(),
                 },
-                CredentialMessage {
-                    api_key: None,
-                    bearer_token: Some(token),
-                } => Credentials::Bearer { token },
+                (None, Some(_)) => return Err(Ignored::Malformed),
                 _ => return Err(Ignored::AmbiguousCredentials),
             };
             credentials.check().map_err(Ignored::BadCredential)?;
             CredentialChange::Set(credentials)
         }
     };
-    let project = message
-        .project
-        .as_ref()
+    let ui_language_text = fields
+        .text("ui_language")
+        .map_err(|_| Ignored::Malformed)?
+        .map(str::to_string);
+    let project = fields
+        .get("project")
         .map(ProjectPolicy::read)
         .transpose()
         .map_err(|e| Ignored::BadProject(e.key))?;
-    let ui_language = message.ui_language.as_deref().and_then(Lang::from_code);
-    let unknown_language = message.ui_language.filter(|_| ui_language.is_none());
+    let ui_language = ui_language_text.as_deref().and_then(Lang::from_code);
+    let unknown_language = ui_language_text.filter(|_| ui_language.is_none());
     Ok(Configure {
-        defaults: message.defaults,
+        defaults,
         credentials,
         ui_language,
         unknown_language,
@@ -349,7 +354,7 @@ pub mod browser {
         let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
             return;
         };
-        let Ok(data) = js_sys::JSON::parse(&message.to_json().to_string()) else {
+        let Ok(data) = js_sys::JSON::parse(&message.to_json().write()) else {
             return;
         };
         for origin in allowed {
@@ -446,6 +451,12 @@ pub mod browser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    /// A message as the portal reads it.
+    fn sent(message: Outgoing) -> Value {
+        serde_json::from_str(&message.to_json().write()).unwrap()
+    }
 
     fn configure_text(extra: Value) -> String {
         configure(extra).to_string()
@@ -462,18 +473,14 @@ mod tests {
     #[test]
     fn outgoing_messages_carry_protocol_version_and_type() {
         assert_eq!(
-            Outgoing::Created {
+            sent(Outgoing::Created {
                 user_id: "abc".into(),
                 username: "j@d.commcarehq.org".into()
-            }
-            .to_json(),
+            }),
             json!({"protocol": PROTOCOL, "version": 1, "type": "created", "user_id": "abc", "username": "j@d.commcarehq.org"})
         );
-        assert_eq!(
-            Outgoing::Resize { height: 640 }.to_json()["height"],
-            json!(640)
-        );
-        assert_eq!(Outgoing::Ready.to_json()["type"], json!("ready"));
+        assert_eq!(sent(Outgoing::Resize { height: 640 })["height"], json!(640));
+        assert_eq!(sent(Outgoing::Ready)["type"], json!("ready"));
     }
 
     #[test]

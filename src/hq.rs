@@ -7,8 +7,8 @@
 use crate::config::Config;
 use crate::credentials::{CredentialError, Credentials};
 use crate::i18n::Message;
+use crate::json::Json;
 use crate::mobile_worker::Field;
-use serde::{Deserialize, Serialize};
 
 /// A created mobile worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,37 +97,32 @@ impl CreateError {
     }
 }
 
-#[derive(Deserialize)]
-struct CreatedBody {
-    id: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: Option<String>,
+/// The non-blank text at `key` of the JSON object `body`; `Err` when `body` is no JSON object.
+fn text_of(body: &str, key: &str) -> Result<Option<String>, ()> {
+    match Json::parse(body) {
+        Ok(object @ Json::Object(_)) => Ok(object
+            .get(key)
+            .and_then(Json::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .map(str::to_string)),
+        _ => Err(()),
+    }
 }
 
 /// Reads HQ's answer to the create request.
 pub fn read_answer(status: u16, body: &str) -> Result<Created, CreateError> {
     match status {
-        200..=299 => match serde_json::from_str::<CreatedBody>(body) {
-            Ok(CreatedBody { id: Some(id) }) if !id.trim().is_empty() => {
-                Ok(Created { user_id: id })
-            }
+        200..=299 => match text_of(body, "id") {
+            Ok(Some(id)) => Ok(Created { user_id: id }),
             _ => Err(CreateError::CreatedUnreadable { status }),
         },
-        400 => match serde_json::from_str::<ErrorBody>(body) {
-            Ok(ErrorBody {
-                error: Some(message),
-            }) if !message.trim().is_empty() => Err(CreateError::Refused { message }),
-            Ok(_) => Err(CreateError::RefusedSilently),
-            Err(_) => Err(CreateError::NotJson { status }),
+        400 => match text_of(body, "error") {
+            Ok(Some(message)) => Err(CreateError::Refused { message }),
+            Ok(None) => Err(CreateError::RefusedSilently),
+            Err(()) => Err(CreateError::NotJson { status }),
         },
         401 => Err(CreateError::Unauthorized {
-            message: serde_json::from_str::<ErrorBody>(body)
-                .ok()
-                .and_then(|b| b.error)
-                .filter(|m| !m.trim().is_empty()),
+            message: text_of(body, "error").ok().flatten(),
         }),
         403 => Err(CreateError::Forbidden),
         404 => Err(CreateError::NotFound),
@@ -161,10 +156,10 @@ pub enum Method {
 ///
 /// Every failure, including a credential the browser would refuse to put in a header, comes
 /// back as an `Err`: nothing here can throw, so a caller's "in flight" state always ends.
-pub async fn exchange<B: Serialize + ?Sized>(
+pub async fn exchange(
     method: Method,
     url: &str,
-    body: Option<&B>,
+    body: Option<&Json>,
     credentials: Option<&Credentials>,
     timeout_seconds: u32,
 ) -> Result<(u16, String), NoAnswer> {
@@ -183,7 +178,7 @@ pub async fn exchange<B: Serialize + ?Sized>(
             headers
                 .set("Content-Type", "application/json")
                 .map_err(|_| NoAnswer::Network)?;
-            Some(serde_json::to_string(body).map_err(|_| NoAnswer::Network)?)
+            Some(body.write())
         }
         None => None,
     };
@@ -243,7 +238,7 @@ pub async fn create_mobile_worker(
     let answer = exchange(
         Method::Post,
         &url,
-        Some(worker),
+        Some(&worker.to_json()),
         credentials,
         config.timeout_seconds,
     )

@@ -12,6 +12,7 @@
 //! browser's own CLDR data (`Intl.PluralRules`, `Intl.NumberFormat`), which costs the page no
 //! bytes.
 
+use crate::json::Json;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -207,10 +208,20 @@ pub struct Catalogue {
 impl Catalogue {
     /// Reads a `locales/<code>.json` file.
     pub fn parse(lang: Lang, json: &str) -> Result<Self, CatalogueError> {
-        let texts = serde_json::from_str(json).map_err(|e| CatalogueError::Malformed {
+        let malformed = |why: String| CatalogueError::Malformed {
             file: lang.code(),
-            why: e.to_string(),
-        })?;
+            why,
+        };
+        let Json::Object(pairs) = Json::parse(json).map_err(|e| malformed(e.0))? else {
+            return Err(malformed("not an object".into()));
+        };
+        let texts = pairs
+            .into_iter()
+            .map(|(key, text)| match text {
+                Json::Text(text) => Ok((key, text)),
+                _ => Err(malformed(format!("\"{key}\" is not text"))),
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Catalogue { lang, texts })
     }
 

@@ -7,7 +7,8 @@
 //! answers) → [`form_state`] (the form's state and actions) → [`components`] (markup wired to
 //! that state). Beside them: [`session`] keeps the draft across reloads, [`embed`] and
 //! [`portal`] speak with an admin portal that frames the form, and [`i18n`] gives every word
-//! the page says in the operator's language.
+//! the page says in the operator's language; [`json`] reads and writes every JSON document the
+//! page handles.
 
 pub mod components;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod embed;
 pub mod form_state;
 pub mod hq;
 pub mod i18n;
+pub mod json;
 pub mod mobile_worker;
 pub mod page_file;
 pub mod password;

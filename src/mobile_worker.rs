@@ -4,18 +4,17 @@
 //! every rule HQ applies (or should) is checked here, before anything is sent.
 
 use crate::i18n::Message;
+use crate::json::Json;
 use crate::password::{check_strong, Verdict};
 use crate::project_policy::{check_user_data_key, ProjectPolicy};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What the operator has typed, exactly as typed. Kept across errors and (without the
 /// password) across reloads, so nothing is ever retyped.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Draft {
     pub username: String,
-    #[serde(skip)]
+    /// Never kept (see [`Draft::to_json`]).
     pub password: String,
     pub first_name: String,
     pub last_name: String,
@@ -41,10 +40,95 @@ pub struct Draft {
     pub confirm_by_email: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserDataEntry {
     pub key: String,
     pub value: String,
+}
+
+impl Draft {
+    /// The draft as kept across reloads: all but the password.
+    pub fn to_json(&self) -> Json {
+        let entries = |rows: &[UserDataEntry]| {
+            Json::List(
+                rows.iter()
+                    .map(|e| {
+                        Json::object([
+                            ("key", e.key.as_str().into()),
+                            ("value", e.value.as_str().into()),
+                        ])
+                    })
+                    .collect(),
+            )
+        };
+        let text = |s: &String| Json::from(s.as_str());
+        Json::object([
+            ("username", text(&self.username)),
+            ("first_name", text(&self.first_name)),
+            ("last_name", text(&self.last_name)),
+            ("email", text(&self.email)),
+            ("phone_numbers", Json::texts(&self.phone_numbers)),
+            ("groups", Json::texts(&self.groups)),
+            ("locations", Json::texts(&self.locations)),
+            ("primary_location", text(&self.primary_location)),
+            ("role", text(&self.role)),
+            ("user_data", entries(&self.user_data)),
+            ("language", text(&self.language)),
+            ("custom", entries(&self.custom)),
+            ("profile", text(&self.profile)),
+            ("confirm_by_email", self.confirm_by_email.into()),
+        ])
+    }
+
+    /// A kept draft (missing keys left empty); `None` if `json` is not one.
+    pub fn from_json(json: &Json) -> Option<Draft> {
+        let text = |key| match json.get(key) {
+            None => Some(String::new()),
+            Some(value) => value.as_str().map(str::to_string),
+        };
+        let list = |key| match json.get(key) {
+            None => Some(&[][..]),
+            Some(value) => value.as_list(),
+        };
+        let texts = |key| -> Option<Vec<String>> {
+            list(key)?
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        let entries = |key| -> Option<Vec<UserDataEntry>> {
+            list(key)?
+                .iter()
+                .map(|e| {
+                    Some(UserDataEntry {
+                        key: e.get("key")?.as_str()?.to_string(),
+                        value: e.get("value")?.as_str()?.to_string(),
+                    })
+                })
+                .collect()
+        };
+        matches!(json, Json::Object(_)).then_some(())?;
+        Some(Draft {
+            username: text("username")?,
+            password: String::new(),
+            first_name: text("first_name")?,
+            last_name: text("last_name")?,
+            email: text("email")?,
+            phone_numbers: texts("phone_numbers")?,
+            groups: texts("groups")?,
+            locations: texts("locations")?,
+            primary_location: text("primary_location")?,
+            role: text("role")?,
+            user_data: entries("user_data")?,
+            language: text("language")?,
+            custom: entries("custom")?,
+            profile: text("profile")?,
+            confirm_by_email: match json.get("confirm_by_email") {
+                None => false,
+                Some(flag) => flag.as_bool()?,
+            },
+        })
+    }
 }
 
 /// A form control a rule can point at. `id()` is the element id the error summary links to;
@@ -154,40 +238,82 @@ pub struct FieldError {
 
 /// The request body of `POST /a/{domain}/api/v0.5/user/`. Empty optionals are omitted, never
 /// sent as `null` or `""`: HQ crashes on a null email and stores empty strings as values.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewMobileWorker {
     pub username: String,
     /// None when the worker sets their own (account confirmation): HQ refuses both together.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub phone_numbers: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
     /// HQ requires both together, the primary one in the list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_location: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(skip_serializing_if = "UserData::is_empty")]
     pub user_data: UserData,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// HQ creates the account unconfirmed and emails the worker a link to set a password.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub require_account_confirmation: bool,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub send_confirmation_email_now: bool,
+}
+
+impl NewMobileWorker {
+    /// The JSON body, in HQ's field names.
+    pub fn to_json(&self) -> Json {
+        let mut body = vec![("username", Json::from(self.username.as_str()))];
+        let texts = [
+            ("password", &self.password),
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("email", &self.email),
+            ("default_phone_number", &self.default_phone_number),
+            ("primary_location", &self.primary_location),
+            ("role", &self.role),
+            ("language", &self.language),
+        ];
+        for (key, value) in texts {
+            if let Some(value) = value {
+                body.push((key, value.as_str().into()));
+            }
+        }
+        let lists = [
+            ("phone_numbers", &self.phone_numbers),
+            ("groups", &self.groups),
+            ("locations", &self.locations),
+        ];
+        for (key, values) in lists {
+            if !values.is_empty() {
+                body.push((key, Json::texts(values)));
+            }
+        }
+        if !self.user_data.is_empty() {
+            let mut data: Vec<(&str, Json)> = (self.user_data.values.iter())
+                .map(|(k, v)| (k.as_str(), v.as_str().into()))
+                .collect();
+            if let Some(id) = self.user_data.profile {
+                data.push((PROFILE_KEY, id.into()));
+            }
+            body.push(("user_data", Json::object(data)));
+        }
+        for (key, on) in [
+            (
+                "require_account_confirmation",
+                self.require_account_confirmation,
+            ),
+            (
+                "send_confirmation_email_now",
+                self.send_confirmation_email_now,
+            ),
+        ] {
+            if on {
+                body.push((key, on.into()));
+            }
+        }
+        Json::object(body)
+    }
 }
 
 /// Where HQ keeps a worker's profile in `user_data`.
@@ -204,20 +330,6 @@ pub struct UserData {
 impl UserData {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty() && self.profile.is_none()
-    }
-}
-
-impl Serialize for UserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        for (key, value) in &self.values {
-            map.serialize_entry(key, value)?;
-        }
-        if let Some(id) = self.profile {
-            map.serialize_entry(PROFILE_KEY, &id)?;
-        }
-        map.end()
     }
 }
 
@@ -927,6 +1039,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The body as HQ reads it.
+    fn sent(body: &NewMobileWorker) -> serde_json::Value {
+        serde_json::from_str(&body.to_json().write()).unwrap()
+    }
+
     fn entry(key: &str, value: &str) -> UserDataEntry {
         UserDataEntry {
             key: key.into(),
@@ -1055,7 +1172,7 @@ mod tests {
     fn minimal_draft_sends_only_username_and_password() {
         let body = draft("Jane Doe", "s3cret!").validate().unwrap();
         assert_eq!(
-            serde_json::to_value(&body).unwrap(),
+            sent(&body),
             json!({"username": "jane.doe", "password": "s3cret!"})
         );
     }
@@ -1411,7 +1528,7 @@ mod tests {
         ];
         let body = d.validate().unwrap();
         assert_eq!(
-            serde_json::to_value(&body.user_data).unwrap(),
+            sent(&body)["user_data"],
             json!({"district": "North", "level": ""})
         );
         d.user_data.push(entry("", "orphan"));
@@ -1460,15 +1577,62 @@ mod tests {
     #[test]
     fn the_draft_kept_for_reloads_never_holds_the_password() {
         let d = draft("jdoe", "s3cret");
-        let saved = serde_json::to_string(&d).unwrap();
+        let saved = d.to_json().write();
         assert!(!saved.contains("s3cret"), "{saved}");
-        let restored: Draft = serde_json::from_str(&saved).unwrap();
+        let restored = Draft::from_json(&Json::parse(&saved).unwrap()).unwrap();
         assert_eq!(restored.username, "jdoe");
         assert_eq!(restored.password, "");
     }
 
+    #[test]
+    fn every_field_but_the_password_comes_back_after_a_reload() {
+        let full = Draft {
+            username: "jdoe".into(),
+            password: "s3cret".into(),
+            first_name: "Jane \"J\"".into(),
+            last_name: "Doe\n".into(),
+            email: "j@d.org".into(),
+            phone_numbers: vec!["+256 7".into(), String::new()],
+            groups: vec!["g1".into()],
+            locations: vec!["l1".into(), "l2".into()],
+            primary_location: "l2".into(),
+            role: "Field worker".into(),
+            user_data: vec![entry("ward", "7")],
+            language: "fra".into(),
+            custom: vec![entry("district", "North")],
+            profile: "12".into(),
+            confirm_by_email: true,
+        };
+        let restored = Draft::from_json(&Json::parse(&full.to_json().write()).unwrap()).unwrap();
+        assert_eq!(
+            restored,
+            Draft {
+                password: String::new(),
+                ..full
+            }
+        );
+        // What is not a kept draft is no draft at all, never a half-read one.
+        for kept in [
+            "[]",
+            r#"{"groups": "g1"}"#,
+            r#"{"user_data": [{"key": "k"}]}"#,
+        ] {
+            assert_eq!(
+                Draft::from_json(&Json::parse(kept).unwrap()),
+                None,
+                "{kept}"
+            );
+        }
+        assert_eq!(
+            Draft::from_json(&Json::parse(r#"{"username": "a"}"#).unwrap())
+                .unwrap()
+                .username,
+            "a"
+        );
+    }
+
     fn policy(json: &str) -> ProjectPolicy {
-        ProjectPolicy::read(&serde_json::from_str(json).unwrap()).unwrap()
+        ProjectPolicy::read(&Json::parse(json).unwrap()).unwrap()
     }
 
     const PROJECT: &str = r#"{
@@ -1553,7 +1717,7 @@ mod tests {
         // What was typed for a field the profile fixes is replaced by the profile's value.
         let body = d.validate_for(&p).unwrap();
         assert_eq!(body.user_data.values["district"], "North");
-        let json = serde_json::to_value(&body).unwrap();
+        let json = sent(&body);
         assert_eq!(json["user_data"][PROFILE_KEY], serde_json::json!(12));
         d.profile = "99".into();
         assert_eq!(
@@ -1619,14 +1783,14 @@ mod tests {
         );
         d.email = "jdoe@example.org".into();
         let body = d.validate_for(&p).unwrap();
-        let json = serde_json::to_value(&body).unwrap();
+        let json = sent(&body);
         assert!(json.get("password").is_none(), "{json}");
         assert_eq!(json["require_account_confirmation"], true);
         assert_eq!(json["send_confirmation_email_now"], true);
         // A project that does not allow it: the box is not shown, and a stale tick counts
         // for nothing.
         let plain = ProjectPolicy::default();
-        let json = serde_json::to_value(d.validate_for(&plain).unwrap()).unwrap();
+        let json = sent(&d.validate_for(&plain).unwrap());
         assert_eq!(json["password"], "weak");
         assert!(json.get("require_account_confirmation").is_none());
     }

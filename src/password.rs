@@ -9,6 +9,7 @@
 //! page needs before and around it.
 
 use crate::i18n::Message;
+use crate::json::Json;
 
 pub const MIN_LENGTH: usize = 8;
 pub const MIN_SCORE: u8 = 2;
@@ -191,22 +192,34 @@ pub fn below(n: u32, mut word: impl FnMut() -> u32) -> u32 {
     }
 }
 
-/// The scorer's answer, read from its JSON without a parser of its own: the page already
-/// reads JSON into values, and an answer is five fields.
+/// The question as the scorer reads it.
+pub fn write_question(question: &Question) -> String {
+    Json::object([
+        ("password", Json::from(question.password.as_str())),
+        ("words", Json::texts(&question.words)),
+    ])
+    .write()
+}
+
+/// The scorer's answer, read from its JSON (an answer is five fields).
 pub fn read_answer(text: &str) -> Option<Strength> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let value = Json::parse(text).ok()?;
     let texts = |key: &str| -> Option<Vec<String>> {
-        value[key]
-            .as_array()?
+        value
+            .get(key)?
+            .as_list()?
             .iter()
             .map(|v| v.as_str().map(str::to_string))
             .collect()
     };
     Some(Strength {
-        password: value["password"].as_str()?.to_string(),
+        password: value.get("password")?.as_str()?.to_string(),
         words: texts("words")?,
-        score: u8::try_from(value["score"].as_u64()?).ok()?,
-        warning: value["warning"].as_str().map(str::to_string),
+        score: u8::try_from(value.get("score")?.as_whole()?).ok()?,
+        warning: value
+            .get("warning")
+            .and_then(Json::as_str)
+            .map(str::to_string),
         suggestions: texts("suggestions")?,
     })
 }
@@ -255,9 +268,7 @@ pub mod browser {
     /// `on_answer` hears each answer, or `None` once if the scorer cannot be loaded (it is not
     /// tried again in this page's life); the first call's `on_answer` is the one kept.
     pub fn ask(question: &Question, on_answer: impl Fn(Option<Strength>) + 'static) {
-        let Ok(message) = serde_json::to_string(question) else {
-            return;
-        };
+        let message = super::write_question(question);
         let on_answer: std::rc::Rc<dyn Fn(Option<Strength>)> = std::rc::Rc::new(on_answer);
         let started = WORKER.with_borrow_mut(|slot| {
             let fresh = slot.is_none();
@@ -456,6 +467,16 @@ mod tests {
             counts.iter().all(|&c| (900..1100).contains(&c)),
             "{counts:?}"
         );
+    }
+
+    #[test]
+    fn questions_are_written_as_the_scorer_reads_them() {
+        let question = Question {
+            password: "p\"ss\\w\u{1}rd é".into(),
+            words: vec!["hq".into(), "amina".into()],
+        };
+        let read: Question = serde_json::from_str(&write_question(&question)).unwrap();
+        assert_eq!(read, question);
     }
 
     #[test]

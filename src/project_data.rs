@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::hq::{self, NoAnswer};
 use crate::i18n::Message;
+use crate::json::Json;
 use crate::mobile_worker::lower_case;
-use serde::Deserialize;
 use std::sync::Arc;
 
 /// Which list.
@@ -283,18 +283,6 @@ impl ReadError {
     }
 }
 
-#[derive(Deserialize)]
-struct Meta {
-    next: Option<String>,
-    total_count: Option<usize>,
-}
-
-#[derive(Deserialize)]
-struct Page {
-    meta: Meta,
-    objects: Vec<serde_json::Value>,
-}
-
 /// Items asked for per page: tastypie's (and HQ's) largest page, so 50,000 locations take 50
 /// requests, well inside the proxy's read limit.
 pub const PAGE_SIZE: usize = 1000;
@@ -324,29 +312,47 @@ pub struct ReadPage {
 
 /// Reads one page: its choices, the URL of the next page, and the announced total.
 pub fn read_page(resource: Resource, current_url: &str, body: &str) -> Result<ReadPage, ReadError> {
-    let page: Page = serde_json::from_str(body)
-        .map_err(|e| ReadError::Malformed(NotAList::Unreadable(e.to_string())))?;
-    let choices = page
-        .objects
+    let unreadable = |why: &str| ReadError::Malformed(NotAList::Unreadable(why.to_string()));
+    let page = Json::parse(body).map_err(|e| unreadable(&e.0))?;
+    let meta = page
+        .get("meta")
+        .filter(|meta| matches!(meta, Json::Object(_)))
+        .ok_or_else(|| unreadable("no \"meta\" object"))?;
+    let objects = page
+        .get("objects")
+        .and_then(Json::as_list)
+        .ok_or_else(|| unreadable("no \"objects\" list"))?;
+    let choices = objects
         .iter()
         .map(|object| choice(resource, object))
         .collect::<Result<Vec<_>, _>>()?;
-    let next = match page.meta.next.filter(|n| !n.is_empty()) {
-        None => None,
-        Some(next) => Some(next_url(current_url, &next)?),
+    let next = match meta.get("next") {
+        None | Some(Json::Null) => None,
+        Some(Json::Text(next)) if next.is_empty() => None,
+        Some(Json::Text(next)) => Some(next_url(current_url, next)?),
+        Some(_) => return Err(unreadable("\"meta.next\" is not text")),
+    };
+    let total = match meta.get("total_count") {
+        None | Some(Json::Null) => None,
+        Some(total) => Some(
+            total
+                .as_whole()
+                .ok_or_else(|| unreadable("\"meta.total_count\" is not a whole number"))?
+                as usize,
+        ),
     };
     Ok(ReadPage {
         choices,
         next,
-        total: page.meta.total_count,
+        total,
     })
 }
 
-fn text(object: &serde_json::Value, key: &str) -> Option<String> {
+fn text(object: &Json, key: &str) -> Option<String> {
     object.get(key).and_then(|v| v.as_str()).map(str::to_string)
 }
 
-fn choice(resource: Resource, object: &serde_json::Value) -> Result<Choice, ReadError> {
+fn choice(resource: Resource, object: &Json) -> Result<Choice, ReadError> {
     let id_key = match resource {
         Resource::Groups => "id",
         // HQ's user API takes location ids (`location_id`), not the resource's own id.
@@ -429,7 +435,7 @@ pub async fn load_all(
     let mut seen = vec![url.clone()];
     let mut all = Vec::new();
     loop {
-        let (status, body) = hq::exchange::<()>(
+        let (status, body) = hq::exchange(
             hq::Method::Get,
             &url,
             None,

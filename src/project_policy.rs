@@ -9,8 +9,8 @@
 //! never silently mean less here than in HQ.
 
 use crate::i18n::Message;
+use crate::json::{join, Expected, Fields, Json, Wrong};
 use crate::pattern::Pattern;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Keys HQ sets itself (`custom_data_fields/models.py` `SYSTEM_FIELDS`, and the two keys
@@ -219,77 +219,31 @@ fn pattern_text(field: &UserField) -> String {
         .unwrap_or_default()
 }
 
-/// The keys of an object, refusing any other (a misspelt key would silently weaken a policy).
-fn object<'a>(
-    value: &'a Value,
-    key: &str,
-    known: &[&str],
-) -> Result<&'a Map<String, Value>, PolicyError> {
-    let map = value
-        .as_object()
-        .ok_or_else(|| error(key.into(), "policy_error.not_object"))?;
-    match map.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(unknown) => Err(PolicyError {
-            key: join(key, unknown),
-            reason: Message::new("policy_error.unknown_key"),
-        }),
-        None => Ok(map),
-    }
-}
-
-fn join(key: &str, part: &str) -> String {
-    if key.is_empty() {
-        part.to_string()
-    } else {
-        format!("{key}.{part}")
-    }
-}
-
-/// A list (absent is empty).
-fn list<'a>(map: &'a Map<String, Value>, key: &str, at: &str) -> Result<&'a [Value], PolicyError> {
-    match map.get(key) {
-        None => Ok(&[]),
-        Some(Value::Array(items)) if items.len() <= MAX_ITEMS => Ok(items),
-        Some(Value::Array(_)) => Err(error(join(at, key), "policy_error.over_limit")),
-        Some(_) => Err(error(join(at, key), "policy_error.not_list")),
-    }
-}
-
-/// Text (absent is `None`).
-fn string<'a>(
-    map: &'a Map<String, Value>,
-    key: &str,
-    at: &str,
-) -> Result<Option<&'a str>, PolicyError> {
-    match map.get(key) {
-        None => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(error(join(at, key), "policy_error.not_text")),
-    }
-}
-
-/// `true` or `false` (absent is `false`).
-fn flag(map: &Map<String, Value>, key: &str, at: &str) -> Result<bool, PolicyError> {
-    match map.get(key) {
-        None => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(error(join(at, key), "policy_error.not_flag")),
+impl From<Wrong> for PolicyError {
+    fn from(wrong: Wrong) -> Self {
+        PolicyError {
+            key: wrong.at,
+            reason: Message::new(match wrong.expected {
+                Expected::Object => "policy_error.not_object",
+                Expected::List => "policy_error.not_list",
+                Expected::Text => "policy_error.not_text",
+                Expected::Flag => "policy_error.not_flag",
+                Expected::WholeNumber => "policy_error.not_number",
+                Expected::Present => "policy_error.missing",
+                Expected::KnownKey => "policy_error.unknown_key",
+                Expected::FewerItems => "policy_error.over_limit",
+            }),
+        }
     }
 }
 
 /// Each text of a list, checked, none repeated.
-fn texts(map: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>, PolicyError> {
-    let at = join(at, key);
+fn texts(fields: &Fields, key: &str) -> Result<Vec<String>, PolicyError> {
     let mut checked: Vec<String> = Vec::new();
-    for (i, item) in list(map, key, "")?.iter().enumerate() {
-        let place = || format!("{at}[{i}]");
-        let value = text(
-            place,
-            item.as_str()
-                .ok_or_else(|| error(place(), "policy_error.not_text"))?,
-        )?;
+    for (place, item) in fields.texts(key, MAX_ITEMS)? {
+        let value = text(|| place.clone(), item)?;
         if checked.contains(&value) {
-            return Err(repeated(place(), value));
+            return Err(repeated(place, value));
         }
         checked.push(value);
     }
@@ -298,12 +252,11 @@ fn texts(map: &Map<String, Value>, key: &str, at: &str) -> Result<Vec<String>, P
 
 impl ProjectPolicy {
     /// Reads and checks `"project"` as written (`null` or absent: no policies).
-    pub fn read(project: &Value) -> Result<Self, PolicyError> {
+    pub fn read(project: &Json) -> Result<Self, PolicyError> {
         if project.is_null() {
             return Ok(ProjectPolicy::default());
         }
-        let map = object(
-            project,
+        let map = project.fields(
             "",
             &[
                 "user_fields",
@@ -316,18 +269,14 @@ impl ProjectPolicy {
             ],
         )?;
         let mut user_fields: Vec<UserField> = Vec::new();
-        for (i, field) in list(map, "user_fields", "")?.iter().enumerate() {
+        for (i, field) in map.list("user_fields", MAX_ITEMS)?.iter().enumerate() {
             let at = format!("user_fields[{i}]");
             let key = |part: &str| join(&at, part);
-            let field = object(
-                field,
+            let field = field.fields(
                 &at,
                 &["slug", "label", "required", "choices", "regex", "regex_msg"],
             )?;
-            let slug = text(
-                || key("slug"),
-                string(field, "slug", &at)?.unwrap_or_default(),
-            )?;
+            let slug = text(|| key("slug"), field.text("slug")?.unwrap_or_default())?;
             check_user_data_key(&slug).map_err(|reason| PolicyError {
                 key: key("slug"),
                 reason,
@@ -339,15 +288,12 @@ impl ProjectPolicy {
             {
                 return Err(repeated(key("slug"), slug));
             }
-            let label = match string(field, "label", &at)? {
+            let label = match field.text("label")? {
                 Some(label) => text(|| key("label"), label)?,
                 None => slug.clone(),
             };
-            let choices = texts(field, "choices", &at)?;
-            let pattern = match (
-                string(field, "regex", &at)?,
-                string(field, "regex_msg", &at)?,
-            ) {
+            let choices = texts(&field, "choices")?;
+            let pattern = match (field.text("regex")?, field.text("regex_msg")?) {
                 (Some(_), _) if !choices.is_empty() => {
                     return Err(error(key("regex"), "policy_error.choices_and_regex"))
                 }
@@ -373,25 +319,22 @@ impl ProjectPolicy {
             user_fields.push(UserField {
                 slug,
                 label,
-                required: flag(field, "required", &at)?,
+                required: field.flag("required")?,
                 choices,
                 pattern,
             });
         }
 
         let mut profiles: Vec<Profile> = Vec::new();
-        for (i, profile) in list(map, "profiles", "")?.iter().enumerate() {
+        for (i, profile) in map.list("profiles", MAX_ITEMS)?.iter().enumerate() {
             let at = format!("profiles[{i}]");
             let key = |part: &str| join(&at, part);
-            let profile = object(profile, &at, &["id", "name", "fields"])?;
+            let profile = profile.fields(&at, &["id", "name", "fields"])?;
             let id = profile
                 .get("id")
-                .and_then(Value::as_u64)
+                .and_then(Json::as_whole)
                 .ok_or_else(|| error(key("id"), "policy_error.not_id"))?;
-            let name = text(
-                || key("name"),
-                string(profile, "name", &at)?.unwrap_or_default(),
-            )?;
+            let name = text(|| key("name"), profile.text("name")?.unwrap_or_default())?;
             let twice = if profiles.iter().any(|p| p.id == id) {
                 Some(("id", id.to_string()))
             } else if profiles.iter().any(|p| p.name == name) {
@@ -403,14 +346,14 @@ impl ProjectPolicy {
                 return Err(repeated(key(part), value));
             }
             let mut fixed = BTreeMap::new();
-            let empty = Map::new();
+            let fields_at = key("fields");
             let fields = match profile.get("fields") {
-                None => &empty,
-                Some(Value::Object(fields)) => fields,
-                Some(_) => return Err(error(key("fields"), "policy_error.not_object")),
+                None => Vec::new(),
+                Some(Json::Object(fields)) => fields.iter().collect(),
+                Some(_) => return Err(error(fields_at, "policy_error.not_object")),
             };
             for (slug, value) in fields {
-                let field_key = || key(&format!("fields.{slug}"));
+                let field_key = || join(&fields_at, slug);
                 let Some(field) = user_fields.iter().find(|f| &f.slug == slug) else {
                     return Err(PolicyError {
                         key: field_key(),
@@ -435,7 +378,7 @@ impl ProjectPolicy {
                 fields: fixed,
             });
         }
-        let profile_required = flag(map, "profile_required", "")?;
+        let profile_required = map.flag("profile_required")?;
         if profile_required && profiles.is_empty() {
             return Err(error(
                 "profile_required".into(),
@@ -447,10 +390,10 @@ impl ProjectPolicy {
             user_fields,
             profiles,
             profile_required,
-            strong_passwords: flag(map, "strong_passwords", "")?,
-            account_confirmation: flag(map, "account_confirmation", "")?,
-            location_required: flag(map, "location_required", "")?,
-            roles: texts(map, "roles", "")?,
+            strong_passwords: map.flag("strong_passwords")?,
+            account_confirmation: map.flag("account_confirmation")?,
+            location_required: map.flag("location_required")?,
+            roles: texts(&map, "roles")?,
         })
     }
 
@@ -467,7 +410,7 @@ mod tests {
     use crate::i18n::english;
 
     fn check(json: &str) -> Result<ProjectPolicy, String> {
-        let value: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let value = Json::parse(json).map_err(|e| e.0)?;
         ProjectPolicy::read(&value).map_err(|e| format!("{}: {}", e.key, english(&e.reason)))
     }
 

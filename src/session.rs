@@ -1,4 +1,4 @@
-//! Keeps the draft (never the password: `Draft` skips it when serialised) in sessionStorage,
+//! Keeps the draft (never the password: `Draft::to_json` leaves it out) in sessionStorage,
 //! so a reload or a crashed tab does not lose what was typed. One draft per project space.
 
 use crate::mobile_worker::Draft;
@@ -17,11 +17,12 @@ fn storage() -> Option<web_sys::Storage> {
 
 pub fn restore(domain: &str) -> Option<Draft> {
     let text = storage()?.get_item(&key(domain)).ok()??;
-    serde_json::from_str(&text).ok()
+    Draft::from_json(&crate::json::Json::parse(&text).ok()?)
 }
 
 pub fn save(domain: &str, draft: &Draft) {
-    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(draft)) {
+    if let Some(storage) = storage() {
+        let text = draft.to_json().write();
         // Storage may be full or disabled; the form still works without it.
         let _ = storage.set_item(&key(domain), &text);
     }

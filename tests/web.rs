@@ -315,3 +315,36 @@ fn the_browsers_lower_case_is_unicodes_as_on_the_host() {
     );
     assert_eq!(lower_case("Jane Doe"), "jane doe");
 }
+
+/// The browser reads JSON with its own `JSON.parse`; what comes out must be what the host's
+/// reader gives (src/json.rs's tests), including for texts meant to hurt.
+#[wasm_bindgen_test]
+fn the_browsers_json_reads_as_the_hosts() {
+    use mobile_worker_form::json::{Json, MAX_DEPTH};
+    let value =
+        Json::parse(r#"{"a": [1, 2.5, true, null, "é😀\n"], "a": {"b": "c"}, "__proto__": 7}"#)
+            .unwrap();
+    assert_eq!(
+        value.get("a").and_then(|a| a.get("b")),
+        Some(&Json::from("c"))
+    );
+    assert_eq!(value.get("__proto__").and_then(Json::as_whole), Some(7));
+    let list = Json::parse(r#"[1, 2.5, true, null, "é😀\n"]"#).unwrap();
+    assert_eq!(
+        list,
+        Json::List(vec![
+            Json::Number(1.0),
+            Json::Number(2.5),
+            Json::Bool(true),
+            Json::Null,
+            Json::from("é😀\n"),
+        ])
+    );
+    assert_eq!(Json::parse(&list.write()).unwrap(), list);
+    assert!(!Json::parse("{\"a\": ").unwrap_err().0.is_empty());
+    let deep = "[".repeat(20_000) + &"]".repeat(20_000);
+    assert!(Json::parse(&deep).is_err());
+    let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+    assert!(Json::parse(&fine).is_ok());
+    assert_eq!(Json::Number(0.1).write(), "0.1");
+}
