@@ -100,7 +100,7 @@ impl Config {
             timeout_seconds: check_timeout(timeout)?,
             parent_origins: check_parent_origins(parent_origins.into_iter().map(|(_, o)| o))?,
             ui_language: raw
-                .text("ui_language")?
+                .nullable_text("ui_language")?
                 .map(|code| check_ui_language("ui_language", code))
                 .transpose()?,
             ui_languages: raw
@@ -373,6 +373,35 @@ mod tests {
             err.to_string().contains("\"base_url\" must be text"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn null_is_none_only_where_a_key_is_optional() {
+        let with = |extra: &str| {
+            Config::parse(&format!(
+                r#"{{"base_url": "", "domain": "demo", "auth": "proxy", {extra}}}"#
+            ))
+        };
+        assert_eq!(with(r#""ui_language": null"#).unwrap().ui_language, None);
+        assert_eq!(
+            with(r#""project": null"#).unwrap().project,
+            ProjectPolicy::default()
+        );
+        for (extra, words) in [
+            (
+                r#""timeout_seconds": null"#,
+                "\"timeout_seconds\" must be a whole number",
+            ),
+            (r#""ui_languages": null"#, "\"ui_languages\" must be a list"),
+            (r#""embed": null"#, "\"embed\" must be an object"),
+            (
+                r#""project": {"strong_passwords": null}"#,
+                "\"project.strong_passwords\" must be true or false",
+            ),
+        ] {
+            let err = with(extra).unwrap_err().to_string();
+            assert!(err.contains(words), "{extra}: {err}");
+        }
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Defaults {
             Some(_) => return None,
         };
         Some(Defaults {
-            language: fields.text("language").ok()?.map(str::to_string),
+            language: fields.nullable_text("language").ok()?.map(str::to_string),
             groups: (fields.texts("groups", usize::MAX).ok()?)
                 .into_iter()
                 .map(|(_, group)| group.to_string())
@@ -276,7 +276,7 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
             let raw = raw
                 .fields("", &["api_key", "bearer_token"])
                 .map_err(|_| Ignored::Malformed)?;
-            let credentials = match (raw.get("api_key"), raw.get("bearer_token")) {
+            let credentials = match (raw.given("api_key"), raw.given("bearer_token")) {
                 (Some(api_key), None) => {
                     let api_key = api_key
                         .fields("", &["email", "key"])
@@ -303,11 +303,11 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
         }
     };
     let ui_language_text = fields
-        .text("ui_language")
+        .nullable_text("ui_language")
         .map_err(|_| Ignored::Malformed)?
         .map(str::to_string);
     let project = fields
-        .get("project")
+        .given("project")
         .map(ProjectPolicy::read)
         .transpose()
         .map_err(|e| Ignored::BadProject(e.key))?;
@@ -596,6 +596,42 @@ mod tests {
                 "credentials": {"bearer_token": "t", "api_key": {"email": "a", "key": "k"}}
             }))),
             Err(Ignored::AmbiguousCredentials)
+        );
+        // `null` where a list or an object belongs is a mistake, never "none".
+        for wrong in [
+            json!({"defaults": null}),
+            json!({"defaults": {"groups": null}}),
+            json!({"defaults": {"user_data": null}}),
+            json!({"defaults": {"user_data": {"k": null}}}),
+            json!({"credentials": {"api_key": {"email": "a", "key": null}}}),
+        ] {
+            assert_eq!(
+                read_incoming(&configure_text(wrong.clone())),
+                Err(Ignored::Malformed),
+                "{wrong}"
+            );
+        }
+        // Where `null` means none, it is read so.
+        let read = read_incoming(&configure_text(json!({
+            "defaults": {"language": null},
+            "credentials": {"api_key": null, "bearer_token": "t"},
+            "ui_language": null,
+            "project": null
+        })))
+        .unwrap();
+        assert_eq!(read.defaults, Defaults::default());
+        assert_eq!(
+            read.credentials,
+            CredentialChange::Set(Credentials::Bearer { token: "t".into() })
+        );
+        assert_eq!((read.ui_language, read.project), (None, None));
+        assert_eq!(
+            read_incoming(
+                &configure_text(json!({"defaults": {"groups": ["g"]}}))
+                    .replace("\"g\"", "\"\\ud800\"")
+            ),
+            Err(Ignored::OtherProtocol),
+            "half a character is no JSON text"
         );
     }
 

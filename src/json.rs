@@ -7,8 +7,9 @@
 //! the place of each mistake, is plain Rust shared by both. Writing is a few lines here, since
 //! what the page writes is only objects, lists, text, whole numbers and flags.
 
-/// A JSON value. An object keeps its keys in the order written; a key written twice keeps its
-/// last value, as `JSON.parse` does.
+/// A JSON value. A key written twice in an object keeps its last value, as `JSON.parse` does
+/// (a browser cannot tell it was written twice). The order of an object's keys is the
+/// parser's: as written off the browser, integer-like keys first in it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
     Null,
@@ -26,11 +27,15 @@ pub const MAX_DEPTH: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotJson(pub String);
 
+fn too_deep() -> NotJson {
+    NotJson(format!("nested more than {MAX_DEPTH} deep"))
+}
+
 impl Json {
     /// Reads a JSON text.
     pub fn parse(text: &str) -> Result<Json, NotJson> {
         #[cfg(target_arch = "wasm32")]
-        let value = {
+        {
             use wasm_bindgen::JsCast;
             let value = js_sys::JSON::parse(text).map_err(|e| {
                 NotJson(
@@ -40,28 +45,29 @@ impl Json {
                 )
             })?;
             Json::from_js(&value, 0)
-        };
+        }
         #[cfg(not(target_arch = "wasm32"))]
-        let value = {
+        {
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| NotJson(e.to_string()))?;
             Json::from_serde(&value, 0)
-        };
-        value.ok_or_else(|| NotJson(format!("nested more than {MAX_DEPTH} deep")))
+        }
     }
 
+    /// Most values of a page are texts, so they are asked about first: each question is a
+    /// call into JavaScript.
     #[cfg(target_arch = "wasm32")]
-    fn from_js(value: &wasm_bindgen::JsValue, depth: usize) -> Option<Json> {
+    fn from_js(value: &wasm_bindgen::JsValue, depth: usize) -> Result<Json, NotJson> {
         use wasm_bindgen::JsCast;
         if depth > MAX_DEPTH {
-            return None;
+            return Err(too_deep());
         }
-        Some(if let Some(b) = value.as_bool() {
-            Json::Bool(b)
+        Ok(if let Some(text) = value.as_string() {
+            Json::Text(whole_text(text, value)?)
         } else if let Some(n) = value.as_f64() {
             Json::Number(n)
-        } else if let Some(s) = value.as_string() {
-            Json::Text(s)
+        } else if let Some(b) = value.as_bool() {
+            Json::Bool(b)
         } else if let Some(list) = value.dyn_ref::<js_sys::Array>() {
             let mut items = Vec::with_capacity(list.length() as usize);
             for item in list.iter() {
@@ -72,7 +78,8 @@ impl Json {
             let mut pairs = Vec::new();
             for pair in js_sys::Object::entries(value.unchecked_ref()).iter() {
                 let pair: js_sys::Array = pair.unchecked_into();
-                let key = pair.get(0).as_string().unwrap_or_default();
+                let key = pair.get(0);
+                let key = whole_text(key.as_string().unwrap_or_default(), &key)?;
                 pairs.push((key, Json::from_js(&pair.get(1), depth + 1)?));
             }
             Json::Object(pairs)
@@ -82,12 +89,12 @@ impl Json {
     }
 
     #[cfg(not(target_arch = "wasm32"))]
-    fn from_serde(value: &serde_json::Value, depth: usize) -> Option<Json> {
+    fn from_serde(value: &serde_json::Value, depth: usize) -> Result<Json, NotJson> {
         use serde_json::Value;
         if depth > MAX_DEPTH {
-            return None;
+            return Err(too_deep());
         }
-        Some(match value {
+        Ok(match value {
             Value::Null => Json::Null,
             Value::Bool(b) => Json::Bool(*b),
             Value::Number(n) => Json::Number(n.as_f64().unwrap_or(f64::NAN)),
@@ -96,12 +103,12 @@ impl Json {
                 items
                     .iter()
                     .map(|v| Json::from_serde(v, depth + 1))
-                    .collect::<Option<_>>()?,
+                    .collect::<Result<_, _>>()?,
             ),
             Value::Object(map) => Json::Object(
                 map.iter()
-                    .map(|(k, v)| Some((k.clone(), Json::from_serde(v, depth + 1)?)))
-                    .collect::<Option<_>>()?,
+                    .map(|(k, v)| Ok((k.clone(), Json::from_serde(v, depth + 1)?)))
+                    .collect::<Result<_, _>>()?,
             ),
         })
     }
@@ -195,6 +202,22 @@ impl Json {
                 out.push('}');
             }
         }
+    }
+}
+
+/// `text`, read from the JavaScript text `value`. Off the browser serde_json refuses an escaped
+/// half of a character (`"\\ud800"`); `JSON.parse` takes it and reading it as Rust text turns
+/// it into U+FFFD, so a text with U+FFFD is checked (rarely: one more call into JavaScript)
+/// and such a text refused, not changed into something else.
+#[cfg(target_arch = "wasm32")]
+fn whole_text(text: String, value: &wasm_bindgen::JsValue) -> Result<String, NotJson> {
+    use wasm_bindgen::JsCast;
+    if text.contains('\u{fffd}') && !value.unchecked_ref::<js_sys::JsString>().is_valid_utf16() {
+        Err(NotJson(
+            "a text holds half of a character (an unpaired surrogate)".into(),
+        ))
+    } else {
+        Ok(text)
     }
 }
 
@@ -294,8 +317,9 @@ pub fn join(at: &str, part: &str) -> String {
     }
 }
 
-/// An object's keys, read by name with the place of each mistake. `null` and a missing key
-/// are the same: absent.
+/// An object's keys, read by name with the place of each mistake. A missing key is absent;
+/// `null` is a value of the wrong type, except where a reader asks for [`Fields::given`]: a
+/// `null` where a list or a flag belongs must not quietly mean less than its writer meant.
 #[derive(Clone, Copy)]
 pub struct Fields<'a> {
     at: &'a str,
@@ -326,14 +350,26 @@ impl<'a> Fields<'a> {
         join(self.at, key)
     }
 
-    /// The value at `key`, unless absent or `null`.
+    /// The value at `key`, `null` included.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
         self.pairs
             .iter()
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v)
-            .filter(|v| !v.is_null())
+    }
+
+    /// The value at `key`, unless absent or `null`: for keys where `null` means "none".
+    pub fn given(&self, key: &str) -> Option<&'a Json> {
+        self.get(key).filter(|v| !v.is_null())
+    }
+
+    /// Text, where `null` means none.
+    pub fn nullable_text(&self, key: &str) -> Result<Option<&'a str>, Wrong> {
+        match self.given(key) {
+            None => Ok(None),
+            Some(_) => self.text(key),
+        }
     }
 
     /// Each key and its value, in the order written.
@@ -462,10 +498,12 @@ mod tests {
             a.list("b", 1).unwrap_err(),
             wrong("a.b".into(), Expected::FewerItems)
         );
-        assert_eq!(a.text("n"), Ok(None));
+        assert_eq!(a.text("n"), Err(wrong("a.n".into(), Expected::Text)));
+        assert_eq!(a.nullable_text("n"), Ok(None));
+        assert_eq!(a.text("gone"), Ok(None));
         assert_eq!(
-            a.required_text("n").unwrap_err(),
-            wrong("a.n".into(), Expected::Present)
+            a.required_text("gone").unwrap_err(),
+            wrong("a.gone".into(), Expected::Present)
         );
         assert_eq!(
             a.flag("f").unwrap_err(),

@@ -337,8 +337,8 @@ pub fn read_page(resource: Resource, current_url: &str, body: &str) -> Result<Re
         Some(total) => Some(
             total
                 .as_whole()
-                .ok_or_else(|| unreadable("\"meta.total_count\" is not a whole number"))?
-                as usize,
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| unreadable("\"meta.total_count\" is not a whole number"))?,
         ),
     };
     Ok(ReadPage {

@@ -545,6 +545,23 @@ mod tests {
                 "profile",
             ),
             (r#"{"roles": ["A", ""]}"#, "roles[1]", "empty"),
+            // `null` is never "off" or "none": a policy must not quietly mean less.
+            (
+                r#"{"strong_passwords": null}"#,
+                "strong_passwords",
+                "true or false",
+            ),
+            (r#"{"user_fields": null}"#, "user_fields", "list"),
+            (
+                r#"{"user_fields": [{"slug": "x", "required": null}]}"#,
+                "user_fields[0].required",
+                "true or false",
+            ),
+            (
+                r#"{"profiles": [{"id": 1, "name": "N", "fields": null}]}"#,
+                "profiles[0].fields",
+                "object",
+            ),
             (
                 r#"{"user_fields": [{"label": "No slug"}]}"#,
                 "user_fields[0].slug",

@@ -347,4 +347,10 @@ fn the_browsers_json_reads_as_the_hosts() {
     let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
     assert!(Json::parse(&fine).is_ok());
     assert_eq!(Json::Number(0.1).write(), "0.1");
+    assert!(Json::parse(r#"["\ud800"]"#).is_err(), "half a character");
+    assert!(
+        Json::parse(r#"{"\udc00": 1}"#).is_err(),
+        "half a character in a key"
+    );
+    assert_eq!(Json::parse(r#""\ud83d\ude00""#).unwrap(), Json::from("😀"));
 }
