@@ -17,7 +17,11 @@ async fn create(addr: SocketAddr, body: &str) -> e2e::nginx::Answer {
 #[tokio::test]
 async fn the_rate_limit_answers_429_with_no_body_once_a_project_reaches_it() {
     let stand_in = StandIn::new(Settings {
-        creations_per_minute: Some(2),
+        rate_limits: Some(e2e::stand_in_hq::RateLimits {
+            per_second: 10,
+            per_minute: 2,
+            ..e2e::stand_in_hq::RateLimits::NEW_PROJECT
+        }),
         ..Settings::default()
     });
     let addr = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();

@@ -42,8 +42,8 @@ pub struct Settings {
     pub groups_per_domain: usize,
     /// Print a line for each request (credentials never printed).
     pub log_to_stdout: bool,
-    /// HQ-style rate limit: at most this many creations per project in any minute, then 429.
-    pub creations_per_minute: Option<usize>,
+    /// HQ's rate limits on creations per project (none when `None`), then 429.
+    pub rate_limits: Option<RateLimits>,
     /// Locations per project: the 24 regions and districts, then villages up to this many
     /// (big projects have tens of thousands).
     pub locations_per_domain: usize,
@@ -56,6 +56,46 @@ pub struct Settings {
 
 pub const DEV_API_KEY: &str = "dev@example.org:dev-api-key";
 
+/// HQ's rate limits on creating users (`project_limits/rate_limiter.py`): at most this many
+/// creations per project in any second, minute, hour and day. A new project's are
+/// [`RateLimits::NEW_PROJECT`]. `minute` is how long a minute lasts (an hour is 60 of them, a
+/// day 24 hours, a second a sixtieth), so tests can see an hour's limit in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    pub per_second: usize,
+    pub per_minute: usize,
+    pub per_hour: usize,
+    pub per_day: usize,
+    pub minute: std::time::Duration,
+}
+
+impl RateLimits {
+    pub const NEW_PROJECT: RateLimits = RateLimits {
+        per_second: 1,
+        per_minute: 10,
+        per_hour: 30,
+        per_day: 50,
+        minute: std::time::Duration::from_secs(60),
+    };
+
+    /// Whether one more creation may happen `now`, given the earlier ones (oldest first).
+    pub fn allows(&self, earlier: &[std::time::Instant], now: std::time::Instant) -> bool {
+        let windows = [
+            (self.minute / 60, self.per_second),
+            (self.minute, self.per_minute),
+            (self.minute * 60, self.per_hour),
+            (self.minute * 60 * 24, self.per_day),
+        ];
+        windows.iter().all(|(window, limit)| {
+            earlier
+                .iter()
+                .filter(|at| now.duration_since(**at) < *window)
+                .count()
+                < *limit
+        })
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -63,7 +103,7 @@ impl Default for Settings {
             api_keys: vec![DEV_API_KEY.into()],
             groups_per_domain: 250,
             log_to_stdout: false,
-            creations_per_minute: None,
+            rate_limits: None,
             locations_per_domain: 24,
             project: Value::Null,
         }
@@ -142,7 +182,7 @@ pub(crate) struct Inner {
     burned: BTreeSet<String>,
     groups: Vec<Group>,
     locations: Vec<Location>,
-    /// When each project's recent create requests arrived, for the rate limit.
+    /// When each project's create requests arrived within the last day, for the rate limits.
     recent_creations: Vec<(String, std::time::Instant)>,
     ids_issued: u64,
 }
@@ -319,6 +359,36 @@ pub(crate) fn refuse_access(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limits_count_each_window() {
+        use std::time::{Duration, Instant};
+        let limits = RateLimits {
+            per_second: 1,
+            per_minute: 3,
+            per_hour: 4,
+            per_day: 5,
+            minute: Duration::from_millis(600),
+        };
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        assert!(limits.allows(&[], at(0)));
+        // A "second" is 10 ms here: two within it are one too many.
+        assert!(!limits.allows(&[at(0)], at(5)));
+        assert!(limits.allows(&[at(0)], at(10)));
+        // Three in a "minute" (600 ms), then no more until the first is a minute old.
+        let three = [at(0), at(100), at(200)];
+        assert!(!limits.allows(&three, at(599)));
+        assert!(limits.allows(&three, at(600)));
+        // Four in an "hour" (36 s).
+        let four = [at(0), at(700), at(1400), at(2100)];
+        assert!(!limits.allows(&four, at(35_999)));
+        assert!(limits.allows(&four, at(36_000)));
+        // Five in a "day".
+        let five = [at(0), at(36_000), at(72_000), at(108_000), at(144_000)];
+        assert!(!limits.allows(&five, at(200_000)));
+        assert!(limits.allows(&five, at(864_000)));
+    }
 
     #[test]
     fn usernames_are_completed_as_hq_does() {

@@ -1,12 +1,12 @@
 //! `stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]...
-//! [--groups N] [--locations N] [--rate-limit PER_MINUTE]`
+//! [--groups N] [--locations N] [--rate-limits SECOND,MINUTE,HOUR,DAY] [--minute-ms MS]`
 //! Serves the stand-in CommCare HQ until interrupted. `--port 0` picks a free port; the
 //! address in use is printed on the first line.
 
-use stand_in_hq::{Settings, StandIn};
+use stand_in_hq::{RateLimits, Settings, StandIn};
 use std::net::{IpAddr, SocketAddr};
 
-const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N] [--locations N] [--rate-limit PER_MINUTE]";
+const USAGE: &str = "usage: stand-in-hq [--port N] [--host ADDR] [--domain NAME]... [--api-key EMAIL:KEY]... [--groups N] [--locations N] [--rate-limits SECOND,MINUTE,HOUR,DAY] [--minute-ms MS]";
 
 fn main() {
     let mut settings = Settings {
@@ -35,12 +35,32 @@ fn main() {
             }
             "--domain" => domains.push(value()),
             "--api-key" => keys.push(value()),
-            "--rate-limit" => {
-                settings.creations_per_minute = Some(
-                    value()
-                        .parse()
-                        .unwrap_or_else(|_| fail("--rate-limit takes a number")),
-                )
+            "--rate-limits" => {
+                let limits: Vec<usize> = value()
+                    .split(',')
+                    .map(|n| n.trim().parse())
+                    .collect::<Result<_, _>>()
+                    .unwrap_or_default();
+                let [per_second, per_minute, per_hour, per_day] = limits[..] else {
+                    fail("--rate-limits takes four numbers, e.g. 1,10,30,50 (HQ's for a new project)")
+                };
+                let minute = settings
+                    .rate_limits
+                    .map_or(RateLimits::NEW_PROJECT.minute, |l| l.minute);
+                settings.rate_limits = Some(RateLimits {
+                    per_second,
+                    per_minute,
+                    per_hour,
+                    per_day,
+                    minute,
+                });
+            }
+            "--minute-ms" => {
+                let ms: u64 = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--minute-ms takes a number"));
+                let limits = settings.rate_limits.get_or_insert(RateLimits::NEW_PROJECT);
+                limits.minute = std::time::Duration::from_millis(ms.max(60));
             }
             "--groups" => {
                 settings.groups_per_domain = value()

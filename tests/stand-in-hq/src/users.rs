@@ -8,7 +8,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
-use std::time::Duration;
 
 pub(crate) async fn create_user(
     State(stand_in): State<StandIn>,
@@ -19,19 +18,18 @@ pub(crate) async fn create_user(
     if let Some(refusal) = refuse_access(&stand_in, &domain, &headers) {
         return refusal;
     }
-    if let Some(limit) = stand_in.settings.creations_per_minute {
+    if let Some(limits) = stand_in.settings.rate_limits {
         let mut inner = stand_in.lock();
         let now = std::time::Instant::now();
+        let day = limits.minute * 60 * 24;
         inner
             .recent_creations
-            .retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(60));
-        if inner
-            .recent_creations
-            .iter()
+            .retain(|(_, at)| now.duration_since(*at) < day);
+        let earlier: Vec<_> = (inner.recent_creations.iter())
             .filter(|(d, _)| *d == domain)
-            .count()
-            >= limit
-        {
+            .map(|(_, at)| *at)
+            .collect();
+        if !limits.allows(&earlier, now) {
             // HQ's rate limiter answers with no body and no Retry-After.
             return StatusCode::TOO_MANY_REQUESTS.into_response();
         }
