@@ -20,6 +20,19 @@ const likely =
     .map((tag) => (tag || "").split(/[-_]/)[0].toLowerCase())
     .find((code) => languages.includes(code)) || "en";
 window[`mobileWorkerFormTexts:${likely}`] = fetch(`locales/${likely}.json`, { cache: "no-cache" });
+// Bulk creation is a module of its own, fetched the first time "Many from a file" is opened;
+// the app calls this with what the module needs (see bulk/src/lib.rs, `show`).
+let bulk = null;
+window.mobileWorkerFormBulk = (settings) => {
+  bulk ??= import("./mobile-worker-bulk.js").then(async (module) => {
+    await module.default();
+    return module;
+  });
+  return bulk.then((module) => module.show(settings)).catch((error) => {
+    bulk = null;
+    throw error;
+  });
+};
 const { js, wasm } = document.querySelector("script[data-wasm]").dataset;
 const { default: init } = await import(js);
 await init({ module_or_path: wasm });

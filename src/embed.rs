@@ -182,6 +182,9 @@ pub struct Configure {
     pub unknown_language: Option<String>,
     /// The project's policies, when the portal states them (they replace `config.json`'s).
     pub project: Option<ProjectPolicy>,
+    /// The same, as the portal wrote them (for bulk creation's module, which reads them
+    /// itself).
+    pub project_text: Option<String>,
 }
 
 impl Configure {
@@ -190,6 +193,7 @@ impl Configure {
     /// the portal is told, if anything was taken out.
     pub fn keep_hosts_project(&mut self, host_states_one: bool) -> Option<String> {
         (host_states_one && self.project.take().is_some()).then(|| {
+            self.project_text = None;
             "project ignored: config.json states this project's policies, which a portal cannot replace"
                 .to_string()
         })
@@ -306,8 +310,8 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
         .nullable_text("ui_language")
         .map_err(|_| Ignored::Malformed)?
         .map(str::to_string);
-    let project = fields
-        .given("project")
+    let project_json = fields.given("project");
+    let project = project_json
         .map(ProjectPolicy::read)
         .transpose()
         .map_err(|e| Ignored::BadProject(e.key))?;
@@ -319,6 +323,7 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
         ui_language,
         unknown_language,
         project,
+        project_text: project_json.map(Json::write),
     })
 }
 

@@ -225,6 +225,13 @@ impl Catalogue {
         Ok(Catalogue { lang, texts })
     }
 
+    /// This catalogue with the texts of `more` (a part of the page loaded with its code, such
+    /// as bulk creation's `locales/bulk/`).
+    pub fn with(mut self, more: Catalogue) -> Self {
+        self.texts.extend(more.texts);
+        self
+    }
+
     /// A catalogue with no texts, until the real one arrives.
     pub fn empty(lang: Lang) -> Self {
         Catalogue {
@@ -446,8 +453,15 @@ pub fn format_number(_lang: Lang, n: u64) -> String {
 /// The catalogues as files, for host tests: the page itself downloads one at a time.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn bundled(lang: Lang) -> Catalogue {
+    bundled_from("locales", lang)
+}
+
+/// A catalogue of `folder` (`locales`, or `locales/bulk` for bulk creation's texts), for host
+/// tests.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn bundled_from(folder: &str, lang: Lang) -> Catalogue {
     let path = format!(
-        "{}/locales/{}.json",
+        "{}/{folder}/{}.json",
         env!("CARGO_MANIFEST_DIR"),
         lang.code()
     );

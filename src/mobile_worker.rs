@@ -155,6 +155,9 @@ pub enum Field {
     UserDataKey(usize),
     UserDataValue(usize),
     Language,
+    /// Bulk creation's file of workers, and its choice to skip rows with problems.
+    WorkersFile,
+    SkipRows,
 }
 
 impl Field {
@@ -179,6 +182,8 @@ impl Field {
             Field::UserDataKey(i) => (10, i, 0),
             Field::UserDataValue(i) => (10, i, 1),
             Field::Language => (11, 0, 0),
+            Field::WorkersFile => (12, 0, 0),
+            Field::SkipRows => (13, 0, 0),
         }
     }
 
@@ -202,6 +207,8 @@ impl Field {
             Field::UserDataKey(i) => format!("user-data-key-{i}"),
             Field::UserDataValue(i) => format!("user-data-value-{i}"),
             Field::Language => "language".into(),
+            Field::WorkersFile => "workers-file".into(),
+            Field::SkipRows => "skip-rows".into(),
         }
     }
 

@@ -249,11 +249,11 @@ pub mod browser {
     pub const SCORER: &str = "mobile-worker-scorer_loader.js";
 
     /// The scorer's worker, started by the first question. It says `ready` once it listens;
-    /// until then only the latest question waits. `None` once it has failed.
+    /// until then questions wait (of the form's, only the latest). `None` once it has failed.
     struct Worker {
         worker: Option<web_sys::Worker>,
         ready: bool,
-        waiting: Option<String>,
+        waiting: Vec<String>,
     }
 
     thread_local! {
@@ -268,21 +268,39 @@ pub mod browser {
     /// `on_answer` hears each answer, or `None` once if the scorer cannot be loaded (it is not
     /// tried again in this page's life); the first call's `on_answer` is the one kept.
     pub fn ask(question: &Question, on_answer: impl Fn(Option<Strength>) + 'static) {
-        let message = super::write_question(question);
+        ask_each(std::slice::from_ref(question), true, on_answer);
+    }
+
+    /// `ask` about each of `questions` (bulk creation's rows): every one is answered.
+    pub fn ask_all(questions: &[Question], on_answer: impl Fn(Option<Strength>) + 'static) {
+        ask_each(questions, false, on_answer);
+    }
+
+    /// `latest_only`: a question waiting for the scorer to load replaces the one before.
+    fn ask_each(
+        questions: &[Question],
+        latest_only: bool,
+        on_answer: impl Fn(Option<Strength>) + 'static,
+    ) {
         let on_answer: std::rc::Rc<dyn Fn(Option<Strength>)> = std::rc::Rc::new(on_answer);
         let started = WORKER.with_borrow_mut(|slot| {
             let fresh = slot.is_none();
             let w = slot.get_or_insert_with(|| Worker {
                 worker: start(on_answer.clone()),
                 ready: false,
-                waiting: None,
+                waiting: Vec::new(),
             });
-            match &w.worker {
-                Some(worker) if w.ready => {
-                    let _ = worker.post_message(&JsValue::from_str(&message));
+            if latest_only {
+                w.waiting.clear();
+            }
+            for message in questions.iter().map(super::write_question) {
+                match &w.worker {
+                    Some(worker) if w.ready => {
+                        let _ = worker.post_message(&JsValue::from_str(&message));
+                    }
+                    Some(_) => w.waiting.push(message),
+                    None => {}
                 }
-                Some(_) => w.waiting = Some(message),
-                None => {}
             }
             fresh.then_some(w.worker.is_some())
         });
@@ -324,7 +342,7 @@ pub mod browser {
                         }) = slot
                         {
                             *ready = true;
-                            if let Some(message) = waiting.take() {
+                            for message in waiting.drain(..) {
                                 let _ = worker.post_message(&JsValue::from_str(&message));
                             }
                         }

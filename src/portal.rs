@@ -22,6 +22,8 @@ pub struct Portal {
     pub ui_language: RwSignal<Option<Lang>>,
     /// The project's policies, once the portal states them (they replace `config.json`'s).
     pub project: RwSignal<Option<ProjectPolicy>>,
+    /// The same, as the portal wrote them.
+    pub project_text: RwSignal<Option<String>>,
     on_configure: StoredValue<Option<OnConfigure>>,
 }
 
@@ -33,6 +35,7 @@ impl Portal {
             credentials: RwSignal::new(None),
             ui_language: RwSignal::new(None),
             project: RwSignal::new(None),
+            project_text: RwSignal::new(None),
             on_configure: StoredValue::new(None),
         }
     }
@@ -59,6 +62,7 @@ impl Portal {
         }
         if configure.project.is_some() && configure.project != self.project.get_untracked() {
             self.project.set(configure.project);
+            self.project_text.set(configure.project_text);
         }
         let previous = self.defaults.get_untracked();
         if previous != configure.defaults {

@@ -1,9 +1,12 @@
 //! Every language speaks every message: the same keys as English, the same placeholders, and
 //! the plural forms its own CLDR rules need. Every key the code uses is in the catalogue, and
-//! every key in the catalogue is used.
+//! every key in the catalogue is used. Bulk creation's texts are a catalogue of their own
+//! (`locales/bulk/`), downloaded with its module: the page's code uses none of them.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mobile_worker_form::i18n::{bundled, placeholders, plural_category, Catalogue, Lang};
+use mobile_worker_form::i18n::{
+    bundled, bundled_from, placeholders, plural_category, Catalogue, Lang,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -36,7 +39,8 @@ fn categories(lang: Lang) -> BTreeSet<String> {
         .collect()
 }
 
-fn source_literals() -> BTreeSet<String> {
+/// Every `"a.b_c"` in the Rust files under `dir`.
+fn source_literals(dir: &str) -> BTreeSet<String> {
     fn walk(dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -59,16 +63,25 @@ fn source_literals() -> BTreeSet<String> {
         }
     }
     let mut out = BTreeSet::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut out);
     out
 }
 
+/// The page's catalogues, then bulk creation's.
+const FOLDERS: [&str; 2] = ["locales", "locales/bulk"];
+
 #[test]
 fn every_language_has_every_message_with_the_same_placeholders() {
-    let english = bundled(Lang::En);
+    for folder in FOLDERS {
+        every_language_has_every_message_in(folder);
+    }
+}
+
+fn every_language_has_every_message_in(folder: &str) {
+    let english = bundled_from(folder, Lang::En);
     let english_messages = messages(&english);
     for lang in Lang::ALL {
-        let catalogue = bundled(lang);
+        let catalogue = bundled_from(folder, lang);
         let theirs = messages(&catalogue);
         let missing: Vec<_> = english_messages
             .keys()
@@ -133,23 +146,52 @@ fn every_language_has_every_message_with_the_same_placeholders() {
 
 #[test]
 fn every_key_the_code_uses_is_in_the_catalogue_and_every_key_is_used() {
-    let english = bundled(Lang::En);
-    let known = messages(&english);
-    let namespaces: BTreeSet<&str> = known.keys().filter_map(|k| k.split('.').next()).collect();
-    let literals = source_literals();
-    let used: BTreeSet<&String> = literals
-        .iter()
-        .filter(|l| namespaces.contains(l.split('.').next().unwrap()))
+    let page = messages(&bundled(Lang::En));
+    let bulk = messages(&bundled_from("locales/bulk", Lang::En));
+    let both: Vec<_> = page.keys().filter(|k| bulk.contains_key(*k)).collect();
+    assert!(both.is_empty(), "in both catalogues: {both:?}");
+    let namespaces: BTreeSet<&str> = page
+        .keys()
+        .chain(bulk.keys())
+        .filter_map(|k| k.split('.').next())
         .collect();
-    let unknown: Vec<_> = used.iter().filter(|k| !known.contains_key(**k)).collect();
+    let keys = |literals: &BTreeSet<String>| -> BTreeSet<String> {
+        literals
+            .iter()
+            .filter(|l| namespaces.contains(l.split('.').next().unwrap()))
+            .cloned()
+            .collect()
+    };
+    let (page_code, bulk_code) = (source_literals("src"), source_literals("bulk/src"));
+    // The page downloads only its own catalogue; bulk creation's module, both.
+    let unknown: Vec<_> = keys(&page_code)
+        .into_iter()
+        .filter(|k| !page.contains_key(k))
+        .collect();
     assert!(
         unknown.is_empty(),
-        "used but not in locales/en.json: {unknown:?}"
+        "used by src/ but not in locales/en.json: {unknown:?}"
     );
-    let unused: Vec<_> = known.keys().filter(|k| !literals.contains(*k)).collect();
+    let unknown: Vec<_> = keys(&bulk_code)
+        .into_iter()
+        .filter(|k| !page.contains_key(k) && !bulk.contains_key(k))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "used by bulk/src/ but in no catalogue: {unknown:?}"
+    );
+    let unused: Vec<_> = page
+        .keys()
+        .filter(|k| !page_code.contains(*k) && !bulk_code.contains(*k))
+        .collect();
     assert!(
         unused.is_empty(),
         "in locales/en.json but never used: {unused:?}"
+    );
+    let unused: Vec<_> = bulk.keys().filter(|k| !bulk_code.contains(*k)).collect();
+    assert!(
+        unused.is_empty(),
+        "in locales/bulk/en.json but never used by bulk/src/: {unused:?}"
     );
 }
 

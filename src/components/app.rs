@@ -1,4 +1,4 @@
-use super::{say, tr, use_texts, RegistrationForm};
+use super::{say, tr, use_mode, use_texts, BulkMode, ModeSwitch, RegistrationForm};
 use crate::config::{self, Config, ConfigError};
 use crate::embed::{self, Outgoing};
 use crate::i18n::{self, Catalogue, CatalogueError, Lang, LanguageChoice, Texts};
@@ -138,7 +138,14 @@ pub fn App() -> impl IntoView {
             });
             portal.post(Outgoing::Ready);
         }
-        view! { <RegistrationForm config /> }
+        let many = use_mode();
+        view! {
+            <ModeSwitch many />
+            <div hidden=move || many.get()>
+                <RegistrationForm config />
+            </div>
+            <BulkMode many />
+        }
     };
 
     view! {

@@ -9,16 +9,19 @@ pub fn ErrorSummary(
     /// Every problem, in page order.
     #[prop(into)]
     problems: Signal<Vec<Problem>>,
+    /// Put before its own id and its fields' ids, where another form shares the page.
+    #[prop(default = "")]
+    prefix: &'static str,
 ) -> impl IntoView {
     view! {
         <div
             class="error-summary"
-            id="error-summary"
+            id=format!("{prefix}error-summary")
             tabindex="-1"
-            aria-labelledby="error-summary-title"
+            aria-labelledby=format!("{prefix}error-summary-title")
             hidden=move || problems.with(Vec::is_empty)
         >
-            <h2 id="error-summary-title">{tr("summary.title")}</h2>
+            <h2 id=format!("{prefix}error-summary-title")>{tr("summary.title")}</h2>
             <ul>
                 // Drawn afresh when the problems change: a short list, so no keyed diffing.
                 {move || {
@@ -27,7 +30,7 @@ pub fn ErrorSummary(
                         .into_iter()
                         .map(|problem| {
                             let text = say(problem.message);
-                            let item = match problem.field.map(|f| f.id()) {
+                            let item = match problem.field.map(|f| format!("{prefix}{}", f.id())) {
                                 Some(id) => {
                                     view! {
                                         <a

@@ -476,7 +476,7 @@ fn test() -> Result {
     run(tools.cmd("cargo").args(["fmt", "--all", "--check"]))?;
     run(tools
         .cmd("leptosfmt")
-        .args(["--check", "src", "tests/web.rs"]))?;
+        .args(["--check", "src", "bulk/src", "tests/web.rs"]))?;
     let wasm = [
         "--target",
         "wasm32-unknown-unknown",
@@ -484,6 +484,8 @@ fn test() -> Result {
         "mobile-worker-form",
         "-p",
         "mobile-worker-scorer",
+        "-p",
+        "mobile-worker-bulk",
     ];
     for which in [&["--workspace"][..], &wasm[..]] {
         run(tools.cmd("cargo").arg("clippy").args(which).args([
@@ -661,7 +663,9 @@ fn size() -> Result {
     print!("{}", size_table(&sizes));
     println!("\nlocale is the largest catalogue; a page downloads only its own language's:");
     print!("{}", size_table(&locale_sizes(&dist)?));
-    println!("\nloaded only when used (the password scorer, for strong-password projects):");
+    println!(
+        "\nloaded only when used (the password scorer of strong-password projects, bulk creation):"
+    );
     print!("{}", size_table(&when_used_sizes(&dist)?));
     match check_budget(&sizes, &read_budget()?) {
         Ok(()) => println!("\nwithin the budget in {BUDGET_FILE}"),
@@ -678,13 +682,17 @@ const BUDGET_FILE: &str = "size-budget.txt";
 
 /// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
 /// first load; the precompressed `.br` and `.gz` copies are not counted twice.
-/// Files of `dist/` the page loads only when they are used (the password scorer's worker),
-/// which are no part of the initial download.
-const LOADED_WHEN_USED: &str = "mobile-worker-scorer";
+/// Files of `dist/` the page loads only when they are used (the password scorer's worker,
+/// bulk creation's module), which are no part of the initial download.
+const LOADED_WHEN_USED: [&str; 2] = ["mobile-worker-scorer", "mobile-worker-bulk"];
 
 fn loaded_when_used(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with(LOADED_WHEN_USED))
+    path.file_name().is_some_and(|n| {
+        let name = n.to_string_lossy();
+        LOADED_WHEN_USED
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+    })
 }
 
 /// Raw, gzip and brotli bytes of each file loaded only when used.
@@ -839,6 +847,11 @@ fn compress_after_trunk() -> Result {
 }
 
 fn compress_dir(dir: &Path) -> Result {
+    compress_files(dir, false)
+}
+
+/// `catalogues`: `dir` is `locales/` or a folder in it, whose JSON files are the page's.
+fn compress_files(dir: &Path, catalogues: bool) -> Result {
     for entry in fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
         let path = entry.path();
         let kind = path
@@ -846,12 +859,11 @@ fn compress_dir(dir: &Path) -> Result {
             .and_then(|e| e.to_str())
             .unwrap_or_default();
         // The catalogues are part of the page; config.json beside them is the operator's.
-        if path.is_dir() && path.file_name().is_some_and(|n| n == "locales") {
-            compress_dir(&path)?;
+        if path.is_dir() && (catalogues || path.file_name().is_some_and(|n| n == "locales")) {
+            compress_files(&path, true)?;
             continue;
         }
-        let in_locales = dir.file_name().is_some_and(|n| n == "locales");
-        if !(["wasm", "js", "css", "html"].contains(&kind) || (in_locales && kind == "json")) {
+        if !(["wasm", "js", "css", "html"].contains(&kind) || (catalogues && kind == "json")) {
             continue;
         }
         let bytes = fs::read(&path).map_err(|e| e.to_string())?;
@@ -1045,8 +1057,11 @@ mod tests {
         fs::write(dir.join("config.json"), "{}").unwrap();
         fs::create_dir_all(dir.join("locales")).unwrap();
         fs::write(dir.join("locales/fr.json"), &text).unwrap();
+        fs::create_dir_all(dir.join("locales/bulk")).unwrap();
+        fs::write(dir.join("locales/bulk/fr.json"), &text).unwrap();
         compress_dir(&dir).unwrap();
         assert!(dir.join("locales/fr.json.br").exists());
+        assert!(dir.join("locales/bulk/fr.json.gz").exists());
         let br = fs::read(dir.join("app.wasm.br")).unwrap();
         let mut back = Vec::new();
         brotli::BrotliDecompress(&mut &br[..], &mut back).unwrap();

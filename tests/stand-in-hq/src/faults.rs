@@ -84,6 +84,13 @@ pub(crate) async fn record_and_fault(
         std::panic::resume_unwind(Box::new("connection dropped by fault injection"));
     }
     let mut response = match fault.status {
+        Some(status) if fault.after_handling => {
+            let _ = next
+                .run(Request::from_parts(parts.clone(), Body::from(bytes)))
+                .await;
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, fault.body.unwrap_or_default()).into_response()
+        }
         Some(status) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = (status, fault.body.unwrap_or_default()).into_response();

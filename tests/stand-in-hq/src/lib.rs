@@ -122,6 +122,9 @@ pub struct Fault {
     pub delay_ms: u64,
     /// Close the connection without answering.
     pub drop: bool,
+    /// Handle the request for real first, then answer `status` instead (HQ failing once the
+    /// account exists: the worker was created, the answer says otherwise).
+    pub after_handling: bool,
     /// Apply to this many requests in a row (0 and 1 both mean once). Browsers resend a
     /// request whose reused connection closed without a reply, so a dropped connection needs
     /// several to reach the page.

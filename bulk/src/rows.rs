@@ -1,0 +1,366 @@
+//! Each row of a file checked before anything is sent: turned into the same draft the
+//! one-worker form fills, with group names and site codes looked up in the project's lists,
+//! through the same rules, and with usernames that repeat within the file refused.
+
+use crate::sheet::{Column, Row, Sheet};
+use mobile_worker_form::i18n::Message;
+use mobile_worker_form::mobile_worker::{
+    normalise_username, Checks, Draft, NewMobileWorker, UserDataEntry,
+};
+use mobile_worker_form::password::Verdict;
+use mobile_worker_form::project_data::Choice;
+use mobile_worker_form::project_policy::ProjectPolicy;
+use std::collections::HashMap;
+
+/// A row, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    /// Its number in the spreadsheet.
+    pub number: usize,
+    /// The username as written in the file.
+    pub username: String,
+    /// What it asks for, as the one-worker form would hold it.
+    pub draft: Draft,
+    /// Why it cannot be sent; empty when it can.
+    pub problems: Vec<Message>,
+    /// The password was left empty, and one will be generated for it.
+    pub needs_password: bool,
+}
+
+impl Checked {
+    pub fn is_ready(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// What the rows are checked against: the project's lists (by name and by site code) and
+/// policies, and whether an empty password gets a generated one.
+pub struct Lists<'a> {
+    pub groups: &'a [Choice],
+    pub locations: &'a [Choice],
+    pub policy: &'a ProjectPolicy,
+    pub generate_passwords: bool,
+    /// The strength of a password typed in the file, where the project requires strong ones.
+    pub strength: &'a dyn Fn(&str, &str) -> Verdict,
+}
+
+/// The ids of the choices `named` picks.
+fn ids(choices: &[Choice], named: impl Fn(&Choice) -> bool) -> Vec<&str> {
+    choices
+        .iter()
+        .filter(|c| named(c))
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
+/// A password that stands for "one will be generated" while the rules are applied: long,
+/// and of every kind of character, so only the rest of the row is judged.
+const GENERATED_STAND_IN: &str = "Generated-Password-1";
+
+/// Checks every row of `sheet`.
+pub fn check(sheet: &Sheet, lists: &Lists) -> Vec<Checked> {
+    let mut first_row_of: HashMap<String, usize> = HashMap::new();
+    sheet
+        .rows
+        .iter()
+        .map(|row| {
+            let mut checked = check_row(sheet, row, lists);
+            let name = normalise_username(&checked.username);
+            if !name.is_empty() {
+                match first_row_of.get(&name) {
+                    Some(first) => checked
+                        .problems
+                        .push(Message::new("bulk.problem.username_repeated").number("row", *first)),
+                    None => {
+                        first_row_of.insert(name, row.number);
+                    }
+                }
+            }
+            checked
+        })
+        .collect()
+}
+
+fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
+    let cell = |column: Column| sheet.cell(row, &column).to_string();
+    let cells = |column: Column| -> Vec<String> {
+        sheet
+            .cells(row, &column)
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut problems = Vec::new();
+
+    let mut groups = Vec::new();
+    for name in cells(Column::Group) {
+        match ids(lists.groups, |g| g.name == name)[..] {
+            [id] => groups.push(id.to_string()),
+            [] => problems.push(Message::new("bulk.problem.no_group").text("name", name)),
+            _ => problems.push(Message::new("bulk.problem.group_ambiguous").text("name", name)),
+        }
+    }
+    let mut locations = Vec::new();
+    for code in cells(Column::LocationCode) {
+        // HQ keeps site codes in lower case.
+        match ids(lists.locations, |l| l.detail.eq_ignore_ascii_case(&code))[..] {
+            [id] => locations.push(id.to_string()),
+            [] => problems.push(Message::new("bulk.problem.no_location").text("code", code)),
+            _ => problems.push(Message::new("bulk.problem.location_ambiguous").text("code", code)),
+        }
+    }
+    let profile_name = cell(Column::Profile);
+    let profile = match profile_name.trim() {
+        "" => String::new(),
+        name => match lists.policy.profiles.iter().find(|p| p.name == name) {
+            Some(profile) => profile.id.to_string(),
+            None => {
+                problems.push(Message::new("bulk.problem.no_profile").text("name", name));
+                String::new()
+            }
+        },
+    };
+    let user_data: Vec<UserDataEntry> = sheet
+        .columns
+        .iter()
+        .zip(&row.cells)
+        .filter_map(|(column, value)| match column {
+            Column::Data(slug) if !slug.is_empty() && !value.trim().is_empty() => {
+                Some(UserDataEntry {
+                    key: slug.clone(),
+                    value: value.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+
+    let password = cell(Column::Password);
+    let needs_password = password.is_empty() && lists.generate_passwords;
+    let mut draft = Draft {
+        username: cell(Column::Username),
+        password: password.clone(),
+        first_name: cell(Column::FirstName),
+        last_name: cell(Column::LastName),
+        email: cell(Column::Email),
+        phone_numbers: cells(Column::PhoneNumber),
+        groups,
+        primary_location: locations.first().cloned().unwrap_or_default(),
+        locations,
+        role: cell(Column::Role),
+        user_data,
+        language: cell(Column::Language),
+        custom: Vec::new(),
+        profile,
+        confirm_by_email: false,
+    };
+    draft.adopt_project_fields(lists.policy);
+    // The profile's own values count as given, as in the one-worker form.
+    if let Some(profile) = lists.policy.profile(&draft.profile) {
+        for (slug, value) in &profile.fields {
+            match draft.custom.iter_mut().find(|e| &e.key == slug) {
+                Some(entry) => entry.value = value.clone(),
+                None => draft.custom.push(UserDataEntry {
+                    key: slug.clone(),
+                    value: value.clone(),
+                }),
+            }
+        }
+    }
+    let judged = Draft {
+        password: if needs_password {
+            GENERATED_STAND_IN.to_string()
+        } else {
+            password.clone()
+        },
+        ..draft.clone()
+    };
+    let strength = if needs_password {
+        Verdict::Strong(4)
+    } else {
+        (lists.strength)(&password, &draft.username)
+    };
+    let checks = Checks {
+        policy: lists.policy,
+        strength,
+        known_group: &|_| Some(true),
+        known_location: &|_| Some(true),
+    };
+    if let Err(errors) = judged.validate_with(&checks) {
+        problems.extend(errors.into_iter().map(|e| e.message));
+    }
+    Checked {
+        number: row.number,
+        username: draft.username.clone(),
+        draft,
+        problems,
+        needs_password,
+    }
+}
+
+/// The body to send for `checked`, with `password` when one was generated for it.
+pub fn body(
+    checked: &Checked,
+    policy: &ProjectPolicy,
+    password: Option<&str>,
+) -> Option<NewMobileWorker> {
+    let draft = Draft {
+        password: password.map_or_else(|| checked.draft.password.clone(), str::to_string),
+        ..checked.draft.clone()
+    };
+    draft.validate_for(policy).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::english;
+    use crate::sheet::read;
+    use mobile_worker_form::json::Json;
+
+    const G1: &str = "0123456789abcdef0123456789abcdef";
+
+    fn groups() -> Vec<Choice> {
+        vec![
+            Choice::new(G1.into(), "Nurses".into(), String::new()),
+            Choice::new(format!("{:032x}", 2), "Twice".into(), String::new()),
+            Choice::new(format!("{:032x}", 3), "Twice".into(), String::new()),
+        ]
+    }
+
+    fn locations() -> Vec<Choice> {
+        vec![Choice::new(
+            "loc-gulu".into(),
+            "Gulu".into(),
+            "gulu_dist".into(),
+        )]
+    }
+
+    fn checked_with(text: &str, policy: &ProjectPolicy, generate: bool) -> Vec<Checked> {
+        let sheet = read(text.as_bytes()).unwrap();
+        let (groups, locations) = (groups(), locations());
+        check(
+            &sheet,
+            &Lists {
+                groups: &groups,
+                locations: &locations,
+                policy,
+                generate_passwords: generate,
+                strength: &|_, _| Verdict::Strong(4),
+            },
+        )
+    }
+
+    fn problems(c: &Checked) -> Vec<String> {
+        c.problems.iter().map(english).collect()
+    }
+
+    #[test]
+    fn a_good_row_becomes_the_draft_the_form_would_hold() {
+        let rows = checked_with(
+            "username,password,first_name,group,location_code,phone-number,phone-number 2,data: ward\n\
+             amina,s3cret-pw,Amina,Nurses,GULU_DIST,+256 772 123456,,7\n",
+            &ProjectPolicy::default(),
+            false,
+        );
+        let row = &rows[0];
+        assert!(row.is_ready(), "{:?}", problems(row));
+        assert_eq!(row.number, 2);
+        assert_eq!(row.draft.groups, [G1]);
+        assert_eq!(row.draft.locations, ["loc-gulu"]);
+        assert_eq!(row.draft.primary_location, "loc-gulu");
+        assert_eq!(row.draft.phone_numbers, ["+256 772 123456"]);
+        assert_eq!(row.draft.user_data[0].key, "ward");
+        let body = body(row, &ProjectPolicy::default(), None).unwrap();
+        assert_eq!(body.username, "amina");
+        assert_eq!(body.password.as_deref(), Some("s3cret-pw"));
+    }
+
+    #[test]
+    fn each_problem_of_a_row_is_named() {
+        let rows = checked_with(
+            "username,password,email,group,location_code\n\
+             bad name!,pw,not-an-email,Doctors,nowhere\n\
+             ok1,pw,,Twice,\n",
+            &ProjectPolicy::default(),
+            false,
+        );
+        let first = problems(&rows[0]).join(" | ");
+        for words in ["Doctors", "nowhere", "email", "Username"] {
+            assert!(first.contains(words), "{words}: {first}");
+        }
+        assert!(
+            problems(&rows[1])[0].contains("Twice"),
+            "{:?}",
+            problems(&rows[1])
+        );
+    }
+
+    #[test]
+    fn a_username_repeated_in_the_file_is_refused_with_the_first_row() {
+        let rows = checked_with(
+            "username,password\namina,pw1\nAmina ,pw2\nbo,pw3\n",
+            &ProjectPolicy::default(),
+            false,
+        );
+        assert!(rows[0].is_ready());
+        let repeated = problems(&rows[1]).join(" ");
+        assert!(repeated.contains("row 2"), "{repeated}");
+        assert!(rows[2].is_ready());
+    }
+
+    #[test]
+    fn an_empty_password_is_a_problem_unless_one_is_generated() {
+        let text = "username,password\namina,\n";
+        assert!(!checked_with(text, &ProjectPolicy::default(), false)[0].is_ready());
+        let rows = checked_with(text, &ProjectPolicy::default(), true);
+        assert!(rows[0].is_ready() && rows[0].needs_password);
+        let sent = body(&rows[0], &ProjectPolicy::default(), Some("Gen3rated!pw")).unwrap();
+        assert_eq!(sent.password.as_deref(), Some("Gen3rated!pw"));
+    }
+
+    #[test]
+    fn the_projects_fields_and_profiles_are_read_from_data_columns() {
+        let policy = ProjectPolicy::read(
+            &Json::parse(
+                r#"{"user_fields": [{"slug": "district", "required": true, "choices": ["North", "South"]}],
+                    "profiles": [{"id": 12, "name": "Nurse", "fields": {"district": "North"}}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let rows = checked_with(
+            "username,password,data: district,user_profile\n\
+             a1,pw,South,\n\
+             a2,pw,,Nurse\n\
+             a3,pw,,\n\
+             a4,pw,East,Doctor\n",
+            &policy,
+            false,
+        );
+        assert!(rows[0].is_ready(), "{:?}", problems(&rows[0]));
+        assert_eq!(rows[0].draft.custom[0].value, "South");
+        assert!(rows[1].is_ready(), "{:?}", problems(&rows[1]));
+        let sent = body(&rows[1], &policy, None).unwrap();
+        assert_eq!(sent.user_data.profile, Some(12));
+        assert_eq!(sent.user_data.values["district"], "North");
+        assert!(!rows[2].is_ready(), "a required field left empty");
+        let fourth = problems(&rows[3]).join(" ");
+        assert!(
+            fourth.contains("Doctor") && fourth.contains("North, South"),
+            "{fourth}"
+        );
+    }
+
+    #[test]
+    fn a_thousand_rows_are_checked_at_once() {
+        let mut text = String::from("username,password,first_name,group\n");
+        for n in 0..1000 {
+            text.push_str(&format!("worker{n},pw-{n},Name {n},Nurses\n"));
+        }
+        let rows = checked_with(&text, &ProjectPolicy::default(), false);
+        assert_eq!(rows.len(), 1000);
+        assert!(rows.iter().all(Checked::is_ready));
+    }
+}

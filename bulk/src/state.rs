@@ -1,0 +1,597 @@
+//! Bulk mode's state and what the operator can do: choose a file, have every row checked,
+//! start, pause, resume or stop the run, and download the results. The rules, pacing and
+//! bookkeeping are in [`crate::rows`], [`crate::pacing`] and [`crate::run`]; this wires them to
+//! signals, HQ and sessionStorage.
+
+use crate::pacing::Pacer;
+use crate::rows::{self, Checked, Lists};
+use crate::run::{self, Kept, Next, ResultLine, Status};
+use crate::sheet::{self, Column, Sheet, SheetError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mobile_worker_form::config::{AuthMode, Config};
+use mobile_worker_form::credentials::{api_key_problems, Credentials};
+use mobile_worker_form::embed::Outgoing;
+use mobile_worker_form::form_state::Problem;
+use mobile_worker_form::hq;
+use mobile_worker_form::i18n::{Message, Texts};
+use mobile_worker_form::mobile_worker::Field;
+use mobile_worker_form::password::{self, Question, Strength};
+use mobile_worker_form::project_data::{self, Choice, Resource};
+use mobile_worker_form::project_policy::ProjectPolicy;
+use std::collections::HashMap;
+
+/// What the page that opened bulk mode hands over, and hands over again when it changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Handover {
+    /// A portal's credential, if one was handed over.
+    pub credentials: Option<Credentials>,
+    /// A portal's policies, where `config.json` states none.
+    pub project: Option<ProjectPolicy>,
+}
+
+/// Where a run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Choosing and checking a file.
+    Preparing,
+    Running,
+    /// Paused by the operator; the row out is answered first.
+    Paused,
+    /// Stopped by the operator, or by an answer after which nothing could succeed.
+    Stopped(Option<Message>),
+    Finished,
+}
+
+/// A list the rows need, as far as it has come.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListLoad {
+    NotNeeded,
+    Loading,
+    Loaded(Vec<Choice>),
+    Failed(Message),
+}
+
+/// The file chosen, read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChosenFile {
+    pub name: String,
+    pub sheet: Result<Sheet, SheetError>,
+}
+
+#[derive(Clone, Copy)]
+pub struct BulkState {
+    pub config: StoredValue<Config>,
+    pub texts: Texts,
+    pub handover: RwSignal<Handover>,
+    /// The operator's web user email and API key (`api_key` mode, no portal credential).
+    pub typed_email: RwSignal<String>,
+    pub typed_key: RwSignal<String>,
+    pub file: RwSignal<Option<ChosenFile>>,
+    pub groups: RwSignal<ListLoad>,
+    pub locations: RwSignal<ListLoad>,
+    /// A password is generated for each row without one.
+    pub generate: RwSignal<bool>,
+    /// Rows with problems are left out of the run.
+    pub skip: RwSignal<bool>,
+    pub checked: Memo<Vec<Checked>>,
+    /// Each checked row's state in the run.
+    pub statuses: RwSignal<Vec<Status>>,
+    pub phase: RwSignal<Phase>,
+    /// When a 429 lets the run go on (ms since the epoch), while it waits.
+    pub held_until: RwSignal<Option<f64>>,
+    /// Now, every second while the run waits or runs, for countdowns and estimates.
+    pub now: RwSignal<f64>,
+    pub estimate_ms: RwSignal<u64>,
+    /// Shown once Start was pressed and something stood in the way.
+    pub tried: RwSignal<bool>,
+    /// Passwords the scorer has yet to answer about (strong-password projects).
+    pub scoring: RwSignal<usize>,
+    /// The scorer's answers, by question; `scored` changes once each batch is in.
+    scores: StoredValue<HashMap<String, Strength>>,
+    scored: RwSignal<usize>,
+    scorer_failed: RwSignal<bool>,
+    /// Passwords generated in this page's life, by row number: only ever in the results file.
+    passwords: StoredValue<HashMap<usize, String>>,
+    kept: StoredValue<Kept>,
+}
+
+fn storage_key(domain: &str) -> String {
+    format!("mobile-worker-form:bulk:{domain}")
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl BulkState {
+    pub fn new(config: Config, texts: Texts, handover: Handover) -> Self {
+        let kept = read_kept(&config.domain);
+        let config = StoredValue::new(config);
+        let handover = RwSignal::new(handover);
+        let file = RwSignal::new(None::<ChosenFile>);
+        let groups = RwSignal::new(ListLoad::NotNeeded);
+        let locations = RwSignal::new(ListLoad::NotNeeded);
+        let generate = RwSignal::new(false);
+        let scores = StoredValue::new(HashMap::<String, Strength>::new());
+        let scored = RwSignal::new(0usize);
+        let scorer_failed = RwSignal::new(false);
+        let policy = Memo::new(move |_| {
+            let host = config.with_value(|c| c.project.clone());
+            if host != ProjectPolicy::default() {
+                host
+            } else {
+                handover.with(|h| h.project.clone()).unwrap_or(host)
+            }
+        });
+        let checked = Memo::new(move |_| {
+            let Some(Ok(sheet)) = file.with(|f| f.as_ref().map(|f| f.sheet.clone())) else {
+                return Vec::new();
+            };
+            let loaded = |list: RwSignal<ListLoad>| match list.get() {
+                ListLoad::Loaded(choices) => choices,
+                _ => Vec::new(),
+            };
+            let (groups, locations) = (loaded(groups), loaded(locations));
+            let policy = policy.get();
+            scored.track();
+            let failed = scorer_failed.get();
+            let strength = |typed: &str, username: &str| {
+                let question = password::question(typed, username);
+                let key = password::write_question(&question);
+                scores.with_value(|s| password::verdict(&question, s.get(&key), failed, None))
+            };
+            rows::check(
+                &sheet,
+                &Lists {
+                    groups: &groups,
+                    locations: &locations,
+                    policy: &policy,
+                    generate_passwords: generate.get(),
+                    strength: &strength,
+                },
+            )
+        });
+        BulkState {
+            config,
+            texts,
+            handover,
+            typed_email: RwSignal::new(String::new()),
+            typed_key: RwSignal::new(String::new()),
+            file,
+            groups,
+            locations,
+            generate,
+            skip: RwSignal::new(false),
+            checked,
+            statuses: RwSignal::new(Vec::new()),
+            phase: RwSignal::new(Phase::Preparing),
+            held_until: RwSignal::new(None),
+            now: RwSignal::new(now_ms()),
+            estimate_ms: RwSignal::new(0),
+            tried: RwSignal::new(false),
+            scoring: RwSignal::new(0),
+            scores,
+            scored,
+            scorer_failed,
+            passwords: StoredValue::new(HashMap::new()),
+            kept: StoredValue::new(kept),
+        }
+    }
+
+    pub fn needs_typed_key(&self) -> bool {
+        self.config.with_value(|c| c.auth == AuthMode::ApiKey)
+            && self.handover.with(|h| h.credentials.is_none())
+    }
+
+    fn credentials(&self) -> Option<Credentials> {
+        if let Some(credentials) = self.handover.with_untracked(|h| h.credentials.clone()) {
+            return Some(credentials);
+        }
+        (self.config.with_value(|c| c.auth == AuthMode::ApiKey)).then(|| Credentials::ApiKey {
+            email: self.typed_email.get_untracked(),
+            key: self.typed_key.get_untracked(),
+        })
+    }
+
+    /// The project's policies: `config.json`'s, else a portal's.
+    pub fn policy(&self) -> ProjectPolicy {
+        let host = self.config.with_value(|c| c.project.clone());
+        if host != ProjectPolicy::default() {
+            return host;
+        }
+        self.handover
+            .with_untracked(|h| h.project.clone())
+            .unwrap_or(host)
+    }
+
+    /// The rows that will be sent: checked, not settled by an earlier run, and with no
+    /// problems (or the operator chose to skip those).
+    pub fn counts(&self) -> Counts {
+        let statuses = self.statuses.get();
+        let checked = self.checked.get();
+        let mut counts = Counts::default();
+        for (row, status) in checked.iter().zip(&statuses) {
+            match status {
+                _ if !row.is_ready() => counts.problems += 1,
+                Status::Created { .. } => counts.created += 1,
+                Status::Refused { .. } => counts.refused += 1,
+                Status::Unsure { .. } | Status::Sending => counts.unsure += 1,
+                Status::Waiting => counts.waiting += 1,
+            }
+        }
+        counts.rows = checked.len();
+        counts
+    }
+
+    /// Everything that stands in the way of starting, for the error summary.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if !self.tried.get() {
+            return problems;
+        }
+        if self.needs_typed_key() {
+            for error in api_key_problems(&self.typed_email.get(), &self.typed_key.get()) {
+                problems.push(Problem {
+                    field: error.part().field(),
+                    message: error.message(),
+                });
+            }
+        }
+        let at_file = |message| Problem {
+            field: Some(Field::WorkersFile),
+            message,
+        };
+        match self.file.get() {
+            None => problems.push(at_file(Message::new("bulk.error.no_file"))),
+            Some(ChosenFile { sheet: Err(e), .. }) => problems.push(at_file(e.message())),
+            Some(_) => {
+                for list in [self.groups.get(), self.locations.get()] {
+                    if let ListLoad::Failed(message) = list {
+                        problems.push(at_file(message));
+                    }
+                }
+                let counts = self.counts();
+                if counts.problems > 0 && !self.skip.get() {
+                    problems.push(Problem {
+                        field: Some(Field::SkipRows),
+                        message: Message::new("bulk.error.rows_with_problems")
+                            .count(counts.problems),
+                    });
+                } else if counts.waiting == 0 {
+                    problems.push(at_file(Message::new("bulk.error.nothing_to_send")));
+                }
+            }
+        }
+        problems
+    }
+
+    /// The message beside the file input, if any.
+    pub fn file_error(&self) -> Option<Message> {
+        self.problems()
+            .into_iter()
+            .find(|p| p.field == Some(Field::WorkersFile))
+            .map(|p| p.message)
+    }
+
+    /// Reads the chosen file, loads the lists its rows name, and checks every row; rows an
+    /// earlier run in this project space settled keep what became of them.
+    pub fn choose(&self, name: String, bytes: Vec<u8>) {
+        if self.phase.get_untracked() == Phase::Running {
+            return;
+        }
+        self.phase.set(Phase::Preparing);
+        self.tried.set(false);
+        let sheet = sheet::read(&bytes);
+        if let Ok(sheet) = &sheet {
+            for (column, list, resource) in [
+                (Column::Group, self.groups, Resource::Groups),
+                (Column::LocationCode, self.locations, Resource::Locations),
+            ] {
+                let needed = sheet.columns.contains(&column);
+                match list.get_untracked() {
+                    ListLoad::Loaded(_) | ListLoad::Loading if needed => {}
+                    _ if needed => self.load(list, resource),
+                    _ => {}
+                }
+            }
+        }
+        if let Ok(sheet) = &sheet {
+            if self.policy().strong_passwords {
+                self.score(sheet);
+            }
+        }
+        self.file.set(Some(ChosenFile { name, sheet }));
+        self.refresh_statuses();
+    }
+
+    /// Asks the scorer about every password typed in `sheet` that it has not judged yet.
+    fn score(&self, sheet: &Sheet) {
+        let questions: Vec<Question> = sheet
+            .rows
+            .iter()
+            .map(|row| {
+                password::question(
+                    sheet.cell(row, &Column::Password),
+                    sheet.cell(row, &Column::Username),
+                )
+            })
+            .filter(|q| q.password.chars().count() >= password::MIN_LENGTH)
+            .filter(|q| {
+                self.scores
+                    .with_value(|s| !s.contains_key(&password::write_question(q)))
+            })
+            .collect();
+        if questions.is_empty() || self.scorer_failed.get_untracked() {
+            return;
+        }
+        self.scoring.update(|n| *n += questions.len());
+        let (scores, scored, scoring, failed) =
+            (self.scores, self.scored, self.scoring, self.scorer_failed);
+        password::browser::ask_all(&questions, move |answer| match answer {
+            Some(strength) => {
+                let key = password::write_question(&Question {
+                    password: strength.password.clone(),
+                    words: strength.words.clone(),
+                });
+                scores.update_value(|s| drop(s.insert(key, strength)));
+                scoring.update(|n| *n = n.saturating_sub(1));
+                if scoring.get_untracked() == 0 {
+                    scored.update(|n| *n += 1);
+                }
+            }
+            None => {
+                failed.set(true);
+                scoring.set(0);
+            }
+        });
+    }
+
+    fn load(&self, list: RwSignal<ListLoad>, resource: Resource) {
+        list.set(ListLoad::Loading);
+        let (config, credentials) = (self.config.get_value(), self.credentials());
+        let state = *self;
+        spawn_local(async move {
+            let loaded =
+                project_data::load_all(&config, credentials.as_ref(), resource, |_, _| {}).await;
+            list.set(match loaded {
+                Ok(choices) => ListLoad::Loaded(choices),
+                Err(error) => ListLoad::Failed(error.describe(resource)),
+            });
+            state.refresh_statuses();
+        });
+    }
+
+    /// Each row's state from what was kept of earlier runs.
+    fn refresh_statuses(&self) {
+        let kept = self.kept.get_value();
+        let statuses = self.checked.with_untracked(|rows| {
+            rows.iter()
+                .map(|row| match kept.status(&row.username) {
+                    Some(status) => status.clone(),
+                    None => Status::Waiting,
+                })
+                .collect()
+        });
+        self.statuses.set(statuses);
+    }
+
+    /// Starts (or resumes) the run, unless something stands in the way.
+    pub fn start(&self) {
+        self.tried.set(true);
+        if !self.problems().is_empty() {
+            return;
+        }
+        if matches!(self.phase.get_untracked(), Phase::Running) {
+            return;
+        }
+        if self.statuses.with_untracked(Vec::len) != self.checked.with_untracked(Vec::len) {
+            self.refresh_statuses();
+        }
+        self.phase.set(Phase::Running);
+        let state = *self;
+        spawn_local(async move { state.run().await });
+    }
+
+    pub fn pause(&self) {
+        if self.phase.get_untracked() == Phase::Running {
+            self.phase.set(Phase::Paused);
+        }
+    }
+
+    pub fn stop(&self) {
+        if matches!(self.phase.get_untracked(), Phase::Running | Phase::Paused) {
+            self.phase.set(Phase::Stopped(None));
+        }
+    }
+
+    /// The next row to send: rows with problems never are (a run starts with them only when
+    /// the operator chose to skip them).
+    fn next_row(&self) -> Option<usize> {
+        self.checked.with_untracked(|rows| {
+            self.statuses.with_untracked(|statuses| {
+                rows.iter()
+                    .zip(statuses)
+                    .position(|(row, status)| *status == Status::Waiting && row.is_ready())
+            })
+        })
+    }
+
+    fn set_status(&self, i: usize, username: &str, status: Status) {
+        self.kept
+            .update_value(|kept| kept.record(username, &status));
+        self.statuses.update(|s| {
+            if let Some(slot) = s.get_mut(i) {
+                *slot = status;
+            }
+        });
+        let domain = self.config.with_value(|c| c.domain.clone());
+        let text = self.kept.with_value(|k| k.to_json().write());
+        if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+            // Storage may be full or off; the run goes on, and the results file still tells all.
+            let _ = storage.set_item(&storage_key(&domain), &text);
+        }
+    }
+
+    async fn run(self) {
+        let start = now_ms();
+        let mut pacer = Pacer::default();
+        let clock = move || (now_ms() - start).max(0.0) as u64;
+        let (config, policy) = (self.config.get_value(), self.policy());
+        loop {
+            if self.phase.get_untracked() != Phase::Running {
+                self.held_until.set(None);
+                return;
+            }
+            let Some(i) = self.next_row() else {
+                self.held_until.set(None);
+                self.phase.set(Phase::Finished);
+                return;
+            };
+            let remaining = self.counts_untracked_waiting();
+            self.estimate_ms.set(pacer.estimate_ms(remaining));
+            // Wait for the pace, a second at a time, so a pause or stop is heard at once.
+            while clock() < pacer.next_at() {
+                if self.phase.get_untracked() != Phase::Running {
+                    self.held_until.set(None);
+                    return;
+                }
+                self.held_until
+                    .set(pacer.held_back().then(|| start + pacer.next_at() as f64));
+                self.now.set(now_ms());
+                sleep(((pacer.next_at() - clock()).min(1000)) as i32).await;
+            }
+            self.held_until.set(None);
+            self.now.set(now_ms());
+            let row = self.checked.with_untracked(|rows| rows[i].clone());
+            let password = if row.needs_password {
+                let number = row.number;
+                let existing = self.passwords.with_value(|p| p.get(&number).cloned());
+                match existing.or_else(password::browser::generate) {
+                    Some(generated) => {
+                        self.passwords
+                            .update_value(|p| drop(p.insert(number, generated.clone())));
+                        Some(generated)
+                    }
+                    None => None,
+                }
+            } else {
+                None
+            };
+            let Some(body) = rows::body(&row, &policy, password.as_deref()) else {
+                self.phase.set(Phase::Stopped(Some(Message::new(
+                    "bulk.error.no_random_numbers",
+                ))));
+                return;
+            };
+            self.set_status(i, &row.username, Status::Sending);
+            pacer.sent(clock());
+            let answer =
+                hq::create_mobile_worker(&config, self.credentials().as_ref(), &body).await;
+            let limited = answer == Err(hq::CreateError::RateLimited);
+            pacer.answered(clock(), limited);
+            let (status, next) = run::after(answer.map(|created| created.user_id));
+            if let Status::Created { user_id } = &status {
+                self.tell_portal(Outgoing::Created {
+                    user_id: user_id.clone(),
+                    username: config.full_username(&body.username),
+                });
+            }
+            self.set_status(i, &row.username, status);
+            if let Next::Stop(why) = next {
+                self.phase.set(Phase::Stopped(Some(why)));
+                return;
+            }
+        }
+    }
+
+    fn counts_untracked_waiting(&self) -> usize {
+        self.statuses
+            .with_untracked(|s| s.iter().filter(|s| **s == Status::Waiting).count())
+    }
+
+    fn tell_portal(&self, message: Outgoing) {
+        let allowed = self.config.with_value(|c| c.parent_origins.clone());
+        mobile_worker_form::embed::browser::post(&message, &allowed);
+    }
+
+    /// The results file: every row of the file, what became of it, and the passwords
+    /// generated in this page's life.
+    pub fn results(&self) -> String {
+        let checked = self.checked.get_untracked();
+        let statuses = self.statuses.get_untracked();
+        let passwords = self.passwords.get_value();
+        let texts = self.texts;
+        let problems: Vec<Vec<String>> = checked
+            .iter()
+            .map(|row| row.problems.iter().map(|m| texts.render(m)).collect())
+            .collect();
+        let lines: Vec<ResultLine> = checked
+            .iter()
+            .zip(&statuses)
+            .zip(&problems)
+            .map(|((row, status), problems)| ResultLine {
+                row: row.number,
+                username: &row.username,
+                status,
+                problems,
+                password: passwords
+                    .get(&row.number)
+                    .filter(|_| status.is_settled())
+                    .map(String::as_str),
+            })
+            .collect();
+        run::results_csv(&lines, &|m| texts.render(m))
+    }
+
+    /// The header of a file for this project.
+    pub fn template(&self) -> String {
+        let fields: Vec<String> = self
+            .policy()
+            .user_fields
+            .iter()
+            .map(|f| f.slug.clone())
+            .collect();
+        sheet::template(&fields)
+    }
+}
+
+/// How many rows stand where.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub rows: usize,
+    pub problems: usize,
+    pub waiting: usize,
+    pub created: usize,
+    pub refused: usize,
+    pub unsure: usize,
+}
+
+impl Counts {
+    /// Rows this run sends or has sent.
+    pub fn to_send(&self) -> usize {
+        self.waiting + self.created + self.refused + self.unsure
+    }
+
+    pub fn done(&self) -> usize {
+        self.created + self.refused + self.unsure
+    }
+}
+
+fn read_kept(domain: &str) -> Kept {
+    let text = web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(&storage_key(domain)).ok().flatten());
+    text.and_then(|t| mobile_worker_form::json::Json::parse(&t).ok())
+        .map(|json| Kept::from_json(&json))
+        .unwrap_or_default()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

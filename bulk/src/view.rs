@@ -1,0 +1,505 @@
+//! Bulk mode's page: the file and its options, the rows with problems, the run's progress and
+//! its controls, and the results file. Components only wire [`BulkState`] to markup.
+
+use crate::run::Status;
+use crate::state::{BulkState, Counts, ListLoad, Phase};
+use leptos::prelude::*;
+use mobile_worker_form::components::{
+    described_by, focus_element, tr, use_texts, ErrorSummary, FieldShell, TextField,
+};
+use mobile_worker_form::i18n::Message;
+use mobile_worker_form::mobile_worker::Field;
+use wasm_bindgen::JsCast;
+
+/// Before every id of bulk mode's controls: the one-worker form, hidden, shares the page.
+const PREFIX: &str = "bulk-";
+
+fn id(field: Field) -> String {
+    format!("{PREFIX}{}", field.id())
+}
+
+/// Bulk mode, whole.
+#[component]
+pub fn BulkPage(
+    /// The state it shows.
+    state: BulkState,
+) -> impl IntoView {
+    let texts = use_texts();
+    let problems = Memo::new(move |_| state.problems());
+    let counts = Memo::new(move |_| state.counts());
+    let file_read = move || state.file.with(|f| matches!(f, Some(f) if f.sheet.is_ok()));
+    let running = move || matches!(state.phase.get(), Phase::Running | Phase::Paused);
+    let started = move || state.phase.get() != Phase::Preparing;
+    let file_error = Signal::derive(move || state.file_error());
+
+    let on_start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        state.start();
+        if !state.problems().is_empty() {
+            focus_element(&format!("{PREFIX}error-summary"));
+        }
+    };
+
+    view! {
+        <section class="bulk" aria-labelledby="bulk-title">
+            <h2 id="bulk-title">{tr("bulk.title")}</h2>
+            <ErrorSummary problems=Signal::derive(move || problems.get()) prefix=PREFIX />
+            <p>{tr("bulk.intro")}</p>
+            <p>
+                <button
+                    type="button"
+                    class="link-button"
+                    id="download-template"
+                    on:click=move |_| download("mobile-workers.csv", &state.template())
+                >
+                    {tr("bulk.template")}
+                </button>
+            </p>
+            <form novalidate on:submit=on_start>
+                {move || state.needs_typed_key().then(|| view! { <TypedKey state /> })}
+                <FileField state error=file_error />
+                <Checkbox
+                    id="bulk-generate-passwords"
+                    label=tr("bulk.generate")
+                    hint=Some(tr("bulk.generate_hint"))
+                    checked=state.generate
+                    disabled=Signal::derive(running)
+                />
+                <Show when=file_read>
+                    <Preview state counts />
+                </Show>
+                <Show when=move || !running()>
+                    <button type="submit" class="primary" id="start-run">
+                        {move || {
+                            if started() {
+                                texts.get("bulk.carry_on")
+                            } else {
+                                texts.get("bulk.start")
+                            }
+                        }}
+                    </button>
+                </Show>
+            </form>
+            <Show when=started>
+                <Progress state counts />
+            </Show>
+            <Show when=file_read>
+                <p>
+                    <button
+                        type="button"
+                        class="secondary"
+                        id="download-results"
+                        on:click=move |_| download("mobile-workers-results.csv", &state.results())
+                    >
+                        {tr("bulk.download_results")}
+                    </button>
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// The operator's web user email and API key (`api_key` mode with no portal credential).
+#[component]
+fn TypedKey(
+    /// Where the typed values go.
+    state: BulkState,
+) -> impl IntoView {
+    let problems = move |field| {
+        Signal::derive(move || {
+            state
+                .problems()
+                .into_iter()
+                .find(|p| p.field == Some(field))
+                .map(|p| p.message)
+        })
+    };
+    view! {
+        <fieldset class="credentials">
+            <legend>{tr("credentials.legend")}</legend>
+            <TextField
+                id=id(Field::WebUserEmail)
+                ltr=true
+                label=tr("credentials.email")
+                value=Signal::derive(move || state.typed_email.get())
+                on_input=move |v| state.typed_email.set(v)
+                error=problems(Field::WebUserEmail)
+                input_type="email"
+                autocomplete="off"
+            />
+            <TextField
+                id=id(Field::ApiKey)
+                ltr=true
+                label=tr("credentials.api_key")
+                hint=Some(tr("credentials.api_key_hint"))
+                value=Signal::derive(move || state.typed_key.get())
+                on_input=move |v| state.typed_key.set(v)
+                error=problems(Field::ApiKey)
+                input_type="password"
+                autocomplete="off"
+                revealable=true
+            />
+        </fieldset>
+    }
+}
+
+/// The file input: read as soon as a file is chosen.
+#[component]
+fn FileField(
+    /// Where the file goes.
+    state: BulkState,
+    /// The problem with the file, if any.
+    error: Signal<Option<Message>>,
+) -> impl IntoView {
+    let id = id(Field::WorkersFile);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => Vec::new(),
+            };
+            state.choose(name, bytes);
+        });
+    };
+    view! {
+        <FieldShell id=id.clone() label=tr("bulk.file") hint=Some(tr("bulk.file_hint")) error>
+            <input
+                type="file"
+                id=id.clone()
+                accept=".csv,text/csv"
+                aria-describedby=described_by(&id, true, error)
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                on:change=on_change
+            />
+        </FieldShell>
+    }
+}
+
+/// A checkbox with its label and hint, GOV.UK style.
+#[component]
+fn Checkbox(
+    /// The input's element id.
+    id: &'static str,
+    /// What the label says.
+    label: Signal<String>,
+    /// A line of help under it.
+    hint: Option<Signal<String>>,
+    /// Whether it is ticked.
+    checked: RwSignal<bool>,
+    /// Whether it cannot be changed now.
+    #[prop(into)]
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="checkbox">
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || checked.get()
+                disabled=move || disabled.get()
+                aria-describedby=hint.is_some().then(|| hint_id.clone())
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+            {hint
+                .map(|hint| {
+                    view! {
+                        <p class="hint" id=hint_id.clone()>
+                            {hint}
+                        </p>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// What the file holds: how many rows can be sent, the lists being loaded, and each row with
+/// problems.
+#[component]
+fn Preview(
+    /// The state it shows.
+    state: BulkState,
+    /// Where the rows stand.
+    counts: Memo<Counts>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let loading = move || [state.groups.get(), state.locations.get()].contains(&ListLoad::Loading);
+    let summary = move || {
+        let c = counts.get();
+        texts.render(
+            &Message::new("bulk.summary")
+                .count(c.rows)
+                .message("ready", Message::new("bulk.summary_ready").count(c.waiting))
+                .message(
+                    "problems",
+                    Message::new("bulk.summary_problems").count(c.problems),
+                ),
+        )
+    };
+    let earlier = move || {
+        let c = counts.get();
+        (c.done() > 0 && state.phase.get() == Phase::Preparing)
+            .then(|| texts.render(&Message::new("bulk.earlier").count(c.done())))
+    };
+    let rows_with_problems = move || {
+        state.checked.with(|rows| {
+            rows.iter()
+                .filter(|r| !r.is_ready())
+                .map(|r| {
+                    let problems: Vec<String> =
+                        r.problems.iter().map(|m| texts.render(m)).collect();
+                    (r.number, r.username.clone(), problems)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="bulk-preview">
+            <p role="status" id="bulk-summary">
+                {move || {
+                    if loading() {
+                        texts.get("bulk.checking")
+                    } else if state.scoring.get() > 0 {
+                        texts.get("bulk.checking_passwords")
+                    } else {
+                        summary()
+                    }
+                }}
+            </p>
+            {move || earlier().map(|text| view! { <p id="bulk-earlier">{text}</p> })}
+            <Show when=move || { counts.get().problems > 0 }>
+                <table class="bulk-rows" id="rows-with-problems">
+                    <caption>{tr("bulk.problems_caption")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr("bulk.column_row")}</th>
+                            <th scope="col">{tr("bulk.column_username")}</th>
+                            <th scope="col">{tr("bulk.column_problems")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            rows_with_problems()
+                                .into_iter()
+                                .map(|(number, username, problems)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{number}</th>
+                                            <td dir="ltr">{username}</td>
+                                            <td>
+                                                <ul>
+                                                    {problems
+                                                        .into_iter()
+                                                        .map(|p| view! { <li>{p}</li> })
+                                                        .collect_view()}
+                                                </ul>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+                <Checkbox
+                    id="bulk-skip-rows"
+                    label=Signal::derive(move || {
+                        texts.render(&Message::new("bulk.skip").count(counts.get().problems))
+                    })
+                    hint=None
+                    checked=state.skip
+                    disabled=Signal::derive(move || {
+                        matches!(state.phase.get(), Phase::Running | Phase::Paused)
+                    })
+                />
+            </Show>
+        </div>
+    }
+}
+
+/// The run: a progress bar, the counts, the time left, what it is doing, its controls, and
+/// the rows that were refused or may have been created.
+#[component]
+fn Progress(
+    /// The state it shows.
+    state: BulkState,
+    /// Where the rows stand.
+    counts: Memo<Counts>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let counts_text = move || {
+        let c = counts.get();
+        texts.render(
+            &Message::new("bulk.progress_counts")
+                .number("done", c.done())
+                .count(c.to_send())
+                .message("created", Message::new("bulk.created").count(c.created))
+                .message("refused", Message::new("bulk.refused").count(c.refused))
+                .message("unsure", Message::new("bulk.unsure").count(c.unsure)),
+        )
+    };
+    let left = move || {
+        let c = counts.get();
+        let seconds = (state.estimate_ms.get() / 1000) as usize;
+        (state.phase.get() == Phase::Running && c.waiting > 0).then(|| {
+            texts.render(&if seconds < 120 {
+                Message::new("bulk.left_seconds").count(seconds.max(1))
+            } else {
+                Message::new("bulk.left_minutes").count(seconds.div_ceil(60))
+            })
+        })
+    };
+    let saying = move || match state.phase.get() {
+        Phase::Running => match state.held_until.get() {
+            Some(until) => texts.render(
+                &Message::new("bulk.waiting")
+                    .count(((until - state.now.get()) / 1000.0).ceil().max(1.0) as usize),
+            ),
+            None => texts.get("bulk.running"),
+        },
+        Phase::Paused => texts.get("bulk.paused"),
+        Phase::Stopped(None) => texts.get("bulk.stopped"),
+        Phase::Stopped(Some(why)) => {
+            texts.render(&Message::new("bulk.stopped_because").message("why", why))
+        }
+        Phase::Finished => texts.get("bulk.finished"),
+        Phase::Preparing => String::new(),
+    };
+    let settled_rows = move || {
+        state.checked.with(|rows| {
+            state.statuses.with(|statuses| {
+                rows.iter()
+                    .zip(statuses)
+                    .filter_map(|(row, status)| {
+                        let kind = match status {
+                            Status::Refused { .. } => "bulk.status.refused",
+                            Status::Unsure { .. } => "bulk.status.unsure",
+                            _ => return None,
+                        };
+                        let why = status
+                            .reason()
+                            .map(|m| texts.render(&m))
+                            .unwrap_or_default();
+                        Some((row.number, row.username.clone(), texts.get(kind), why))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    view! {
+        <div class="bulk-progress">
+            <label for="bulk-progress-bar">{tr("bulk.progress")}</label>
+            <progress
+                id="bulk-progress-bar"
+                max=move || counts.get().to_send().max(1)
+                value=move || counts.get().done()
+            ></progress>
+            <p id="bulk-counts">{counts_text}</p>
+            {move || left().map(|text| view! { <p id="bulk-left">{text}</p> })}
+            <p id="bulk-saying" role="status">
+                {saying}
+            </p>
+            <div class="bulk-controls">
+                <Show when=move || state.phase.get() == Phase::Running>
+                    <button
+                        type="button"
+                        class="secondary"
+                        id="pause-run"
+                        on:click=move |_| state.pause()
+                    >
+                        {tr("bulk.pause")}
+                    </button>
+                </Show>
+                <Show when=move || state.phase.get() == Phase::Paused>
+                    <button
+                        type="button"
+                        class="primary"
+                        id="resume-run"
+                        on:click=move |_| state.start()
+                    >
+                        {tr("bulk.resume")}
+                    </button>
+                </Show>
+                <Show when=move || matches!(state.phase.get(), Phase::Running | Phase::Paused)>
+                    <button
+                        type="button"
+                        class="secondary"
+                        id="stop-run"
+                        on:click=move |_| state.stop()
+                    >
+                        {tr("bulk.stop")}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || !settled_rows().is_empty()>
+                <table class="bulk-rows" id="rows-not-created">
+                    <caption>{tr("bulk.not_created_caption")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr("bulk.column_row")}</th>
+                            <th scope="col">{tr("bulk.column_username")}</th>
+                            <th scope="col">{tr("bulk.column_outcome")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            settled_rows()
+                                .into_iter()
+                                .map(|(number, username, kind, why)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{number}</th>
+                                            <td dir="ltr">{username}</td>
+                                            <td>
+                                                <strong>{kind}</strong>
+                                                " "
+                                                {why}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </Show>
+        </div>
+    }
+}
+
+/// Hands `text` to the browser as a file to save.
+fn download(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(link) = document().create_element("a") {
+        let link: web_sys::HtmlAnchorElement = link.unchecked_into();
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+    }
+    // The browser reads the file after the click returns.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+}
