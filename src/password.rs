@@ -159,8 +159,9 @@ const SPECIAL: &str = "!#$%&*+-=?@_";
 
 /// A password in HQ's shape: at least one lower-case letter, upper-case letter, digit and
 /// special character, [`GENERATED_LENGTH`] in all, easy to read aloud (no `l`, `I`, `O`, `0`,
-/// `1`). `below(n)` must answer a uniformly random number under `n` (the browser's crypto
-/// generator in the page).
+/// `1`), and never starting with a symbol: a spreadsheet would read `=`, `+`, `-` or `@` first as
+/// a formula (bulk creation's results file holds generated passwords). `below(n)` must answer a
+/// uniformly random number under `n` (the browser's crypto generator in the page).
 pub fn generate(mut below: impl FnMut(u32) -> u32) -> String {
     let sets = [LOWER, UPPER, DIGITS, SPECIAL];
     let all: String = sets.concat();
@@ -176,6 +177,9 @@ pub fn generate(mut below: impl FnMut(u32) -> u32) -> String {
     for i in (1..chars.len()).rev() {
         let j = below(i as u32 + 1) as usize;
         chars.swap(i, j);
+    }
+    if let Some(letter) = chars.iter().position(|c| c.is_ascii_alphanumeric()) {
+        chars.swap(0, letter);
     }
     chars.into_iter().collect()
 }
@@ -465,6 +469,7 @@ mod tests {
             assert!(p
                 .chars()
                 .all(|c| [LOWER, UPPER, DIGITS, SPECIAL].concat().contains(c)));
+            assert!(p.starts_with(|c: char| c.is_ascii_alphanumeric()), "{p}");
             seen.insert(p);
         }
         assert_eq!(seen.len(), 500);

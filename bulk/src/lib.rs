@@ -154,6 +154,15 @@ mod browser {
                 let texts = Texts::new(catalogue);
                 provide_context(texts);
                 let state = BulkState::new(config, texts, handover);
+                // Generated passwords live only in this page until the results file is saved.
+                let unsaved = state.unsaved_passwords;
+                let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+                    if unsaved.get_untracked() {
+                        ev.prevent_default();
+                        ev.set_return_value("");
+                    }
+                });
+                std::mem::forget(guard);
                 shown.set(Some(Shown {
                     texts,
                     handover: state.handover,

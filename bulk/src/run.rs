@@ -164,13 +164,24 @@ impl Kept {
         self.by_username.get(&normalise_username(username))
     }
 
-    /// Records `status` for `username`; a row not yet sent is not kept.
+    /// Records `status` for `username`. Only what may have created a worker is kept: a row
+    /// not sent, or refused (nothing was created), can be sent again, once the file is chosen
+    /// again (fixed, say). What is kept is never weakened: a created worker stays created,
+    /// and one that may exist stays so unless it turns out created.
     pub fn record(&mut self, username: &str, status: &Status) {
         let key = normalise_username(username);
+        let kept = self.by_username.get(&key);
+        let stronger = match (kept, status) {
+            (Some(Status::Created { .. }), _) => false,
+            (Some(_), Status::Created { .. } | Status::Unsure { .. } | Status::Sending) => true,
+            (Some(_), _) => false,
+            (None, _) => true,
+        };
+        if !stronger {
+            return;
+        }
         match status {
-            Status::Waiting => {
-                self.by_username.remove(&key);
-            }
+            Status::Waiting | Status::Refused { .. } => {}
             status => {
                 self.by_username.insert(key, status.clone());
             }
@@ -230,6 +241,7 @@ impl Kept {
 /// One line of the results file.
 pub struct ResultLine<'a> {
     pub row: usize,
+    /// As HQ made it, for a row that could be sent; as written, for one that could not.
     pub username: &'a str,
     pub status: &'a Status,
     /// Problems found before sending (the row was skipped).
@@ -238,13 +250,30 @@ pub struct ResultLine<'a> {
     pub password: Option<&'a str>,
 }
 
-/// The results file: one line per row of the file, with what became of it. `say` puts a
-/// message in the operator's language. The password column is there only when passwords were
-/// generated.
-pub fn results_csv(lines: &[ResultLine], say: &dyn Fn(&Message) -> String) -> String {
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first), made text by a leading `'`: usernames and messages come from the file and
+/// from the server.
+fn as_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The results file: one line per row of the file, with what became of it, separated by
+/// `separator` (the chosen file's), with a byte order mark so spreadsheet programs read it as
+/// UTF-8. `say` puts a message in the operator's language. The password column is there only
+/// when passwords were generated, filled only for workers that were (or may have been) created.
+pub fn results_csv(
+    lines: &[ResultLine],
+    separator: u8,
+    say: &dyn Fn(&Message) -> String,
+) -> String {
     let with_passwords = lines.iter().any(|l| l.password.is_some());
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .delimiter(separator)
         .from_writer(Vec::new());
     let mut header = vec!["row", "username", "status", "user_id", "message"];
     if with_passwords {
@@ -269,13 +298,20 @@ pub fn results_csv(lines: &[ResultLine], say: &dyn Fn(&Message) -> String) -> St
             ),
         };
         let row = line.row.to_string();
-        let mut record = vec![row.as_str(), line.username, status, id, message.as_str()];
+        let (username, id, message) = (as_text(line.username), as_text(id), as_text(&message));
+        let mut record = vec![row.as_str(), &username, status, &id, &message];
         if with_passwords {
-            record.push(line.password.unwrap_or(""));
+            let maybe_created = line.problems.is_empty()
+                && matches!(
+                    line.status,
+                    Status::Created { .. } | Status::Unsure { .. } | Status::Sending
+                );
+            record.push(line.password.filter(|_| maybe_created).unwrap_or(""));
         }
         let _ = writer.write_record(&record);
     }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+    let text = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("\u{feff}{text}")
 }
 
 #[cfg(test)]
@@ -352,12 +388,42 @@ mod tests {
         );
         // Out when the page went away: it may exist, so it is never sent again.
         assert_eq!(again.status("bo"), Some(&Status::Unsure { error: None }));
-        assert_eq!(again, {
-            let mut expected = kept.clone();
-            expected.record("bo", &Status::Unsure { error: None });
-            expected
-        });
+        // Refused rows are not kept: nothing was created, so they may be sent again.
+        assert_eq!(again.status("cy"), None);
+        assert!(matches!(
+            again.status("eve"),
+            Some(Status::Unsure { error: Some(_) })
+        ));
         assert_eq!(again.status("dee"), None);
+        // What is kept is never weakened.
+        let mut kept = again;
+        kept.record(
+            "amina",
+            &Status::Refused {
+                error: CreateError::RefusedSilently,
+            },
+        );
+        kept.record("amina", &Status::Sending);
+        assert_eq!(
+            kept.status("amina"),
+            Some(&Status::Created {
+                user_id: "id-1".into()
+            })
+        );
+        kept.record("eve", &Status::Waiting);
+        assert!(matches!(kept.status("eve"), Some(Status::Unsure { .. })));
+        kept.record(
+            "eve",
+            &Status::Created {
+                user_id: "id-5".into(),
+            },
+        );
+        assert_eq!(
+            kept.status("eve"),
+            Some(&Status::Created {
+                user_id: "id-5".into()
+            })
+        );
         // Anything not understood is left out.
         let odd = Kept::from_json(
             &Json::parse(r#"[{"username": "x", "status": "created"}, 5]"#).unwrap(),
@@ -373,51 +439,45 @@ mod tests {
         let unsure = Status::Unsure {
             error: Some(CreateError::ServerFault { status: 500 }),
         };
+        let refused = Status::Refused {
+            error: CreateError::Refused {
+                message: "=HYPERLINK(\"x\")".into(),
+            },
+        };
         let problems = ["Username is required".to_string()];
+        let line = |row, username, status, problems, password| ResultLine {
+            row,
+            username,
+            status,
+            problems,
+            password,
+        };
         let lines = [
-            ResultLine {
-                row: 2,
-                username: "amina",
-                status: &created,
-                problems: &[],
-                password: Some("Xy3!abcdefghjk"),
-            },
-            ResultLine {
-                row: 3,
-                username: "bo",
-                status: &unsure,
-                problems: &[],
-                password: None,
-            },
-            ResultLine {
-                row: 4,
-                username: "",
-                status: &Status::Waiting,
-                problems: &problems,
-                password: None,
-            },
+            line(2, "amina", &created, &[], Some("Xy3!abcdefghjk")),
+            line(3, "bo", &unsure, &[], None),
+            line(4, "", &Status::Waiting, &problems, None),
+            line(5, "=cmd", &refused, &[], Some("Ab3!abcdefghjk")),
         ];
-        let csv = results_csv(&lines, &|m| english(m));
+        let csv = results_csv(&lines, b';', &|m| english(m));
+        let csv = csv.strip_prefix('\u{feff}').expect("a byte order mark");
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "row,username,status,user_id,message,password");
-        assert_eq!(lines[1], "2,amina,created,id-1,,Xy3!abcdefghjk");
+        assert_eq!(lines[0], "row;username;status;user_id;message;password");
+        assert_eq!(lines[1], "2;amina;created;id-1;;Xy3!abcdefghjk");
         assert!(
-            lines[2].starts_with("3,bo,may have been created,,"),
+            lines[2].starts_with("3;bo;may have been created;;"),
             "{}",
             lines[2]
         );
         assert!(lines[2].contains("500"));
-        assert_eq!(lines[3], "4,,skipped,,Username is required,");
-        let without = results_csv(
-            &[ResultLine {
-                row: 2,
-                username: "a",
-                status: &created,
-                problems: &[],
-                password: None,
-            }],
-            &|m| english(m),
+        assert_eq!(lines[3], "4;;skipped;;Username is required;");
+        // Nothing a spreadsheet would run as a formula; no password for a refused row.
+        assert!(lines[4].starts_with("5;'=cmd;refused;;"), "{}", lines[4]);
+        assert!(
+            !lines[4].contains(";=") && lines[4].ends_with(';'),
+            "{}",
+            lines[4]
         );
+        let without = results_csv(&[line(2, "a", &created, &[], None)], b',', &|m| english(m));
         assert!(!without.contains("password"));
     }
 }

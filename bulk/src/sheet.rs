@@ -92,11 +92,13 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-/// A file read: its columns and its rows that hold anything.
+/// A file read: its columns, its rows that hold anything, and its separator (the results file
+/// is written with the same, so the operator's spreadsheet program opens it as it did this).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sheet {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    pub separator: u8,
 }
 
 /// The most rows a file may have: HQ's own uploader stops at a few thousand, and a day of
@@ -104,6 +106,8 @@ pub struct Sheet {
 pub const MAX_ROWS: usize = 5000;
 /// The largest file read at all.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+/// The most columns a file may have (HQ's are a few dozen, with user data).
+pub const MAX_COLUMNS: usize = 256;
 
 /// Why a file cannot be read, for the operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +123,7 @@ pub enum SheetError {
     RepeatedColumn(String),
     NoUsername,
     TooManyRows,
+    TooManyColumns,
     /// A row with more cells than the header has columns.
     LongRow {
         row: usize,
@@ -142,6 +147,9 @@ impl SheetError {
             }
             SheetError::NoUsername => Message::new("sheet.no_username"),
             SheetError::TooManyRows => Message::new("sheet.too_many_rows").number("max", MAX_ROWS),
+            SheetError::TooManyColumns => {
+                Message::new("sheet.too_many_columns").number("max", MAX_COLUMNS)
+            }
             SheetError::LongRow { row } => Message::new("sheet.long_row").number("row", *row),
         }
     }
@@ -175,6 +183,42 @@ pub fn separator(text: &str) -> u8 {
     }
 }
 
+/// The row (as a spreadsheet numbers them) where a quoted cell opens and is never closed: the
+/// reader would take the rest of the file into that cell. A quote opens a cell only at its
+/// start; inside one, `""` is a quote.
+fn unclosed_quote(text: &str, separator: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut row, mut opened, mut quoted, mut at_start) = (1, 0, false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && at_start {
+            quoted = true;
+            opened = row;
+        } else if b == separator {
+            at_start = true;
+            i += 1;
+            continue;
+        } else if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            row += 1;
+            at_start = true;
+            i += 1;
+            continue;
+        }
+        at_start = b == b'\r';
+        i += 1;
+    }
+    quoted.then_some(opened)
+}
+
 /// Line breaks inside a record's cells: the lines it takes beyond its first.
 fn breaks(record: &csv::StringRecord) -> usize {
     record
@@ -192,10 +236,14 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|_| SheetError::NotUtf8)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let separator = separator(text);
+    if let Some(row) = unclosed_quote(text, separator) {
+        return Err(SheetError::Unreadable { row });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(separator(text))
+        .delimiter(separator)
         .from_reader(text.as_bytes());
 
     // A spreadsheet's row numbers count blank rows, which the reader skips, and not the line
@@ -222,6 +270,9 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     }
     let mut records = records.into_iter();
     let (_, header) = records.next().ok_or(SheetError::Empty)?;
+    if header.len() > MAX_COLUMNS {
+        return Err(SheetError::TooManyColumns);
+    }
 
     let mut columns = Vec::new();
     let mut unknown = Vec::new();
@@ -258,7 +309,11 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
             Ok(Row { number, cells })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Sheet { columns, rows })
+    Ok(Sheet {
+        columns,
+        rows,
+        separator,
+    })
 }
 
 impl Sheet {
@@ -391,10 +446,16 @@ mod tests {
             Err(SheetError::RepeatedColumn("Email".into()))
         );
         assert_eq!(read(b"first_name\nAna\n"), Err(SheetError::NoUsername));
-        assert!(matches!(
-            read(b"username\n\"ana\n"),
-            Err(SheetError::Unreadable { .. }) | Ok(_)
-        ));
+        assert_eq!(
+            read(b"username,data: note\nana,fine\nbo,\"never closed\ncy,x\n"),
+            Err(SheetError::Unreadable { row: 3 })
+        );
+        // A quote inside a cell is only a character; "" inside a quoted cell is a quote.
+        let s = sheet("username,data: note\nana,5\" screen\nbo,\"say \"\"hi\"\"\"\n");
+        assert_eq!(s.rows[0].cells[1], "5\" screen");
+        assert_eq!(s.rows[1].cells[1], "say \"hi\"");
+        let wide = "username".to_string() + &",".repeat(MAX_COLUMNS) + "\na\n";
+        assert_eq!(read(wide.as_bytes()), Err(SheetError::TooManyColumns));
         let many = "username\n".to_string() + &"a\n".repeat(MAX_ROWS + 1);
         assert_eq!(read(many.as_bytes()), Err(SheetError::TooManyRows));
         assert_eq!(read(&vec![b'a'; MAX_BYTES + 1]), Err(SheetError::TooBig));

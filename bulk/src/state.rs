@@ -15,7 +15,7 @@ use mobile_worker_form::embed::Outgoing;
 use mobile_worker_form::form_state::Problem;
 use mobile_worker_form::hq;
 use mobile_worker_form::i18n::{Message, Texts};
-use mobile_worker_form::mobile_worker::Field;
+use mobile_worker_form::mobile_worker::{normalise_username, Field};
 use mobile_worker_form::password::{self, Question, Strength};
 use mobile_worker_form::project_data::{self, Choice, Resource};
 use mobile_worker_form::project_policy::ProjectPolicy;
@@ -91,8 +91,17 @@ pub struct BulkState {
     scores: StoredValue<HashMap<String, Strength>>,
     scored: RwSignal<usize>,
     scorer_failed: RwSignal<bool>,
-    /// Passwords generated in this page's life, by row number: only ever in the results file.
-    passwords: StoredValue<HashMap<usize, String>>,
+    /// Passwords generated in this page's life, by username as HQ compares them: only ever in
+    /// the results file.
+    passwords: StoredValue<HashMap<String, String>>,
+    /// Passwords were generated since the results file was last downloaded.
+    pub unsaved_passwords: RwSignal<bool>,
+    /// A request is out.
+    pub in_flight: RwSignal<bool>,
+    /// The run going on: a loop whose number is not this one ends at its next step.
+    run_number: StoredValue<u64>,
+    /// The pace, kept across pauses, so a 429's wait is not forgotten by Resume.
+    pacer: StoredValue<Pacer>,
     kept: StoredValue<Kept>,
 }
 
@@ -175,6 +184,10 @@ impl BulkState {
             scored,
             scorer_failed,
             passwords: StoredValue::new(HashMap::new()),
+            unsaved_passwords: RwSignal::new(false),
+            in_flight: RwSignal::new(false),
+            run_number: StoredValue::new(0),
+            pacer: StoredValue::new(Pacer::default()),
             kept: StoredValue::new(kept),
         }
     }
@@ -245,6 +258,9 @@ impl BulkState {
         match self.file.get() {
             None => problems.push(at_file(Message::new("bulk.error.no_file"))),
             Some(ChosenFile { sheet: Err(e), .. }) => problems.push(at_file(e.message())),
+            Some(_) if self.checking() => {
+                problems.push(at_file(Message::new("bulk.error.still_checking")));
+            }
             Some(_) => {
                 for list in [self.groups.get(), self.locations.get()] {
                     if let ListLoad::Failed(message) = list {
@@ -266,6 +282,17 @@ impl BulkState {
         problems
     }
 
+    /// Whether rows are still being checked: a list loading, passwords being scored.
+    pub fn checking(&self) -> bool {
+        [self.groups.get(), self.locations.get()].contains(&ListLoad::Loading)
+            || self.scoring.get() > 0
+    }
+
+    /// Whether a run holds the file: going, paused, or with a request out.
+    pub fn busy(&self) -> bool {
+        matches!(self.phase.get(), Phase::Running | Phase::Paused) || self.in_flight.get()
+    }
+
     /// The message beside the file input, if any.
     pub fn file_error(&self) -> Option<Message> {
         self.problems()
@@ -277,12 +304,16 @@ impl BulkState {
     /// Reads the chosen file, loads the lists its rows name, and checks every row; rows an
     /// earlier run in this project space settled keep what became of them.
     pub fn choose(&self, name: String, bytes: Vec<u8>) {
-        if self.phase.get_untracked() == Phase::Running {
+        self.choose_read(name, sheet::read(&bytes));
+    }
+
+    /// `choose`, with the file already read (or refused unread).
+    pub fn choose_read(&self, name: String, sheet: Result<Sheet, SheetError>) {
+        if self.busy() {
             return;
         }
         self.phase.set(Phase::Preparing);
         self.tried.set(false);
-        let sheet = sheet::read(&bytes);
         if let Ok(sheet) = &sheet {
             for (column, list, resource) in [
                 (Column::Group, self.groups, Resource::Groups),
@@ -376,21 +407,25 @@ impl BulkState {
         self.statuses.set(statuses);
     }
 
-    /// Starts (or resumes) the run, unless something stands in the way.
+    /// Starts (or resumes) the run, unless something stands in the way. One run at a time: a
+    /// loop left waiting by a pause ends at its next step.
     pub fn start(&self) {
+        if matches!(self.phase.get_untracked(), Phase::Running) {
+            return;
+        }
         self.tried.set(true);
         if !self.problems().is_empty() {
             return;
         }
-        if matches!(self.phase.get_untracked(), Phase::Running) {
-            return;
-        }
+        self.tried.set(false);
         if self.statuses.with_untracked(Vec::len) != self.checked.with_untracked(Vec::len) {
             self.refresh_statuses();
         }
+        self.run_number.update_value(|n| *n += 1);
+        let number = self.run_number.get_value();
         self.phase.set(Phase::Running);
         let state = *self;
-        spawn_local(async move { state.run().await });
+        spawn_local(async move { state.run(number).await });
     }
 
     pub fn pause(&self) {
@@ -417,11 +452,18 @@ impl BulkState {
         })
     }
 
-    fn set_status(&self, i: usize, username: &str, status: Status) {
+    /// Records what became of `username`, on its row of the file chosen now (found by
+    /// username: another file may have been chosen meanwhile).
+    fn set_status(&self, username: &str, status: Status) {
         self.kept
             .update_value(|kept| kept.record(username, &status));
+        let name = normalise_username(username);
+        let row = self.checked.with_untracked(|rows| {
+            rows.iter()
+                .position(|r| normalise_username(&r.username) == name)
+        });
         self.statuses.update(|s| {
-            if let Some(slot) = s.get_mut(i) {
+            if let Some(slot) = row.and_then(|i| s.get_mut(i)) {
                 *slot = status;
             }
         });
@@ -433,63 +475,75 @@ impl BulkState {
         }
     }
 
-    async fn run(self) {
-        let start = now_ms();
-        let mut pacer = Pacer::default();
-        let clock = move || (now_ms() - start).max(0.0) as u64;
+    /// Whether run `number` is still the one to go on.
+    fn goes_on(&self, number: u64) -> bool {
+        self.run_number.get_value() == number && self.phase.get_untracked() == Phase::Running
+    }
+
+    async fn run(self, number: u64) {
         let (config, policy) = (self.config.get_value(), self.policy());
+        let mut unclear_in_a_row = 0;
+        let clock = || now_ms() as u64;
         loop {
-            if self.phase.get_untracked() != Phase::Running {
-                self.held_until.set(None);
-                return;
+            if !self.goes_on(number) {
+                break;
             }
             let Some(i) = self.next_row() else {
-                self.held_until.set(None);
                 self.phase.set(Phase::Finished);
-                return;
+                break;
             };
             let remaining = self.counts_untracked_waiting();
-            self.estimate_ms.set(pacer.estimate_ms(remaining));
+            self.estimate_ms
+                .set(self.pacer.with_value(|p| p.estimate_ms(remaining)));
             // Wait for the pace, a second at a time, so a pause or stop is heard at once.
-            while clock() < pacer.next_at() {
-                if self.phase.get_untracked() != Phase::Running {
-                    self.held_until.set(None);
-                    return;
-                }
-                self.held_until
-                    .set(pacer.held_back().then(|| start + pacer.next_at() as f64));
+            let next_at = || self.pacer.with_value(Pacer::next_at);
+            while clock() < next_at() && self.goes_on(number) {
+                let held = self.pacer.with_value(Pacer::held_back);
+                self.held_until.set(held.then(|| next_at() as f64));
                 self.now.set(now_ms());
-                sleep(((pacer.next_at() - clock()).min(1000)) as i32).await;
+                sleep((next_at().saturating_sub(clock())).min(1000) as i32).await;
             }
             self.held_until.set(None);
             self.now.set(now_ms());
-            let row = self.checked.with_untracked(|rows| rows[i].clone());
+            let row = self.checked.with_untracked(|rows| rows.get(i).cloned());
+            let waiting = self
+                .statuses
+                .with_untracked(|s| s.get(i) == Some(&Status::Waiting));
+            let (Some(row), true, true) = (row, waiting, self.goes_on(number)) else {
+                continue;
+            };
+            let name = normalise_username(&row.username);
             let password = if row.needs_password {
-                let number = row.number;
-                let existing = self.passwords.with_value(|p| p.get(&number).cloned());
-                match existing.or_else(password::browser::generate) {
-                    Some(generated) => {
-                        self.passwords
-                            .update_value(|p| drop(p.insert(number, generated.clone())));
-                        Some(generated)
-                    }
-                    None => None,
+                let kept = self.passwords.with_value(|p| p.get(&name).cloned());
+                let password = kept.or_else(password::browser::generate);
+                if let Some(password) = &password {
+                    self.passwords
+                        .update_value(|p| drop(p.insert(name.clone(), password.clone())));
+                    self.unsaved_passwords.set(true);
                 }
+                password
             } else {
                 None
             };
-            let Some(body) = rows::body(&row, &policy, password.as_deref()) else {
+            if row.needs_password && password.is_none() {
                 self.phase.set(Phase::Stopped(Some(Message::new(
                     "bulk.error.no_random_numbers",
                 ))));
-                return;
+                break;
+            }
+            let Some(body) = rows::body(&row, &policy, password.as_deref()) else {
+                // The project's policies changed since the file was checked.
+                self.phase.set(Phase::Stopped(None));
+                break;
             };
-            self.set_status(i, &row.username, Status::Sending);
-            pacer.sent(clock());
+            self.set_status(&row.username, Status::Sending);
+            self.in_flight.set(true);
+            self.pacer.update_value(|p| p.sent(clock()));
             let answer =
                 hq::create_mobile_worker(&config, self.credentials().as_ref(), &body).await;
+            self.in_flight.set(false);
             let limited = answer == Err(hq::CreateError::RateLimited);
-            pacer.answered(clock(), limited);
+            self.pacer.update_value(|p| p.answered(clock(), limited));
             let (status, next) = run::after(answer.map(|created| created.user_id));
             if let Status::Created { user_id } = &status {
                 self.tell_portal(Outgoing::Created {
@@ -497,11 +551,26 @@ impl BulkState {
                     username: config.full_username(&body.username),
                 });
             }
-            self.set_status(i, &row.username, status);
+            unclear_in_a_row = match status {
+                Status::Unsure { .. } => unclear_in_a_row + 1,
+                _ => 0,
+            };
+            self.set_status(&row.username, status);
             if let Next::Stop(why) = next {
                 self.phase.set(Phase::Stopped(Some(why)));
-                return;
+                break;
             }
+            // Two rows in a row with no clear answer: HQ or the connection is failing, and
+            // going on would only mark more rows as possibly created.
+            if unclear_in_a_row >= 2 && self.goes_on(number) {
+                self.phase.set(Phase::Stopped(Some(Message::new(
+                    "bulk.error.no_clear_answers",
+                ))));
+                break;
+            }
+        }
+        if self.run_number.get_value() == number {
+            self.held_until.set(None);
         }
     }
 
@@ -526,22 +595,39 @@ impl BulkState {
             .iter()
             .map(|row| row.problems.iter().map(|m| texts.render(m)).collect())
             .collect();
+        // As HQ made it for a row that could be sent; as written for one that could not.
+        let usernames: Vec<String> = checked
+            .iter()
+            .map(|row| match row.is_ready() {
+                true => normalise_username(&row.username),
+                false => row.username.clone(),
+            })
+            .collect();
         let lines: Vec<ResultLine> = checked
             .iter()
             .zip(&statuses)
             .zip(&problems)
-            .map(|((row, status), problems)| ResultLine {
+            .zip(&usernames)
+            .map(|(((row, status), problems), username)| ResultLine {
                 row: row.number,
-                username: &row.username,
+                username,
                 status,
                 problems,
                 password: passwords
-                    .get(&row.number)
-                    .filter(|_| status.is_settled())
+                    .get(&normalise_username(&row.username))
                     .map(String::as_str),
             })
             .collect();
-        run::results_csv(&lines, &|m| texts.render(m))
+        let separator = self
+            .file
+            .with_untracked(|f| {
+                f.as_ref()
+                    .and_then(|f| f.sheet.as_ref().ok())
+                    .map(|s| s.separator)
+            })
+            .unwrap_or(b',');
+        self.unsaved_passwords.set(false);
+        run::results_csv(&lines, separator, &|m| texts.render(m))
     }
 
     /// The header of a file for this project.

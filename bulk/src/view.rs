@@ -2,6 +2,7 @@
 //! its controls, and the results file. Components only wire [`BulkState`] to markup.
 
 use crate::run::Status;
+use crate::sheet::{SheetError, MAX_BYTES};
 use crate::state::{BulkState, Counts, ListLoad, Phase};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
@@ -36,7 +37,8 @@ pub fn BulkPage(
         ev.prevent_default();
         state.start();
         if !state.problems().is_empty() {
-            focus_element(&format!("{PREFIX}error-summary"));
+            // Once the summary is drawn.
+            request_animation_frame(|| focus_element(&format!("{PREFIX}error-summary")));
         }
     };
 
@@ -68,7 +70,10 @@ pub fn BulkPage(
                 <Show when=file_read>
                     <Preview state counts />
                 </Show>
-                <Show when=move || !running()>
+                <Show when=move || {
+                    let done = state.phase.get() == Phase::Finished && counts.get().waiting == 0;
+                    !(running() || done)
+                }>
                     <button type="submit" class="primary" id="start-run">
                         {move || {
                             if started() {
@@ -162,8 +167,15 @@ fn FileField(
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
+        // Emptied, so choosing the same file again (fixed, or after a reload) is heard.
+        input.set_value("");
         leptos::task::spawn_local(async move {
             let name = file.name();
+            // A file far too big is not read into memory at all.
+            if file.size() > MAX_BYTES as f64 {
+                state.choose_read(name, Err(SheetError::TooBig));
+                return;
+            }
             let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
                 Err(_) => Vec::new(),
@@ -179,6 +191,7 @@ fn FileField(
                 accept=".csv,text/csv"
                 aria-describedby=described_by(&id, true, error)
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
+                disabled=move || state.busy()
                 on:change=on_change
             />
         </FieldShell>
@@ -376,6 +389,14 @@ fn Progress(
         Phase::Finished => texts.get("bulk.finished"),
         Phase::Preparing => String::new(),
     };
+    // What a screen reader hears: the run's state, not each second of a countdown.
+    let announced = Memo::new(move |_| match state.phase.get() {
+        Phase::Running if state.held_until.with(Option::is_some) => {
+            texts.get("bulk.waiting_announced")
+        }
+        _ => saying(),
+    });
+    let then_focus = |id: &'static str| request_animation_frame(move || focus_element(id));
     let settled_rows = move || {
         state.checked.with(|rows| {
             state.statuses.with(|statuses| {
@@ -407,16 +428,27 @@ fn Progress(
             ></progress>
             <p id="bulk-counts">{counts_text}</p>
             {move || left().map(|text| view! { <p id="bulk-left">{text}</p> })}
-            <p id="bulk-saying" role="status">
-                {saying}
+            <p id="bulk-saying">{saying}</p>
+            <p class="visually-hidden" role="status">
+                {announced}
             </p>
+            <Show when=move || {
+                state.phase.get() == Phase::Finished && state.unsaved_passwords.get()
+            }>
+                <p id="bulk-reminder">
+                    <strong>{tr("bulk.download_reminder")}</strong>
+                </p>
+            </Show>
             <div class="bulk-controls">
                 <Show when=move || state.phase.get() == Phase::Running>
                     <button
                         type="button"
                         class="secondary"
                         id="pause-run"
-                        on:click=move |_| state.pause()
+                        on:click=move |_| {
+                            state.pause();
+                            then_focus("resume-run");
+                        }
                     >
                         {tr("bulk.pause")}
                     </button>
@@ -426,7 +458,10 @@ fn Progress(
                         type="button"
                         class="primary"
                         id="resume-run"
-                        on:click=move |_| state.start()
+                        on:click=move |_| {
+                            state.start();
+                            then_focus("pause-run");
+                        }
                     >
                         {tr("bulk.resume")}
                     </button>
@@ -436,7 +471,10 @@ fn Progress(
                         type="button"
                         class="secondary"
                         id="stop-run"
-                        on:click=move |_| state.stop()
+                        on:click=move |_| {
+                            state.stop();
+                            then_focus("start-run");
+                        }
                     >
                         {tr("bulk.stop")}
                     </button>

@@ -87,7 +87,9 @@ pub fn BulkMode(
         });
     });
     view! {
-        <div hidden=move || !many.get()>
+        <div hidden=move || {
+            !many.get()
+        }>
             {move || match outcome.get() {
                 None if opened.get() => {
                     view! {
@@ -116,8 +118,7 @@ pub fn BulkMode(
                         .into_any()
                 }
                 _ => ().into_any(),
-            }}
-            <div id="bulk-mode" node_ref=placed></div>
+            }} <div id="bulk-mode" node_ref=placed></div>
         </div>
     }
 }
