@@ -384,3 +384,61 @@ async fn cancel_waits_while_a_mobile_worker_is_being_created() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bulk_creation_inside_the_portal_uses_its_credential_and_tells_it_of_each_worker() {
+    let portal = Portal::serve().await;
+    let config = ConfigFile::CrossOrigin(json!({
+        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
+    }));
+    with_harness(config, move |h| async move {
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
+        wait_for_message(&h, "ready").await;
+        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
+        h.js(&format!(
+            "configure({{}}, {{api_key: {{email: '{email}', key: '{key}'}}}}); return true"
+        ))
+        .await;
+        enter_form(&h).await;
+        h.click("#mode-many").await;
+        h.find("#bulk-workers-file").await;
+        // The portal's key is used: none is asked for.
+        assert!(!h.exists("#bulk-api-key").await);
+        h.assert_accessible("bulk mode in a portal's frame").await;
+        let path = std::env::temp_dir().join(format!("framed-{}.csv", std::process::id()));
+        std::fs::write(
+            &path,
+            "username,password\r\nframed.one,Pass-1-word\r\nframed.two,Pass-2-word\r\n",
+        )
+        .unwrap();
+        h.find("#bulk-workers-file")
+            .await
+            .send_keys(&path.display().to_string())
+            .await
+            .unwrap();
+        h.wait_for_text("#bulk-summary", |t| t.contains("2 rows"))
+            .await;
+        h.click("#start-run").await;
+        h.wait_for_text("#bulk-saying", |t| t.contains("Done"))
+            .await;
+        for post in h.user_posts() {
+            assert_eq!(
+                post.headers["authorization"],
+                format!("ApiKey {DEV_API_KEY}")
+            );
+        }
+        assert_eq!(h.user_posts().len(), 2);
+        // The mode is in the frame's address, and the portal heard of each worker.
+        assert!(h.js("return location.hash").await == "#bulk");
+        h.browser.enter_parent_frame().await.unwrap();
+        let created: Vec<Value> = received(&h)
+            .await
+            .into_iter()
+            .filter(|m| m["type"] == "created")
+            .collect();
+        assert_eq!(created.len(), 2, "{created:?}");
+        assert_eq!(created[0]["username"], "framed.one@demo.commcarehq.org");
+        let _ = std::fs::remove_file(path);
+    })
+    .await;
+}
