@@ -142,6 +142,14 @@ impl Json {
         }
     }
 
+    /// A list of texts, each copied; `None` unless every item is text.
+    pub fn as_texts(&self) -> Option<Vec<String>> {
+        self.as_list()?
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
     /// A whole number from 0 to 2⁵³, the largest JSON keeps exactly everywhere.
     pub fn as_whole(&self) -> Option<u64> {
         match self {

@@ -90,11 +90,9 @@ impl Draft {
             None => Some(&[][..]),
             Some(value) => value.as_list(),
         };
-        let texts = |key| -> Option<Vec<String>> {
-            list(key)?
-                .iter()
-                .map(|v| v.as_str().map(str::to_string))
-                .collect()
+        let texts = |key| match json.get(key) {
+            None => Some(Vec::new()),
+            Some(value) => value.as_texts(),
         };
         let entries = |key| -> Option<Vec<UserDataEntry>> {
             list(key)?

@@ -208,14 +208,7 @@ pub fn write_question(question: &Question) -> String {
 /// The scorer's answer, read from its JSON (an answer is five fields).
 pub fn read_answer(text: &str) -> Option<Strength> {
     let value = Json::parse(text).ok()?;
-    let texts = |key: &str| -> Option<Vec<String>> {
-        value
-            .get(key)?
-            .as_list()?
-            .iter()
-            .map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
+    let texts = |key: &str| value.get(key)?.as_texts();
     Some(Strength {
         password: value.get("password")?.as_str()?.to_string(),
         words: texts("words")?,

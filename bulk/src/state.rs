@@ -64,6 +64,8 @@ pub struct BulkState {
     pub config: StoredValue<Config>,
     pub texts: Texts,
     pub handover: RwSignal<Handover>,
+    /// The project's policies in force.
+    policy: Memo<ProjectPolicy>,
     /// The operator's web user email and API key (`api_key` mode, no portal credential).
     pub typed_email: RwSignal<String>,
     pub typed_key: RwSignal<String>,
@@ -125,13 +127,12 @@ impl BulkState {
         let scores = StoredValue::new(HashMap::<String, Strength>::new());
         let scored = RwSignal::new(0usize);
         let scorer_failed = RwSignal::new(false);
+        // As the one-worker form has it: a portal's, which the page hands over only where
+        // config.json states none (`embed::Configure::keep_hosts_project`), else the host's.
         let policy = Memo::new(move |_| {
-            let host = config.with_value(|c| c.project.clone());
-            if host != ProjectPolicy::default() {
-                host
-            } else {
-                handover.with(|h| h.project.clone()).unwrap_or(host)
-            }
+            handover
+                .with(|h| h.project.clone())
+                .unwrap_or_else(|| config.with_value(|c| c.project.clone()))
         });
         let checked = Memo::new(move |_| {
             let Some(Ok(sheet)) = file.with(|f| f.as_ref().map(|f| f.sheet.clone())) else {
@@ -165,6 +166,7 @@ impl BulkState {
             config,
             texts,
             handover,
+            policy,
             typed_email: RwSignal::new(String::new()),
             typed_key: RwSignal::new(String::new()),
             file,
@@ -209,13 +211,7 @@ impl BulkState {
 
     /// The project's policies: `config.json`'s, else a portal's.
     pub fn policy(&self) -> ProjectPolicy {
-        let host = self.config.with_value(|c| c.project.clone());
-        if host != ProjectPolicy::default() {
-            return host;
-        }
-        self.handover
-            .with_untracked(|h| h.project.clone())
-            .unwrap_or(host)
+        self.policy.get_untracked()
     }
 
     /// The rows that will be sent: checked, not settled by an earlier run, and with no
@@ -284,8 +280,12 @@ impl BulkState {
 
     /// Whether rows are still being checked: a list loading, passwords being scored.
     pub fn checking(&self) -> bool {
+        self.lists_loading() || self.scoring.get() > 0
+    }
+
+    /// Whether a list the rows name is still loading.
+    pub fn lists_loading(&self) -> bool {
         [self.groups.get(), self.locations.get()].contains(&ListLoad::Loading)
-            || self.scoring.get() > 0
     }
 
     /// Whether a run holds the file: going, paused, or with a request out.

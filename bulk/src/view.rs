@@ -3,7 +3,7 @@
 
 use crate::run::Status;
 use crate::sheet::{SheetError, MAX_BYTES};
-use crate::state::{BulkState, Counts, ListLoad, Phase};
+use crate::state::{BulkState, Counts, Phase};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
     described_by, focus_element, tr, use_texts, ErrorSummary, FieldShell, TextField,
@@ -247,7 +247,6 @@ fn Preview(
     counts: Memo<Counts>,
 ) -> impl IntoView {
     let texts = use_texts();
-    let loading = move || [state.groups.get(), state.locations.get()].contains(&ListLoad::Loading);
     let summary = move || {
         let c = counts.get();
         texts.render(
@@ -281,7 +280,7 @@ fn Preview(
         <div class="bulk-preview">
             <p role="status" id="bulk-summary">
                 {move || {
-                    if loading() {
+                    if state.lists_loading() {
                         texts.get("bulk.checking")
                     } else if state.scoring.get() > 0 {
                         texts.get("bulk.checking_passwords")

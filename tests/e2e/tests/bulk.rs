@@ -82,6 +82,15 @@ async fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// Waits up to `seconds` for the run to say it is done.
+async fn wait_for_the_end(h: &Harness, seconds: u64) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while !h.text("#bulk-saying").await.contains("Done") {
+        assert!(Instant::now() < deadline, "the run never finished");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
 /// The text of the last file the page handed the browser to save.
 async fn saved_file(h: &Harness) -> String {
     h.js("return window.savedFiles[window.savedFiles.length - 1].text();")
@@ -204,11 +213,7 @@ async fn sixty_rows_five_refused_before_sending_the_rest_created_once_through_42
         h.click("#bulk-skip-rows").await;
         h.click("#start-run").await;
         // About a second a row, under HQ's one a second.
-        let deadline = Instant::now() + Duration::from_secs(240);
-        while !h.text("#bulk-saying").await.contains("Done") {
-            assert!(Instant::now() < deadline, "the run never finished");
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
+        wait_for_the_end(&h, 240).await;
         h.assert_accessible("bulk mode, finished").await;
 
         // 55 workers, each asked for once: the 429 is the one request made again, and the
@@ -354,11 +359,7 @@ async fn a_projects_policies_hold_for_each_row_and_generated_passwords_are_only_
         assert!(problems.contains("North, South"), "{problems}");
         h.click("#bulk-skip-rows").await;
         h.click("#start-run").await;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !h.text("#bulk-saying").await.contains("Done") {
-            assert!(Instant::now() < deadline, "the run never finished");
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        wait_for_the_end(&h, 60).await;
         let posts = h.user_posts();
         assert_eq!(posts.len(), 2);
         let generated = posts

@@ -32,6 +32,23 @@ async fn wait_for_message(h: &Harness, kind: &str) -> Value {
     }
 }
 
+/// A form in `api_key` mode on its own origin, framed by `portal`.
+fn api_key_config(portal: &Portal) -> ConfigFile {
+    ConfigFile::CrossOrigin(json!({
+        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
+    }))
+}
+
+/// The portal hands the stand-in's key over; the key.
+async fn hand_over_the_key(h: &Harness) -> &'static str {
+    let (email, key) = DEV_API_KEY.split_once(':').unwrap();
+    h.js(&format!(
+        "configure({{}}, {{api_key: {{email: '{email}', key: '{key}'}}}}); return true"
+    ))
+    .await;
+    key
+}
+
 async fn enter_form(h: &Harness) {
     let frame = h.find("#mobile-worker-form").await;
     frame.enter_frame().await.unwrap();
@@ -116,17 +133,11 @@ async fn the_portal_is_told_of_readiness_size_and_the_created_id_and_can_set_def
 #[tokio::test]
 async fn a_credential_handed_over_by_the_portal_replaces_typing_one() {
     let portal = Portal::serve().await;
-    let config = ConfigFile::CrossOrigin(json!({
-        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
-    }));
+    let config = api_key_config(&portal);
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
-        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
-        h.js(&format!(
-            "configure({{}}, {{api_key: {{email: '{email}', key: '{key}'}}}}); return true"
-        ))
-        .await;
+        let key = hand_over_the_key(&h).await;
         enter_form(&h).await;
         let deadline = Instant::now() + e2e::PATIENCE;
         while h.exists("#api-key").await {
@@ -322,9 +333,7 @@ async fn a_second_configure_keeps_what_the_operator_chose_and_a_late_one_saves_n
 #[tokio::test]
 async fn a_token_no_header_can_carry_is_refused_and_the_portal_told_why() {
     let portal = Portal::serve().await;
-    let config = ConfigFile::CrossOrigin(json!({
-        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
-    }));
+    let config = api_key_config(&portal);
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
@@ -388,17 +397,11 @@ async fn cancel_waits_while_a_mobile_worker_is_being_created() {
 #[tokio::test]
 async fn bulk_creation_inside_the_portal_uses_its_credential_and_tells_it_of_each_worker() {
     let portal = Portal::serve().await;
-    let config = ConfigFile::CrossOrigin(json!({
-        "domain": "demo", "auth": "api_key", "embed": {"parent_origins": [portal.origin]}
-    }));
+    let config = api_key_config(&portal);
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
         wait_for_message(&h, "ready").await;
-        let (email, key) = DEV_API_KEY.split_once(':').unwrap();
-        h.js(&format!(
-            "configure({{}}, {{api_key: {{email: '{email}', key: '{key}'}}}}); return true"
-        ))
-        .await;
+        hand_over_the_key(&h).await;
         enter_form(&h).await;
         h.click("#mode-many").await;
         h.find("#bulk-workers-file").await;
