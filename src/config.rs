@@ -133,7 +133,7 @@ impl Config {
 }
 
 /// Fetches `config.json` from beside the page (a relative URL, so sub-path hosting works).
-/// `boot.js` starts that request before the wasm has even arrived and leaves its promise on
+/// `start.js` starts that request before the wasm has even arrived and leaves its promise on
 /// `window.mobileWorkerFormConfig`; it is taken from there when present.
 pub async fn load() -> Result<Config, ConfigError> {
     let text = crate::page_file::fetch("config.json", Some("mobileWorkerFormConfig"))

@@ -269,14 +269,7 @@ impl FormState {
             typed_key.with(|t| credentials::api_key_problems(&t.email, &t.key))
         });
         let problems = Memo::new(move |_| {
-            let mut problems: Vec<Problem> = credential_problems
-                .get()
-                .into_iter()
-                .map(|error| Problem {
-                    field: error.part().field(),
-                    message: error.message(),
-                })
-                .collect();
+            let mut problems = Vec::new();
             if submitted.get() {
                 if let Err(errors) = checked.get() {
                     problems.extend(errors.into_iter().map(|FieldError { field, message }| {
@@ -287,6 +280,11 @@ impl FormState {
                     }));
                 }
             }
+            // The typed key's box stands under the form's fields.
+            problems.extend(credential_problems.get().into_iter().map(|error| Problem {
+                field: error.part().field(),
+                message: error.message(),
+            }));
             if let Some(error) = server_error.get() {
                 problems.push(Problem {
                     field: error.field(),

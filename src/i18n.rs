@@ -84,7 +84,7 @@ impl Lang {
     }
 }
 
-/// The localStorage key of the operator's choice (`boot.js` reads it too).
+/// The localStorage key of the operator's choice (`start.js` reads it too).
 pub const REMEMBERED: &str = "mobile-worker-form.ui-language";
 
 /// Where a choice of language can come from, strongest first.
@@ -524,8 +524,8 @@ pub mod browser {
         }
     }
 
-    /// Fetches `locales/<code>.json` from beside the page, or takes the answer `boot.js`
-    /// asked for when it guessed this language.
+    /// Fetches `locales/<code>.json` from beside the page, or takes the answer `start.js`
+    /// asked for when it chose this language.
     pub async fn load(lang: Lang) -> Result<Catalogue, CatalogueError> {
         let file = lang.code();
         let early = format!("mobileWorkerFormTexts:{file}");

@@ -10,6 +10,10 @@
 //! the page says in the operator's language; [`json`] reads and writes every JSON document the
 //! page handles.
 
+// The first view is rendered on the host, where views keep their full types (the page's own
+// build erases them): rendering them to HTML nests deeper than the default allows.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod config;
 pub mod credentials;
@@ -26,9 +30,10 @@ pub mod portal;
 pub mod project_data;
 pub mod project_policy;
 pub mod session;
+pub mod start;
 
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
-    leptos::mount::mount_to_body(components::App);
+    wasm_bindgen_futures::spawn_local(async { start::take_over(start::Start::load().await) });
 }

@@ -133,9 +133,6 @@ impl Draft {
 /// the order is the order on the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
-    /// The operator's own web user email and API key (`api_key` mode), above the form.
-    WebUserEmail,
-    ApiKey,
     Username,
     Password,
     FirstName,
@@ -153,6 +150,9 @@ pub enum Field {
     UserDataKey(usize),
     UserDataValue(usize),
     Language,
+    /// The operator's own web user email and API key (`api_key` mode), under the form.
+    WebUserEmail,
+    ApiKey,
     /// Bulk creation's file of workers, and its choice to skip rows with problems.
     WorkersFile,
     SkipRows,
@@ -163,9 +163,7 @@ impl Field {
     /// row, so variant order alone is not page order.
     fn page_position(self) -> (u8, usize, u8) {
         match self {
-            Field::WebUserEmail => (0, 0, 0),
-            Field::ApiKey => (0, 0, 1),
-            Field::Username => (0, 0, 2),
+            Field::Username => (0, 0, 0),
             Field::Password => (1, 0, 0),
             Field::FirstName => (2, 0, 0),
             Field::LastName => (3, 0, 0),
@@ -180,8 +178,10 @@ impl Field {
             Field::UserDataKey(i) => (10, i, 0),
             Field::UserDataValue(i) => (10, i, 1),
             Field::Language => (11, 0, 0),
-            Field::WorkersFile => (12, 0, 0),
-            Field::SkipRows => (13, 0, 0),
+            Field::WebUserEmail => (12, 0, 0),
+            Field::ApiKey => (12, 0, 1),
+            Field::WorkersFile => (13, 0, 0),
+            Field::SkipRows => (14, 0, 0),
         }
     }
 

@@ -7,7 +7,7 @@ use gloo_net::http::{Request, Response};
 use wasm_bindgen::JsCast;
 use web_sys::RequestCache;
 
-/// The text of `path`. When `early` names a `window` property where `boot.js` left the
+/// The text of `path`. When `early` names a `window` property where `start.js` left the
 /// promise of a request it started before the wasm arrived, that request's answer is used.
 /// `Err` says why, in the browser's or the server's words (`404 Not Found`).
 pub async fn fetch(path: &str, early: Option<&str>) -> Result<String, String> {

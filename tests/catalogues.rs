@@ -212,24 +212,3 @@ fn rules_read_right_in_french_and_arabic() {
     let forms: BTreeSet<String> = [1, 2, 3, 11, 100].map(|n| ar.render(&loaded(n))).into();
     assert_eq!(forms.len(), 5, "{forms:?}");
 }
-
-#[test]
-fn boot_js_guesses_among_the_same_languages_and_reads_the_same_choice() {
-    let boot =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/boot.js")).unwrap();
-    let codes: Vec<String> = Lang::ALL
-        .iter()
-        .map(|l| format!("{:?}", l.code()))
-        .collect();
-    let list = format!("[{}]", codes.join(", "));
-    assert!(boot.contains(&list), "boot.js should list {list}");
-    assert!(
-        boot.contains(&format!("{:?}", mobile_worker_form::i18n::REMEMBERED)),
-        "boot.js should read {}",
-        mobile_worker_form::i18n::REMEMBERED
-    );
-    assert!(
-        boot.contains("mobileWorkerFormTexts:"),
-        "the name load() takes the answer from"
-    );
-}

@@ -25,7 +25,7 @@ pub(crate) fn english(message: &mobile_worker_form::i18n::Message) -> String {
 pub mod state;
 pub mod view;
 
-/// The page's side: `show` is what the one-worker page calls (through `boot.js`) when bulk
+/// The page's side: `show` is what the one-worker page calls (through `start.js`) when bulk
 /// mode is opened, and again whenever what it hands over changes.
 #[cfg(target_arch = "wasm32")]
 mod browser {

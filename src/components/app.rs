@@ -1,5 +1,5 @@
 use super::{say, tr, use_mode, use_texts, BulkMode, ModeSwitch, RegistrationForm};
-use crate::config::{self, Config, ConfigError};
+use crate::config::{Config, ConfigError};
 use crate::embed::{self, Outgoing};
 use crate::i18n::{self, Catalogue, CatalogueError, Lang, LanguageChoice, Texts};
 use crate::portal::Portal;
@@ -7,13 +7,23 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// What the app knows before its first render (read in the browser, or fixed for the first view
+/// rendered at build time: see `start`).
 #[derive(Clone, Debug)]
-enum Start {
-    Loading,
-    Ready(Config),
-    Failed(ConfigError),
-    /// Not even English could be loaded: the page has no words to speak.
-    Speechless(CatalogueError),
+pub struct Start {
+    /// `config.json`, checked.
+    pub config: Result<Config, ConfigError>,
+    /// The interface language's texts; `Err` when not even English could be loaded.
+    pub catalogue: Result<Catalogue, CatalogueError>,
+    /// Where the interface language came from, for the switcher and later choices.
+    pub choice: LanguageChoice,
+    /// The page runs inside another page's frame.
+    pub framed: bool,
+    /// The address asks for bulk creation (`#bulk`).
+    pub many: bool,
+    /// Rendered at build time as the first view: only what a person types first (username to
+    /// phone numbers) and Create. The rest comes with the app, under them.
+    pub first_view: bool,
 }
 
 /// The interface language as the switcher and the portal change it: where a choice can come
@@ -61,132 +71,114 @@ impl Languages {
     }
 }
 
-/// Loads `config.json` and the interface language's texts, then shows the form, or a screen
-/// naming what is wrong with the file.
+/// The page: the language switcher, the heading and the form (or bulk creation), or a screen
+/// naming what is wrong with `config.json`. Everything it needs is in `start`, so its first
+/// render is whole: it takes over the first view in one go (see `start`).
 #[component]
-pub fn App() -> impl IntoView {
-    let start = RwSignal::new(Start::Loading);
-    let texts = Texts::new(Catalogue::empty(Lang::En));
-    provide_context(texts);
+pub fn App(
+    /// What the page learned before this render.
+    start: Start,
+) -> impl IntoView {
+    let Start {
+        config,
+        catalogue,
+        choice,
+        framed,
+        many,
+        first_view,
+    } = start;
+    let catalogue = match catalogue {
+        Ok(catalogue) => catalogue,
+        Err(error) => {
+            // The one text not in a catalogue: there is none to take it from.
+            return view! {
+                <main class="page">
+                    <div class="config-error" role="alert">
+                        <p>
+                            "This page's texts could not be loaded (" {error.to_string()}
+                            "). Reload the page; if it keeps happening, tell whoever hosts it."
+                        </p>
+                    </div>
+                </main>
+            }
+            .into_any();
+        }
+    };
     let languages = Languages {
-        choice: StoredValue::new(LanguageChoice::default()),
-        wanted: RwSignal::new(Lang::En),
+        choice: StoredValue::new(choice),
+        wanted: RwSignal::new(catalogue.lang()),
         failed: RwSignal::new(false),
     };
-    let framed = embed::browser::is_framed();
-    let main_ref = NodeRef::<html::Main>::new();
-    spawn_local(async move {
-        let config = config::load().await;
-        let choice = LanguageChoice {
-            fixed: config.as_ref().ok().and_then(|c| c.ui_language),
-            offered: config
-                .as_ref()
-                .map(|c| c.ui_languages.clone())
-                .unwrap_or_default(),
-            portal: None,
-            remembered: i18n::browser::remembered(),
-            browser: i18n::browser::preferred(),
-        };
-        let lang = choice.pick();
-        languages.choice.set_value(choice);
-        let catalogue = match i18n::browser::load(lang).await {
-            Ok(catalogue) => Ok(catalogue),
-            Err(_) if lang != Lang::En => i18n::browser::load(Lang::En).await,
-            Err(error) => Err(error),
-        };
-        start.set(match (catalogue, config) {
-            (Err(error), _) => Start::Speechless(error),
-            (Ok(catalogue), config) => {
-                languages.wanted.set(catalogue.lang());
-                texts.set(catalogue);
-                match config {
-                    Ok(config) => Start::Ready(config),
-                    Err(error) => Start::Failed(error),
-                }
-            }
-        });
-    });
+    let texts = Texts::new(catalogue);
+    provide_context(texts);
+    let failed = config.is_err();
     // The page's lang and dir, and the title of the configuration error screen (the form
     // keeps its own), follow the interface language.
     Effect::new(move || {
         i18n::browser::set_page_language(texts.lang());
-        if start.with(|s| matches!(s, Start::Failed(_))) {
+        if failed {
             document().set_title(&texts.get("page.title"));
         }
     });
-
-    let form = move |config: Config| {
-        if framed {
-            let portal = Portal::new(config.parent_origins.clone());
-            let host_states_project = config.project != Default::default();
-            embed::browser::listen(
-                config.parent_origins.clone(),
-                host_states_project,
-                move |configure| portal.configure(configure),
-            );
-            if let Some(main) = main_ref.get_untracked() {
-                embed::browser::report_height(&main, config.parent_origins.clone());
-            }
-            provide_context(portal);
-            // The portal's language, when it names one the page may speak.
-            Effect::new(move |_| {
-                if let Some(lang) = portal.ui_language.get() {
-                    languages.choice.update_value(|c| c.portal = Some(lang));
-                    let chosen = languages.choice.with_value(LanguageChoice::pick);
-                    languages.switch(texts, chosen, false);
-                }
-            });
-            portal.post(Outgoing::Ready);
-        }
-        let many = use_mode();
-        view! {
-            <ModeSwitch many />
-            <div hidden=move || many.get()>
-                <RegistrationForm config />
-            </div>
-            <BulkMode many />
-        }
+    let main_ref = NodeRef::<html::Main>::new();
+    let body = match config {
+        Ok(config) => form(config, framed, many, first_view, languages, texts, main_ref),
+        Err(error) => view! { <ConfigErrorScreen error /> }.into_any(),
     };
-
     view! {
         <main class="page" class:embedded=framed node_ref=main_ref>
-            {move || match start.get() {
-                Start::Loading => {
-                    // No words yet: the page's language is still being found.
-                    view! { <p class="loading" role="status" aria-busy="true"></p> }
-                        .into_any()
-                }
-                Start::Ready(config) => {
-                    view! {
-                        <LanguageSwitcher languages />
-                        <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
-                        {form(config)}
-                    }
-                        .into_any()
-                }
-                Start::Failed(error) => {
-                    view! {
-                        <LanguageSwitcher languages />
-                        <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
-                        <ConfigErrorScreen error />
-                    }
-                        .into_any()
-                }
-                Start::Speechless(error) => {
-                    // The one text not in a catalogue: there is none to take it from.
-                    view! {
-                        <div class="config-error" role="alert">
-                            <p>
-                                "This page's texts could not be loaded (" {error.to_string()}
-                                "). Reload the page; if it keeps happening, tell whoever hosts it."
-                            </p>
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            <LanguageSwitcher languages />
+            <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
+            {body}
         </main>
     }
+    .into_any()
+}
+
+/// The two modes and the form; inside a portal's frame, the conversation with the portal.
+fn form(
+    config: Config,
+    framed: bool,
+    many: bool,
+    first_view: bool,
+    languages: Languages,
+    texts: Texts,
+    main_ref: NodeRef<html::Main>,
+) -> AnyView {
+    if framed {
+        let portal = Portal::new(config.parent_origins.clone());
+        let host_states_project = config.project != Default::default();
+        embed::browser::listen(
+            config.parent_origins.clone(),
+            host_states_project,
+            move |configure| portal.configure(configure),
+        );
+        let origins = config.parent_origins.clone();
+        Effect::new(move |_| {
+            if let Some(main) = main_ref.get() {
+                embed::browser::report_height(&main, origins.clone());
+            }
+        });
+        provide_context(portal);
+        // The portal's language, when it names one the page may speak.
+        Effect::new(move |_| {
+            if let Some(lang) = portal.ui_language.get() {
+                languages.choice.update_value(|c| c.portal = Some(lang));
+                let chosen = languages.choice.with_value(LanguageChoice::pick);
+                languages.switch(texts, chosen, false);
+            }
+        });
+        portal.post(Outgoing::Ready);
+    }
+    let many = use_mode(many);
+    view! {
+        <ModeSwitch many />
+        <div id="one-worker" hidden=move || many.get()>
+            <RegistrationForm config first_view />
+        </div>
+        <BulkMode many />
+    }
+    .into_any()
 }
 
 /// A select of the interface languages on offer, each named in itself; absent when the host
@@ -207,6 +199,7 @@ fn LanguageSwitcher(
                     <option
                         value=lang.code()
                         lang=lang.code()
+                        selected=languages.wanted.get_untracked() == lang
                         prop:selected=move || languages.wanted.get() == lang
                     >
                         {lang.autonym()}
@@ -228,9 +221,8 @@ fn LanguageSwitcher(
                     {options}
                 </select>
                 <p class="switcher-status" role="status">
-                    {Signal::derive(move || {
-                        if failed.get() { texts.get("switcher.failed") } else { String::new() }
-                    })}
+                    // Nothing at all while all is well, so `:empty` hides it from the first view on.
+                    {move || failed.get().then(|| texts.get("switcher.failed"))}
                 </p>
             </div>
         }

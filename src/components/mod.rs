@@ -17,14 +17,14 @@ mod select_field;
 mod text_field;
 mod user_data;
 
-pub use app::App;
+pub use app::{App, Start};
 pub use created::CreatedView;
 pub use credential_fields::CredentialFields;
 pub use error_summary::{focus_element, ErrorSummary};
 pub use language::LanguageField;
 pub use list_editor::ListEditor;
 pub use location_fields::LocationFields;
-pub use modes::{use_mode, BulkMode, ModeSwitch};
+pub use modes::{many_in_address, use_mode, BulkMode, ModeSwitch};
 pub use password_fields::PasswordFields;
 pub use phone_numbers::PhoneNumbers;
 pub use picker::Picker;

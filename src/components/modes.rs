@@ -1,7 +1,7 @@
 //! The page's two modes: one worker at a time (the form) and many from a file (bulk
 //! creation). The mode is in the address (`#bulk`), so a reload or a link keeps it, also inside
 //! a portal's iframe. Bulk creation is a module of its own (`bulk/`), fetched through
-//! `boot.js` the first time it is opened, so the one-worker page downloads none of it.
+//! `start.js` the first time it is opened, so the one-worker page downloads none of it.
 
 use super::{say, tr, use_texts};
 use crate::credentials::Credentials;
@@ -16,18 +16,22 @@ use wasm_bindgen::JsCast;
 /// The address of bulk mode.
 const MANY: &str = "#bulk";
 
-fn many_in_address() -> bool {
+/// Whether the address asks for bulk mode.
+pub fn many_in_address() -> bool {
     window().location().hash().ok().as_deref() == Some(MANY)
 }
 
-/// Whether bulk mode is shown, following the address.
-pub fn use_mode() -> RwSignal<bool> {
-    let many = RwSignal::new(many_in_address());
-    let follow = Closure::<dyn Fn()>::new(move || many.set(many_in_address()));
-    let _ =
-        window().add_event_listener_with_callback("hashchange", follow.as_ref().unchecked_ref());
-    // Listens for the page's life.
-    follow.forget();
+/// Whether bulk mode is shown: `many` at first, then following the address.
+pub fn use_mode(many: bool) -> RwSignal<bool> {
+    let many = RwSignal::new(many);
+    // Once the page is up (never while the first view is rendered at build time).
+    Effect::new(move |_| {
+        let follow = Closure::<dyn Fn()>::new(move || many.set(many_in_address()));
+        let _ = window()
+            .add_event_listener_with_callback("hashchange", follow.as_ref().unchecked_ref());
+        // Listens for the page's life.
+        follow.forget();
+    });
     many
 }
 
@@ -137,7 +141,7 @@ fn credentials_json(credentials: Option<&Credentials>) -> Json {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `boot.js`'s loader of the module: imports it the first time, then shows it in
+    /// `start.js`'s loader of the module: imports it the first time, then shows it in
     /// `#bulk-mode` with `settings` (JSON text).
     #[wasm_bindgen(js_namespace = window, js_name = mobileWorkerFormBulk, catch)]
     fn load_and_show(settings: &str) -> Result<js_sys::Promise, JsValue>;

@@ -28,24 +28,6 @@ pub fn PasswordFields(
         }
     };
     view! {
-        {confirmation
-            .then(|| {
-                view! {
-                    <div class="field checkbox">
-                        <input
-                            type="checkbox"
-                            id="confirm-by-email"
-                            aria-describedby="confirm-by-email-hint"
-                            prop:checked=move || confirm.get()
-                            on:change=move |ev| confirm.set(event_target_checked(&ev))
-                        />
-                        <label for="confirm-by-email">{tr("confirm.label")}</label>
-                        <p class="hint" id="confirm-by-email-hint">
-                            {tr("confirm.hint")}
-                        </p>
-                    </div>
-                }
-            })}
         <div class="password" hidden=move || confirmation && confirm.get()>
             <TextField
                 id=Field::Password.id()
@@ -79,6 +61,25 @@ pub fn PasswordFields(
                 </p>
             </div>
         </div>
+        // Under the password: it appears when the app runs, and must not move the field.
+        {confirmation
+            .then(|| {
+                view! {
+                    <div class="field checkbox">
+                        <input
+                            type="checkbox"
+                            id="confirm-by-email"
+                            aria-describedby="confirm-by-email-hint"
+                            prop:checked=move || confirm.get()
+                            on:change=move |ev| confirm.set(event_target_checked(&ev))
+                        />
+                        <label for="confirm-by-email">{tr("confirm.label")}</label>
+                        <p class="hint" id="confirm-by-email-hint">
+                            {tr("confirm.hint")}
+                        </p>
+                    </div>
+                }
+            })}
     }
 }
 

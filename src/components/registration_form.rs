@@ -18,6 +18,10 @@ use leptos::prelude::*;
 pub fn RegistrationForm(
     /// Where to send, and how.
     config: Config,
+    /// Rendered at build time as the page's first view (see `start`): the fields a person
+    /// types first, and Create.
+    #[prop(optional)]
+    first_view: bool,
 ) -> impl IntoView {
     let portal = use_context::<Portal>();
     let draft = session::restore(&config.domain).unwrap_or_default();
@@ -55,7 +59,7 @@ pub fn RegistrationForm(
                 }
             }
         >
-            <Form />
+            <Form first_view />
         </Show>
     }
 }
@@ -100,9 +104,13 @@ fn push_state_out(form: FormState) {
     });
 }
 
-/// The form itself, with the credentials above it where the operator must type them.
+/// The form itself, with the credentials under it where the operator must type them: they
+/// appear when the app runs, and below the fields nothing moves the field being typed in.
 #[component]
-fn Form() -> impl IntoView {
+fn Form(
+    /// Rendered at build time: only what a person types first, and Create.
+    first_view: bool,
+) -> impl IntoView {
     let form = use_form();
     let texts = use_texts();
     let draft = form.draft;
@@ -112,11 +120,8 @@ fn Form() -> impl IntoView {
     };
     view! {
         <ErrorSummary problems=form.problems />
-        // Outside the form, so browsers do not offer to save the key as a login.
-        <Show when=move || form.needs_typed_key()>
-            <CredentialFields />
-        </Show>
-        <form class="registration" novalidate on:submit=on_submit>
+        // `dialog`: a press of Create before the app runs can never submit natively.
+        <form id=FORM_ID class="registration" method="dialog" novalidate on:submit=on_submit>
             <TextField
                 id=Field::Username.id()
                 ltr=true
@@ -157,30 +162,48 @@ fn Form() -> impl IntoView {
                 })
             />
             <PhoneNumbers />
-            <Picker
-                chosen=draft.groups
-                state=form.groups
-                resource=Resource::Groups
-                on_refresh=move |_| form.refresh(Resource::Groups)
-                legend=tr("groups.legend")
-                hint=tr("groups.hint")
-                field=Field::Group
-            />
-            <LocationFields />
-            {move || {
-                let policy = form.policy.get();
-                view! {
-                    <RoleField roles=policy.roles.clone() />
-                    <ProjectFields policy />
-                }
-                    .into_any()
-            }}
-            <UserDataRows />
-            <LanguageField code=draft.language error=form.error(Field::Language) />
-            <FormActions />
+            {(!first_view).then(|| view! { <LaterFields /> })}
         </form>
+        // Outside the form, so browsers do not offer to save the key as a login.
+        <Show when=move || form.needs_typed_key()>
+            <CredentialFields />
+        </Show>
+        <FormActions />
     }
 }
+
+/// The fields a person reaches after the first ones (groups, locations, role, the project's
+/// fields, user data, language): they come with the app, under the fields typed first.
+#[component]
+fn LaterFields() -> impl IntoView {
+    let form = use_form();
+    let draft = form.draft;
+    view! {
+        <Picker
+            chosen=draft.groups
+            state=form.groups
+            resource=Resource::Groups
+            on_refresh=move |_| form.refresh(Resource::Groups)
+            legend=tr("groups.legend")
+            hint=tr("groups.hint")
+            field=Field::Group
+        />
+        <LocationFields />
+        {move || {
+            let policy = form.policy.get();
+            view! {
+                <RoleField roles=policy.roles.clone() />
+                <ProjectFields policy />
+            }
+                .into_any()
+        }}
+        <UserDataRows />
+        <LanguageField code=draft.language error=form.error(Field::Language) />
+    }
+}
+
+/// The form's element id, which Create names as its form.
+const FORM_ID: &str = "registration";
 
 /// The role: one of the project's roles where it lists them, else its exact name typed.
 #[component]
@@ -242,7 +265,11 @@ fn FormActions() -> impl IntoView {
     let texts = use_texts();
     view! {
         <div class="form-actions">
-            <button type="submit" aria-disabled=move || in_flight.get().then_some("true")>
+            <button
+                type="submit"
+                form=FORM_ID
+                aria-disabled=move || in_flight.get().then_some("true")
+            >
                 {Signal::derive(move || {
                     texts.get(if in_flight.get() { "submit.creating" } else { "submit.create" })
                 })}

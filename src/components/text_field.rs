@@ -24,7 +24,9 @@ pub fn TextField(
     /// A line of help under the label.
     #[prop(optional_no_strip)]
     hint: Option<Signal<String>>,
-    /// `text`, `email`, `password`, `tel`.
+    /// `text`, `email`, `password`, `tel`. An `email` field is a text input with the email
+    /// keyboard (`inputmode`): an `email` input hides its caret from scripts, and the caret must
+    /// survive the app taking over the first view.
     #[prop(default = "text")]
     input_type: &'static str,
     /// The browser's autofill hint.
@@ -44,6 +46,10 @@ pub fn TextField(
 ) -> impl IntoView {
     let texts = use_texts();
     let shown = RwSignal::new(false);
+    let (input_type, inputmode) = match input_type {
+        "email" => ("text", Some("email")),
+        other => (other, None),
+    };
     let current_type = move || if shown.get() { "text" } else { input_type };
     let has_error = move || error.with(Option::is_some);
     let described_by = described_by(&id, hint.is_some(), error);
@@ -54,6 +60,7 @@ pub fn TextField(
                     id=id.clone()
                     name=id
                     type=current_type
+                    inputmode=inputmode
                     autocomplete=autocomplete
                     spellcheck="false"
                     dir=if ltr { "ltr" } else { "auto" }

@@ -5,6 +5,8 @@
 //! `trunk build` work too: with `offline = true` trunk looks for its tools on PATH only. A
 //! tool of the user's own already there is never replaced.
 
+mod minify;
+
 use std::env;
 use std::ffi::OsString;
 use std::fs;
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
         Some("size") => size(),
         Some("build") => setup(false).and_then(|tools| tools.release_build()),
         Some("bench") => bench(args.get(1).map(String::as_str)),
-        Some("compress") => compress_after_trunk(),
+        Some("post-build") => post_build(),
         Some("setup") => setup(args.iter().any(|a| a == "--browser")).map(|_| ()),
         _ => Err(
             "usage: cargo xtask <serve [trunk serve options] | build | test | size | bench [runs] | setup [--browser]>"
@@ -122,8 +124,8 @@ impl Tools {
         run(self
             .cmd("trunk")
             .env("RUSTUP_TOOLCHAIN", RELEASE_TOOLCHAIN)
-            // Its own target folder: trunk's hook runs xtask under the same toolchain, and
-            // must not replace the stable xtask binary that may be running this command.
+            // Its own target folder, so the nightly's wasm never replaces the stable one's
+            // (trunk's hook leaves both for the stable toolchain and the usual folder).
             .env("CARGO_TARGET_DIR", root().join("target/nightly"))
             .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
             .env(
@@ -600,7 +602,7 @@ fn check_serve() -> Result {
             TRUNK_PORT,
             "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
         );
-        if page.is_ok_and(|p| p.starts_with("HTTP/1.1 200") && p.contains("boot.js")) {
+        if page.is_ok_and(|p| p.starts_with("HTTP/1.1 200") && p.contains("app-files")) {
             break;
         }
         if let Ok(Some(status)) = serve.0.try_wait() {
@@ -838,11 +840,26 @@ fn check_budget(sizes: &[(String, [usize; 3])], budget: &[(String, usize)]) -> R
 /// Run by trunk after each build (a hook in Trunk.toml): in a release build, a `.br` and a
 /// `.gz` beside each file of the page, for a server to send as they are (nginx's
 /// `brotli_static` and `gzip_static`). `config.json` is left out: operators replace it.
-fn compress_after_trunk() -> Result {
+/// trunk's post-build hook: in a release build, the first view written into `index.html`
+/// (rendered by the app's components on the host, `first-view/`), the page minified, then
+/// every file compressed. A development build (`trunk serve`) is left as it is: the app draws
+/// the whole page there.
+fn post_build() -> Result {
     if env::var("TRUNK_PROFILE").as_deref() != Ok("release") {
         return Ok(());
     }
     let dir = env::var_os("TRUNK_STAGING_DIR").ok_or("TRUNK_STAGING_DIR is not set")?;
+    run(Command::new("cargo")
+        .current_dir(root())
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "mobile-worker-first-view",
+            "--",
+        ])
+        .arg(&dir))?;
+    minify::page(Path::new(&dir))?;
     compress_dir(Path::new(&dir))
 }
 

@@ -16,6 +16,25 @@ pub async fn start_browser() -> (Client, Child, PathBuf) {
 /// Chromium whose preferred languages (`navigator.languages`, `Accept-Language`) are
 /// `languages`, e.g. `"fr-FR,fr"`.
 pub async fn start_browser_speaking(languages: &str) -> (Client, Child, PathBuf) {
+    launch(languages, "normal", true).await
+}
+
+/// Chromium with JavaScript turned off, as some locked-down browsers have it.
+pub async fn start_browser_without_javascript() -> (Client, Child, PathBuf) {
+    launch("en-US,en", "normal", false).await
+}
+
+/// Chromium that does not wait for a page to load before the next command, as a person on a
+/// slow connection does not: they type as soon as the field is shown.
+pub async fn start_browser_impatient(languages: &str) -> (Client, Child, PathBuf) {
+    launch(languages, "none", true).await
+}
+
+async fn launch(
+    languages: &str,
+    page_load_strategy: &str,
+    javascript: bool,
+) -> (Client, Child, PathBuf) {
     let port = free_port();
     let chromedriver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or("chromedriver".into()))
         .arg(format!("--port={port}"))
@@ -41,8 +60,12 @@ pub async fn start_browser_speaking(languages: &str) -> (Client, Child, PathBuf)
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
-        json!({ "args": args, "prefs": { "intl": { "accept_languages": languages } } }),
+        json!({ "args": args, "prefs": {
+            "intl": { "accept_languages": languages },
+            "profile": { "managed_default_content_settings": { "javascript": if javascript { 1 } else { 2 } } }
+        } }),
     );
+    capabilities.insert("pageLoadStrategy".into(), json!(page_load_strategy));
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

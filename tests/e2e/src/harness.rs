@@ -1,7 +1,9 @@
 //! One test's world: the stand-in HQ, the served app (directly or behind nginx), Chromium,
 //! and what a test does with them.
 
-use crate::browser::start_browser_speaking;
+use crate::browser::{
+    start_browser_impatient, start_browser_speaking, start_browser_without_javascript,
+};
 use crate::servers::app_router;
 use crate::{dist_dir, nginx, ConfigFile, PATIENCE};
 use fantoccini::elements::Element;
@@ -22,8 +24,11 @@ pub struct Harness {
     pub browser: Client,
     /// The nginx in front, when the test runs behind it.
     pub nginx: Option<nginx::Nginx>,
-    /// Every path the page's own server was asked for, in order (not behind nginx).
+    /// Every path (with its query) the page's own server was asked for, in order (not behind
+    /// nginx).
     served: Arc<Mutex<Vec<String>>>,
+    /// Open while the page's server hands out its WebAssembly (see [`Harness::hold_the_app`]).
+    wasm_gate: tokio::sync::watch::Sender<bool>,
     chromedriver: Mutex<Option<Child>>,
     profile: PathBuf,
 }
@@ -40,6 +45,11 @@ impl Harness {
 
     /// `start_speaking`, serving the page from `dist` (a copy a test has changed).
     pub async fn start_from(dist: PathBuf, config: ConfigFile, languages: &str) -> Harness {
+        Self::start_with(dist, config, Browser::Patient(languages)).await
+    }
+
+    /// The page's own server for `dist` and `config`, and `browser`.
+    pub async fn start_with(dist: PathBuf, config: ConfigFile, browser: Browser<'_>) -> Harness {
         // The stand-in holds the project's settings as HQ would: the same `"project"`.
         let project = match &config {
             ConfigFile::Json(v) | ConfigFile::CrossOrigin(v) => v["project"].clone(),
@@ -54,11 +64,18 @@ impl Harness {
         let addr: SocketAddr = listener.local_addr().unwrap();
         let served = Arc::new(Mutex::new(Vec::new()));
         let log = served.clone();
+        let (wasm_gate, gate) = tokio::sync::watch::channel(true);
         let app = app_router(&stand_in, dist, config, format!("http://{direct}")).layer(
             axum::middleware::from_fn(
                 move |request: axum::extract::Request, next: axum::middleware::Next| {
-                    log.lock().unwrap().push(request.uri().path().to_string());
-                    next.run(request)
+                    log.lock().unwrap().push(request.uri().to_string());
+                    let mut gate = gate.clone();
+                    async move {
+                        if request.uri().path().ends_with(".wasm") {
+                            let _ = gate.wait_for(|open| *open).await;
+                        }
+                        next.run(request).await
+                    }
                 },
             ),
         );
@@ -66,14 +83,20 @@ impl Harness {
             let _ = axum::serve(listener, app).await;
         });
         let mut harness =
-            Self::with_browser(stand_in, format!("http://{addr}/"), None, languages).await;
+            Self::with_browser(stand_in, format!("http://{addr}/"), None, browser).await;
         harness.served = served;
+        harness.wasm_gate = wasm_gate;
         harness
     }
 
     /// The release build served by real nginx from `deploy/nginx/`, which forwards the API to a
     /// stand-in that accepts only nginx's key.
     pub async fn start_behind_nginx(site: nginx::Site) -> Harness {
+        Self::start_behind_nginx_with(site, Browser::Patient("en-US,en")).await
+    }
+
+    /// `start_behind_nginx`, with `browser`.
+    pub async fn start_behind_nginx_with(site: nginx::Site, browser: Browser<'_>) -> Harness {
         let stand_in = StandIn::new(Settings {
             api_keys: vec![nginx::PROXY_API_KEY.into()],
             locations_per_domain: site.locations,
@@ -82,25 +105,51 @@ impl Harness {
         let upstream = stand_in.spawn(([127, 0, 0, 1], 0).into()).await.unwrap();
         let front = nginx::Nginx::start(&dist_dir(), &site, upstream);
         let app_url = front.url(site.form_path);
-        Self::with_browser(stand_in, app_url, Some(front), "en-US,en").await
+        Self::with_browser(stand_in, app_url, Some(front), browser).await
     }
 
     async fn with_browser(
         stand_in: StandIn,
         app_url: String,
         nginx: Option<nginx::Nginx>,
-        languages: &str,
+        browser: Browser<'_>,
     ) -> Harness {
-        let (browser, chromedriver, profile) = start_browser_speaking(languages).await;
+        let (browser, chromedriver, profile) = match browser {
+            Browser::Patient(languages) => start_browser_speaking(languages).await,
+            Browser::Impatient(languages) => start_browser_impatient(languages).await,
+            Browser::WithoutJavaScript => start_browser_without_javascript().await,
+        };
         Harness {
             stand_in,
             app_url,
             browser,
             nginx,
             served: Arc::default(),
+            wasm_gate: tokio::sync::watch::channel(true).0,
             chromedriver: Mutex::new(Some(chromedriver)),
             profile,
         }
+    }
+
+    /// From now on the page's server holds back its WebAssembly, so the page stays at its
+    /// first view, until [`Harness::release_the_app`].
+    pub fn hold_the_app(&self) {
+        self.wasm_gate.send_replace(false);
+    }
+
+    /// Hands out the WebAssembly held back and any asked for later.
+    pub fn release_the_app(&self) {
+        self.wasm_gate.send_replace(true);
+    }
+
+    /// Waits until the app has taken the first view's place (or drawn the page itself).
+    pub async fn app_running(&self) {
+        self.browser
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("body > main.page"))
+            .await
+            .expect("the app never took over the page");
     }
 
     async fn close(&self) {
@@ -112,13 +161,15 @@ impl Harness {
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 
-    /// Opens the form and waits until it (or the configuration error screen) is shown.
+    /// Opens the form and waits until the app runs it (or shows the configuration error).
     pub async fn open(&self) {
         self.browser.goto(&self.app_url).await.unwrap();
         self.browser
             .wait()
             .at_most(PATIENCE)
-            .for_element(Locator::Css("form.registration, .config-error"))
+            .for_element(Locator::Css(
+                "body > main form.registration, body > main .config-error",
+            ))
             .await
             .expect("the page never showed the form or the configuration error");
     }
@@ -281,6 +332,26 @@ impl Harness {
     }
 }
 
+/// The browser a test drives.
+#[derive(Clone, Copy, Debug)]
+pub enum Browser<'a> {
+    /// Waits for each page to load before the next command; prefers these languages.
+    Patient(&'a str),
+    /// Goes on as soon as a page starts loading, as a person on a slow connection does.
+    Impatient(&'a str),
+    /// Runs no page script at all.
+    WithoutJavaScript,
+}
+
+/// `with_harness_from`, with `browser`.
+pub async fn with_harness_using<F, Fut>(config: ConfigFile, browser: Browser<'_>, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_with(dist_dir(), config, browser).await, test).await
+}
+
 /// Starts a harness, runs `test`, and always closes the browser, even when the test panics.
 pub async fn with_harness<F, Fut>(config: ConfigFile, test: F)
 where
@@ -306,6 +377,15 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     run(Harness::start_from(dist, config, languages).await, test).await
+}
+
+/// `with_nginx`, with `browser`.
+pub async fn with_nginx_using<F, Fut>(site: nginx::Site, browser: Browser<'_>, test: F)
+where
+    F: FnOnce(Arc<Harness>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    run(Harness::start_behind_nginx_with(site, browser).await, test).await
 }
 
 /// `with_harness`, behind real nginx.

@@ -5,14 +5,18 @@
 //! `proxy` mode it adds the API key to `/a/` requests, so the browser never holds it.
 
 mod browser;
+pub mod chromium;
 mod harness;
 pub mod nginx;
 mod portal;
 mod servers;
 
-pub use browser::{start_browser, start_browser_speaking};
+pub use browser::{start_browser, start_browser_impatient, start_browser_speaking};
 pub use fantoccini;
-pub use harness::{with_harness, with_harness_from, with_harness_speaking, with_nginx, Harness};
+pub use harness::{
+    with_harness, with_harness_from, with_harness_speaking, with_harness_using, with_nginx,
+    with_nginx_using, Browser, Harness,
+};
 pub use portal::Portal;
 pub use serde_json;
 pub use servers::{app_router, forward_with_credential, static_file_encoded};

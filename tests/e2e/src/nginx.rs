@@ -226,6 +226,11 @@ impl Nginx {
     pub fn url(&self, path: &str) -> String {
         format!("http://{SERVER_NAME}:{}{path}", self.addr.port())
     }
+
+    /// Every request line nginx has logged so far.
+    pub fn access_log(&self) -> String {
+        fs::read_to_string(self.dir.join("access.log")).unwrap_or_default()
+    }
 }
 
 impl Drop for Nginx {

@@ -52,7 +52,7 @@ async fn hand_over_the_key(h: &Harness) -> &'static str {
 async fn enter_form(h: &Harness) {
     let frame = h.find("#mobile-worker-form").await;
     frame.enter_frame().await.unwrap();
-    h.find("form.registration").await;
+    h.app_running().await;
 }
 
 async fn create_in_frame(h: &Harness, username: &str) {

@@ -135,7 +135,7 @@ async fn the_draft_survives_a_reload_but_the_password_does_not() {
         h.select("#language-choice", "other").await;
         h.type_into("#language", "lug").await;
         h.browser.refresh().await.unwrap();
-        h.find("form.registration").await;
+        h.app_running().await;
 
         assert_eq!(h.value("#username").await, "jdoe");
         assert_eq!(h.value("#first-name").await, "Jane");

@@ -203,7 +203,7 @@ async fn a_portal_can_set_the_language_in_configure() {
         let frame = h.find("#mobile-worker-form").await;
         // Wait for the form to be ready before configuring it.
         frame.clone().enter_frame().await.unwrap();
-        h.find("form.registration").await;
+        h.app_running().await;
         h.browser.enter_parent_frame().await.unwrap();
         h.js("configure({}, undefined, 'fr'); return true").await;
         frame.enter_frame().await.unwrap();

@@ -33,7 +33,11 @@ async fn assert_key_never_reached_the_browser(h: &Harness) {
         .js("return document.documentElement.outerHTML + JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + performance.getEntries().map(e => e.name).join(' ')")
         .await;
     assert!(!seen.as_str().unwrap().contains(key));
-    for file in ["config.json", "index.html", "boot.js"] {
+    let start = h
+        .js("return document.querySelector('script[async]').getAttribute('src')")
+        .await;
+    let start = start.as_str().unwrap().trim_start_matches("./").to_string();
+    for file in ["config.json", "index.html", &start] {
         let path = format!("{}{file}", form_path(h));
         let answer = raw_request(nginx_addr(h), "GET", &path, &[], "").await;
         assert_eq!(answer.status, 200, "{path}");
@@ -99,7 +103,7 @@ async fn a_user_is_created_through_nginx_under_a_sub_path() {
                  return got;")
             .await;
         let encodings = encodings.as_array().unwrap();
-        assert!(encodings.len() >= 3, "boot.js, the glue, the wasm, the css: {encodings:?}");
+        assert!(encodings.len() >= 3, "start.js, the glue, the wasm, the css: {encodings:?}");
         for pair in encodings {
             assert_eq!(pair[1], json!("br"), "{pair}");
         }

@@ -167,7 +167,7 @@ async fn an_id_not_in_the_projects_list_is_never_sent() {
         h.js("sessionStorage.setItem('mobile-worker-form:draft:demo', JSON.stringify({username: 'kept', groups: ['ffffffffffffffffffffffffffffffff']})); return true")
             .await;
         h.browser.refresh().await.unwrap();
-        h.find("form.registration").await;
+        h.app_running().await;
         h.wait_for_text("#group-picker .picker-status", |t| t.starts_with("250")).await;
         h.type_into("#password", "s3cret-Pass").await;
         h.click("button[type=submit]").await;

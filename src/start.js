@@ -1,0 +1,208 @@
+// The page's start (see src/start.rs): the form as the build rendered it, shown at once in the
+// page's own language while the WebAssembly is still on its way; then the app, started and
+// handed what was done meanwhile. A file of its own, loaded `async` from <head>, so the page
+// runs under a strict Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval') with no
+// 'unsafe-inline', hash or nonce.
+"use strict";
+
+/** The interface languages: src/i18n.rs `Lang::ALL` (a test keeps the two equal). */
+const FIRST_VIEW_LANGUAGES = ["en", "fr", "es", "pt", "sw", "hi", "ar"];
+
+/**
+ * The language to speak and those offered, as src/i18n.rs `LanguageChoice::pick` chooses before
+ * any portal has spoken (a test runs both on the same cases): the one config.json fixes; else
+ * the remembered choice, then the browser's preferences, among those offered; else English if
+ * offered, else the first offered. `settings` is config.json as read: a language it names that
+ * the page lacks makes the file wrong, and then the app takes none of its languages.
+ */
+function firstViewLanguage(settings, remembered, browser) {
+  const known = (tag) => {
+    const primary = typeof tag === "string" ? tag.split(/[-_]/)[0].toLowerCase() : "";
+    return FIRST_VIEW_LANGUAGES.includes(primary) ? primary : null;
+  };
+  const named = settings !== null && typeof settings === "object" ? settings : {};
+  const fixed = named.ui_language == null ? null : known(named.ui_language);
+  const listed = "ui_languages" in named ? named.ui_languages : [];
+  const offered = Array.isArray(listed) ? listed.map(known) : [null];
+  const wrong = (named.ui_language != null && !fixed) || offered.includes(null);
+  const offer = wrong || !(fixed || offered.length) ? FIRST_VIEW_LANGUAGES : fixed ? [fixed] : offered;
+  const lang = [remembered, ...browser].map(known).find((l) => l && offer.includes(l));
+  return { lang: lang ?? (offer.includes("en") ? "en" : offer[0]), offer };
+}
+
+(() => {
+  if (typeof document === "undefined") {
+    return; // Read by a test, not a page.
+  }
+  // config.json, asked for now; the app takes this answer (src/config.rs).
+  const config = fetch("config.json", { cache: "no-cache" });
+  window.mobileWorkerFormConfig = config;
+  const settings = config.then((r) => (r.ok ? r.clone().json() : null)).catch(() => null);
+  let remembered = null;
+  try {
+    remembered = localStorage.getItem("mobile-worker-form.ui-language");
+  } catch {
+    // Storage can be blocked; the browser's languages still count.
+  }
+
+  // Create pressed before the app runs: never a native submission (the form's method is
+  // `dialog` too), honoured once the app has taken over.
+  let pressed = false;
+  document.addEventListener(
+    "submit",
+    (event) => {
+      if (event.target.closest?.("#first-view")) {
+        event.preventDefault();
+        pressed = true;
+      }
+    },
+    true,
+  );
+
+  const view = () => document.getElementById("first-view");
+  // The mode the address asks for (src/components/modes.rs), until the app follows it itself.
+  const showMode = () => {
+    const one = view()?.querySelector("#one-worker");
+    if (!one) return;
+    const many = location.hash === "#bulk";
+    one.hidden = many;
+    for (const [id, current] of [["#mode-one", !many], ["#mode-many", many]]) {
+      const link = view().querySelector(id);
+      if (current) link?.setAttribute("aria-current", "page");
+      else link?.removeAttribute("aria-current");
+    }
+  };
+
+  /** The chosen language's view, with what config.json says that shows before the app runs. */
+  const show = (settings) => {
+    const { lang, offer } = firstViewLanguage(settings, remembered, navigator.languages);
+    // Its texts, asked for alongside the wasm; the app takes this answer (src/i18n.rs).
+    window[`mobileWorkerFormTexts:${lang}`] = fetch(`locales/${lang}.json`, { cache: "no-cache" });
+    const first = view();
+    if (!first) {
+      return; // A development build: the app draws the whole page.
+    }
+    const other = first.querySelector(`script[data-lang="${lang}"]`);
+    if (other) {
+      first.querySelector("main").outerHTML = other.textContent;
+      document.documentElement.dir = other.dataset.dir;
+      document.title = other.dataset.title;
+    }
+    document.documentElement.lang = lang;
+    const hint = first.querySelector("#username-hint");
+    if (hint) {
+      const domain = typeof settings?.domain === "string" ? settings.domain : "…";
+      hint.textContent = hint.textContent.replace("{domain}", domain);
+    }
+    const switcher = first.querySelector(".language-switcher");
+    if (switcher && offer.length < 2) {
+      switcher.remove();
+    } else if (switcher) {
+      for (const option of [...switcher.querySelectorAll("option")]) {
+        if (!offer.includes(option.value)) option.remove();
+      }
+    }
+    showMode();
+    addEventListener("hashchange", showMode);
+    first.classList.add("shown");
+  };
+  // Shown once config.json has said which language, or after 3 s without it.
+  const late = new Promise((resolve) => setTimeout(resolve, 3000, null));
+  // The whole page parsed: not DOMContentLoaded, which also waits for module scripts to run.
+  const parsed = new Promise((resolve) => {
+    const check = () => document.readyState !== "loading" && resolve();
+    document.addEventListener("readystatechange", check);
+    check();
+  });
+  // The app, once the first view is shown, so that readying its code never holds the view
+  // back. Its files' hashed names are on the tag trunk writes (Trunk.toml, `pattern_script`).
+  const start = () => {
+    const files = document.getElementById("app-files")?.dataset;
+    if (files) {
+      import(files.js).then(({ default: init }) => init({ module_or_path: files.wasm }));
+    }
+  };
+  Promise.all([Promise.race([settings, late]), parsed])
+    .then(([settings]) => show(settings))
+    .finally(start);
+
+  // Bulk creation is a module of its own, fetched the first time "Many from a file" is opened;
+  // the app calls this with what the module needs (bulk/src/lib.rs, `show`).
+  let bulk = null;
+  window.mobileWorkerFormBulk = (settings) => {
+    bulk ??= import("./mobile-worker-bulk.js").then(async (module) => {
+      await module.default();
+      return module;
+    });
+    return bulk
+      .then((module) => module.show(settings))
+      .catch((error) => {
+        bulk = null;
+        throw error;
+      });
+  };
+
+  const changed = (control) =>
+    control.type === "checkbox" || control.type === "radio"
+      ? control.checked !== control.defaultChecked
+      : control.tagName === "SELECT"
+        ? [...control.options].some((o) => o.selected !== o.defaultSelected)
+        : control.value !== control.defaultValue;
+
+  /**
+   * The app's hand-over (src/start.rs `take_over`): puts its `main` in the first view's place
+   * and gives it what was done there, in this one task, so no frame is drawn and no key lands
+   * in between: each changed control's value (through the events the app listens to), the
+   * focus with its caret and selection, the scroll, and a press of Create.
+   */
+  window.mobileWorkerFormTakeOver = (main) => {
+    const first = view();
+    if (!first) {
+      throw new Error("no first view");
+    }
+    removeEventListener("hashchange", showMode);
+    const old = first.querySelector("main");
+    const active = old.contains(document.activeElement) ? document.activeElement : null;
+    let caret = null;
+    try {
+      caret = active && [active.selectionStart, active.selectionEnd, active.selectionDirection];
+    } catch {
+      // Not a text control.
+    }
+    const top = active?.getBoundingClientRect().top;
+    const { scrollX, scrollY } = window;
+    first.replaceWith(main);
+    for (const control of old.querySelectorAll("input[id], select[id], textarea[id]")) {
+      const now = document.getElementById(control.id);
+      if (!changed(control) || now?.tagName !== control.tagName) continue;
+      if (control.type === "checkbox" || control.type === "radio") now.checked = control.checked;
+      else now.value = control.value;
+      now.dispatchEvent(new Event("input", { bubbles: true }));
+      now.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    window.scrollTo(scrollX, scrollY);
+    const focused = active?.id && document.getElementById(active.id);
+    const settle = () => {
+      focused.focus({ preventScroll: true });
+      if (caret?.[0] != null) {
+        try {
+          focused.setSelectionRange(...caret);
+        } catch {
+          // Not a text control.
+        }
+      }
+    };
+    if (focused) {
+      settle();
+      // Again once the app has drawn the values given to it (which puts a caret at the end),
+      // still before any key or frame.
+      queueMicrotask(settle);
+      // Whatever appeared above it, the field being typed in stays where it was on screen.
+      const moved = focused.getBoundingClientRect().top - top;
+      if (moved) window.scrollBy(0, moved);
+    }
+    if (pressed) {
+      main.querySelector("form")?.requestSubmit();
+    }
+  };
+})();

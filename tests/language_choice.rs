@@ -1,0 +1,111 @@
+//! `start.js` chooses the page's language before the app runs, so that nothing is painted
+//! in another language; the app then chooses again (`LanguageChoice::pick`). These tests keep
+//! the two choices the same: the script is run by Node.js on the cases the app is given.
+
+use mobile_worker_form::config::Config;
+use mobile_worker_form::i18n::{Lang, LanguageChoice, REMEMBERED};
+use serde_json::{json, Value};
+use std::process::Command;
+
+const SCRIPT: &str = include_str!("../src/start.js");
+
+/// What the app chooses for `config.json` holding `settings` (beside what any file needs).
+fn app_choice(
+    settings: &Value,
+    remembered: Option<&str>,
+    browser: &[&str],
+) -> (String, Vec<String>) {
+    let mut file = json!({"base_url": "", "domain": "demo", "auth": "proxy"});
+    if let (Some(file), Some(settings)) = (file.as_object_mut(), settings.as_object()) {
+        file.extend(settings.clone());
+    }
+    let config = Config::parse(&file.to_string());
+    let choice = LanguageChoice {
+        fixed: config.as_ref().ok().and_then(|c| c.ui_language),
+        offered: config.map(|c| c.ui_languages).unwrap_or_default(),
+        portal: None,
+        remembered: remembered.and_then(Lang::from_code),
+        browser: browser.iter().map(|b| b.to_string()).collect(),
+    };
+    let codes = |langs: Vec<Lang>| langs.into_iter().map(|l| l.code().to_string()).collect();
+    (choice.pick().code().to_string(), codes(choice.offer()))
+}
+
+#[test]
+fn the_first_view_speaks_the_language_the_app_will() {
+    let cases: Vec<(Value, Option<&str>, Vec<&str>)> = vec![
+        (json!({}), None, vec![]),
+        (json!({}), None, vec!["fr-SN", "en"]),
+        (json!({}), None, vec!["de-DE", "pt-BR", "en"]),
+        (json!({}), None, vec!["sw_TZ"]),
+        (json!({}), Some("ar"), vec!["fr"]),
+        (json!({}), Some("xx"), vec!["hi"]),
+        (json!({"ui_language": "fr"}), Some("es"), vec!["hi"]),
+        (json!({"ui_language": "FR-ca"}), None, vec!["en"]),
+        (json!({"ui_language": null}), None, vec!["es"]),
+        (json!({"ui_language": "xx"}), None, vec!["hi"]),
+        (json!({"ui_language": 7}), None, vec!["pt"]),
+        (
+            json!({"ui_languages": ["pt", "es"]}),
+            Some("fr"),
+            vec!["ar", "es"],
+        ),
+        (json!({"ui_languages": ["pt", "es"]}), None, vec!["ar"]),
+        (json!({"ui_languages": ["pt", "en"]}), None, vec!["de"]),
+        (json!({"ui_languages": []}), None, vec!["ar"]),
+        (json!({"ui_languages": ["pt", "xx"]}), None, vec!["ar"]),
+        (json!({"ui_languages": "pt"}), None, vec!["ar"]),
+        (json!({"ui_languages": null}), None, vec!["sw"]),
+        (
+            json!({"ui_language": "ar", "ui_languages": ["fr"]}),
+            None,
+            vec!["fr"],
+        ),
+    ];
+    let inputs: Vec<Value> = cases
+        .iter()
+        .map(|(settings, remembered, browser)| json!([settings, remembered, browser]))
+        .collect();
+    let program = format!(
+        "{SCRIPT}\nconst cases = {};\nconsole.log(JSON.stringify(cases.map(([s, r, b]) => firstViewLanguage(s, r, b))));",
+        Value::from(inputs)
+    );
+    let out = Command::new("node")
+        .args(["-e", &program])
+        .output()
+        .expect("Node.js runs start.js here (`cargo xtask setup --browser` installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chosen: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for ((settings, remembered, browser), js) in cases.iter().zip(chosen) {
+        let (lang, offer) = app_choice(settings, *remembered, browser);
+        assert_eq!(
+            js,
+            json!({"lang": lang, "offer": offer}),
+            "config {settings}, remembered {remembered:?}, browser {browser:?}"
+        );
+    }
+}
+
+#[test]
+fn the_first_view_knows_the_same_languages_and_remembered_choice() {
+    let codes: Vec<String> = Lang::ALL
+        .iter()
+        .map(|l| format!("{:?}", l.code()))
+        .collect();
+    let list = format!("[{}]", codes.join(", "));
+    assert!(SCRIPT.contains(&list), "start.js should list {list}");
+    assert!(
+        SCRIPT.contains(&format!("{REMEMBERED:?}")),
+        "start.js should read {REMEMBERED}"
+    );
+    for name in ["mobileWorkerFormTexts:", "mobileWorkerFormConfig"] {
+        assert!(
+            SCRIPT.contains(name),
+            "the app takes its early answers from {name}"
+        );
+    }
+}
