@@ -110,10 +110,13 @@ function showOptions(kind, query) {
   );
 }
 
-$("username").addEventListener("input", () => {
+const preview = () => {
   const name = normaliseUsername($("username").value) || "name";
   $("username-hint").textContent = `Their login will be ${name}@${DOMAIN}.commcarehq.org`;
-});
+};
+$("username").addEventListener("input", preview);
+// What was typed before this script ran counts too, as it does for the form.
+preview();
 rowEditor($("phones"), phones, "phone-number", "Phone number");
 rowEditor($("user-data"), userData, "user-data-key", "Name");
 for (const kind of ["group", "location"]) {
