@@ -48,6 +48,31 @@ pub struct UserDataEntry {
 
 impl Draft {
     /// The draft as kept across reloads: all but the password.
+    /// Nothing typed or chosen, as a fresh form (the password aside: it is never kept). A
+    /// project field's row counts only by its value; its name is the project's.
+    pub fn is_blank(&self) -> bool {
+        let texts = [
+            &self.username,
+            &self.first_name,
+            &self.last_name,
+            &self.email,
+            &self.primary_location,
+            &self.role,
+            &self.language,
+            &self.profile,
+        ];
+        texts.iter().all(|t| t.is_empty())
+            && self.phone_numbers.iter().all(String::is_empty)
+            && self.groups.is_empty()
+            && self.locations.is_empty()
+            && self
+                .user_data
+                .iter()
+                .all(|e| e.key.is_empty() && e.value.is_empty())
+            && self.custom.iter().all(|e| e.value.is_empty())
+            && !self.confirm_by_email
+    }
+
     pub fn to_json(&self) -> Json {
         let entries = |rows: &[UserDataEntry]| {
             Json::List(
@@ -1061,6 +1086,35 @@ mod tests {
             username: username.into(),
             password: password.into(),
             ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn a_draft_is_blank_until_something_is_typed_or_chosen() {
+        let mut d = Draft {
+            password: "typed but never kept".into(),
+            phone_numbers: vec![String::new()],
+            custom: vec![entry("district", "")],
+            ..Draft::default()
+        };
+        assert!(d.is_blank());
+        d.custom[0].value = "North".into();
+        assert!(!d.is_blank());
+        for changed in [
+            Draft {
+                email: "a@b.org".into(),
+                ..Draft::default()
+            },
+            Draft {
+                user_data: vec![entry("team", "")],
+                ..Draft::default()
+            },
+            Draft {
+                confirm_by_email: true,
+                ..Draft::default()
+            },
+        ] {
+            assert!(!changed.is_blank(), "{changed:?}");
         }
     }
 

@@ -3,8 +3,12 @@
 
 use crate::mobile_worker::Draft;
 
+/// Where a project space's draft is kept, after this prefix; `start.js` looks there too (a
+/// test keeps the two equal), so that a kept draft is shown by the app, not under an empty form.
+pub const KEY_PREFIX: &str = "mobile-worker-form:draft:";
+
 fn key(domain: &str) -> String {
-    format!("mobile-worker-form:draft:{domain}")
+    format!("{KEY_PREFIX}{domain}")
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -20,7 +24,11 @@ pub fn restore(domain: &str) -> Option<Draft> {
     Draft::from_json(&crate::json::Json::parse(&text).ok()?)
 }
 
+/// Keeps `draft`; a blank one is nothing to keep.
 pub fn save(domain: &str, draft: &Draft) {
+    if draft.is_blank() {
+        return clear(domain);
+    }
     if let Some(storage) = storage() {
         let text = draft.to_json().write();
         // Storage may be full or disabled; the form still works without it.

@@ -38,6 +38,7 @@ function firstViewLanguage(settings, remembered, browser) {
   const config = fetch("config.json", { cache: "no-cache" });
   window.mobileWorkerFormConfig = config;
   const settings = config.then((r) => (r.ok ? r.clone().json() : null)).catch(() => null);
+  const browserLanguages = navigator.languages ?? [navigator.language];
   let remembered = null;
   try {
     remembered = localStorage.getItem("mobile-worker-form.ui-language");
@@ -45,21 +46,49 @@ function firstViewLanguage(settings, remembered, browser) {
     // Storage can be blocked; the browser's languages still count.
   }
 
+  const view = () => document.getElementById("first-view");
+  const inView = (event) => !!event.target.closest?.("#first-view");
+  // The chosen language's texts, once asked for: for this script's own few words.
+  let texts = Promise.resolve({});
+  const say = async (key, fallback, why = "") =>
+    ((await texts)[key] ?? fallback).replace("{{why}}", () => why);
+
   // Create pressed before the app runs: never a native submission (the form's method is
-  // `dialog` too), honoured once the app has taken over.
+  // `dialog`, and its fields have no names), honoured once the app has taken over, unless
+  // something was typed after the press: the values to send are those on screen at the press.
   let pressed = false;
+  const status = document.createElement("p");
+  status.className = "start-status";
+  status.setAttribute("role", "status");
   document.addEventListener(
     "submit",
     (event) => {
-      if (event.target.closest?.("#first-view")) {
+      if (inView(event)) {
         event.preventDefault();
         pressed = true;
+        say("start.waiting", "This page is still loading. The mobile worker will be created as soon as it is ready.").then(
+          (text) => (status.textContent = pressed ? text : ""),
+        );
       }
     },
     true,
   );
+  document.addEventListener(
+    "input",
+    (event) => {
+      if (inView(event) && pressed) {
+        pressed = false;
+        status.textContent = "";
+      }
+    },
+    true,
+  );
+  // A word being composed (an input method for Hindi, say) is finished before the app takes
+  // the field's place.
+  let composing = false;
+  document.addEventListener("compositionstart", (event) => (composing = inView(event)), true);
+  document.addEventListener("compositionend", () => (composing = false), true);
 
-  const view = () => document.getElementById("first-view");
   // The mode the address asks for (src/components/modes.rs), until the app follows it itself.
   const showMode = () => {
     const one = view()?.querySelector("#one-worker");
@@ -75,24 +104,43 @@ function firstViewLanguage(settings, remembered, browser) {
 
   /** The chosen language's view, with what config.json says that shows before the app runs. */
   const show = (settings) => {
-    const { lang, offer } = firstViewLanguage(settings, remembered, navigator.languages);
+    const { lang, offer } = firstViewLanguage(settings, remembered, browserLanguages);
     // Its texts, asked for alongside the wasm; the app takes this answer (src/i18n.rs).
-    window[`mobileWorkerFormTexts:${lang}`] = fetch(`locales/${lang}.json`, { cache: "no-cache" });
+    const asked = fetch(`locales/${lang}.json`, { cache: "no-cache" });
+    window[`mobileWorkerFormTexts:${lang}`] = asked;
+    texts = asked.then((r) => (r.ok ? r.clone().json() : {})).catch(() => ({}));
     const first = view();
     if (!first) {
       return; // A development build: the app draws the whole page.
     }
-    const other = first.querySelector(`script[data-lang="${lang}"]`);
+    // A draft kept from before a reload is the app's to show (src/session.rs): an empty view
+    // first would be typed into, then filled from the draft.
+    const domain = typeof settings?.domain === "string" ? settings.domain : null;
+    try {
+      if (domain !== null && sessionStorage.getItem(`mobile-worker-form:draft:${domain}`)) {
+        first.classList.add("kept");
+        return;
+      }
+    } catch {
+      // Storage can be blocked; then nothing was kept.
+    }
+    // Shown already (its style's own deadline passed) or used: it stays as it is, in English,
+    // for the app to take over with what was done in it.
+    const used = [...first.querySelectorAll("input, select")].some(changed) ||
+      first.contains(document.activeElement) ||
+      getComputedStyle(first).visibility === "visible";
+    const other = !used && first.querySelector(`script[data-lang="${lang}"]`);
     if (other) {
       first.querySelector("main").outerHTML = other.textContent;
       document.documentElement.dir = other.dataset.dir;
       document.title = other.dataset.title;
     }
-    document.documentElement.lang = lang;
+    if (!used) {
+      document.documentElement.lang = lang;
+    }
     const hint = first.querySelector("#username-hint");
     if (hint) {
-      const domain = typeof settings?.domain === "string" ? settings.domain : "…";
-      hint.textContent = hint.textContent.replace("{domain}", domain);
+      hint.textContent = hint.textContent.replace("{domain}", () => domain ?? "…");
     }
     const switcher = first.querySelector(".language-switcher");
     if (switcher && offer.length < 2) {
@@ -102,12 +150,19 @@ function firstViewLanguage(settings, remembered, browser) {
         if (!offer.includes(option.value)) option.remove();
       }
     }
+    // Only Create works before the app runs; the other buttons say they wait for it.
+    for (const button of first.querySelectorAll("button:not([type=submit])")) {
+      button.setAttribute("aria-disabled", "true");
+    }
+    first.querySelector(".form-actions")?.after(status);
     showMode();
     addEventListener("hashchange", showMode);
     first.classList.add("shown");
   };
-  // Shown once config.json has said which language, or after 3 s without it.
-  const late = new Promise((resolve) => setTimeout(resolve, 3000, null));
+  // Shown once config.json has said which language, or 3 s after the page was asked for.
+  const late = new Promise((resolve) =>
+    setTimeout(resolve, Math.max(0, 3000 - performance.now()), null),
+  );
   // The whole page parsed: not DOMContentLoaded, which also waits for module scripts to run.
   const parsed = new Promise((resolve) => {
     const check = () => document.readyState !== "loading" && resolve();
@@ -119,8 +174,29 @@ function firstViewLanguage(settings, remembered, browser) {
   const start = () => {
     const files = document.getElementById("app-files")?.dataset;
     if (files) {
-      import(files.js).then(({ default: init }) => init({ module_or_path: files.wasm }));
+      import(files.js)
+        .then(({ default: init }) => init({ module_or_path: files.wasm }))
+        .catch(failed);
     }
+  };
+  // The app could not start (its files did not arrive, WebAssembly is turned off): said in
+  // the page, never left as a form that does nothing.
+  const failed = async (error) => {
+    pressed = false;
+    const alert = document.createElement("div");
+    alert.className = "config-error start-failed";
+    alert.setAttribute("role", "alert");
+    const text = document.createElement("p");
+    text.textContent = await say(
+      "start.failed",
+      "This page could not start ({{why}}). Reload it to try again; if it keeps happening, tell whoever hosts it.",
+      String(error?.message ?? error),
+    );
+    alert.append(text);
+    const first = view();
+    first?.classList.remove("kept");
+    first?.classList.add("shown");
+    (first?.querySelector("h1") ?? document.body.firstChild)?.after(alert);
   };
   Promise.all([Promise.race([settings, late]), parsed])
     .then(([settings]) => show(settings))
@@ -155,10 +231,16 @@ function firstViewLanguage(settings, remembered, browser) {
    * in between: each changed control's value (through the events the app listens to), the
    * focus with its caret and selection, the scroll, and a press of Create.
    */
-  window.mobileWorkerFormTakeOver = (main) => {
+  window.mobileWorkerFormTakeOver = function takeOver(main) {
     const first = view();
     if (!first) {
       throw new Error("no first view");
+    }
+    if (composing) {
+      document.addEventListener("compositionend", () => setTimeout(() => takeOver(main)), {
+        once: true,
+      });
+      return;
     }
     removeEventListener("hashchange", showMode);
     const old = first.querySelector("main");
@@ -202,7 +284,7 @@ function firstViewLanguage(settings, remembered, browser) {
       if (moved) window.scrollBy(0, moved);
     }
     if (pressed) {
-      main.querySelector("form")?.requestSubmit();
+      main.querySelector("#registration")?.requestSubmit();
     }
   };
 })();

@@ -179,8 +179,10 @@ pub enum IntoPageError {
     AlreadyThere,
     #[error("no first view in English, the one shown without JavaScript")]
     NoEnglish,
-    #[error("the {0} first view holds \"</script\", which would end the block holding it")]
-    EndsItsBlock(&'static str),
+    #[error(
+        "the {0} first view holds \"</script\" or \"<!--\", which would break the block holding it"
+    )]
+    BreaksItsBlock(&'static str),
 }
 
 /// `index.html` with the first views in its `<body>`, after the `<noscript>` text: the English
@@ -205,8 +207,9 @@ pub fn into_page(index: &str, views: &[FirstView]) -> Result<String, IntoPageErr
     let mut block = String::from("<div id=\"first-view\" class=\"first-view\" data-lang=\"en\">");
     block.push_str(&english.html);
     for view in views.iter().filter(|v| v.lang != "en") {
-        if view.html.to_ascii_lowercase().contains("</script") {
-            return Err(IntoPageError::EndsItsBlock(view.lang));
+        let lower = view.html.to_ascii_lowercase();
+        if lower.contains("</script") || lower.contains("<!--") {
+            return Err(IntoPageError::BreaksItsBlock(view.lang));
         }
         block.push_str(&format!(
             "<script type=\"text/html\" data-lang=\"{}\" data-dir=\"{}\" data-title=\"{}\">{}</script>",
@@ -321,11 +324,16 @@ mod tests {
             into_page(index, &[view("fr", "T")]),
             Err(IntoPageError::NoEnglish)
         );
-        let mut closing = view("fr", "T");
-        closing.html = "<main><p>a </SCRIPT> b</p></main>".into();
-        assert_eq!(
-            into_page(index, &[view("en", "T"), closing]),
-            Err(IntoPageError::EndsItsBlock("fr"))
-        );
+        for breaking in [
+            "<main><p>a </SCRIPT> b</p></main>",
+            "<main title=\"<!--\"></main>",
+        ] {
+            let mut fr = view("fr", "T");
+            fr.html = breaking.into();
+            assert_eq!(
+                into_page(index, &[view("en", "T"), fr]),
+                Err(IntoPageError::BreaksItsBlock("fr"))
+            );
+        }
     }
 }

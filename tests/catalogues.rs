@@ -39,14 +39,14 @@ fn categories(lang: Lang) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every `"a.b_c"` in the Rust files under `dir`.
+/// Every `"a.b_c"` in the Rust and JavaScript files under `dir`.
 fn source_literals(dir: &str) -> BTreeSet<String> {
     fn walk(dir: &Path, out: &mut BTreeSet<String>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "js") {
                 // Every `"a.b_c"` in the file, wherever a quote starts one.
                 let text = std::fs::read_to_string(&path).unwrap();
                 let key_char =

@@ -1,6 +1,8 @@
 //! `start.js` chooses the page's language before the app runs, so that nothing is painted
 //! in another language; the app then chooses again (`LanguageChoice::pick`). These tests keep
-//! the two choices the same: the script is run by Node.js on the cases the app is given.
+//! the two choices the same: the script is run by Node.js on the cases the app is given. (They
+//! part only where `config.json` is wrong in a key other than the languages: the script reads
+//! the languages anyway, the app then shows its error screen in the browser's language.)
 
 use mobile_worker_form::config::Config;
 use mobile_worker_form::i18n::{Lang, LanguageChoice, REMEMBERED};
@@ -91,6 +93,30 @@ fn the_first_view_speaks_the_language_the_app_will() {
 }
 
 #[test]
+fn the_start_scripts_own_words_are_the_catalogues_where_texts_are_missing() {
+    let english: serde_json::Map<String, Value> =
+        serde_json::from_str(include_str!("../locales/en.json")).unwrap();
+    let mut said = 0;
+    for (at, _) in SCRIPT.match_indices("say(") {
+        let args = &SCRIPT[at + 4..];
+        let quoted = |text: &str| -> Option<(String, usize)> {
+            let text = text.trim_start_matches([' ', '\n', ',']);
+            let skipped = args.len() - text.len();
+            let rest = text.strip_prefix('"')?;
+            let end = rest.find('"')?;
+            Some((rest[..end].to_string(), skipped + end + 2))
+        };
+        let Some((key, used)) = quoted(args) else {
+            continue; // the definition
+        };
+        let (fallback, _) = quoted(&args[used..]).expect("a fallback text");
+        assert_eq!(Some(&json!(fallback)), english.get(&key), "{key}");
+        said += 1;
+    }
+    assert_eq!(said, 2, "start.waiting and start.failed");
+}
+
+#[test]
 fn the_first_view_knows_the_same_languages_and_remembered_choice() {
     let codes: Vec<String> = Lang::ALL
         .iter()
@@ -101,6 +127,13 @@ fn the_first_view_knows_the_same_languages_and_remembered_choice() {
     assert!(
         SCRIPT.contains(&format!("{REMEMBERED:?}")),
         "start.js should read {REMEMBERED}"
+    );
+    assert!(
+        SCRIPT.contains(&format!(
+            "`{}${{domain}}`",
+            mobile_worker_form::session::KEY_PREFIX
+        )),
+        "start.js should look for a kept draft where src/session.rs keeps it"
     );
     for name in ["mobileWorkerFormTexts:", "mobileWorkerFormConfig"] {
         assert!(

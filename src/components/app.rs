@@ -127,6 +127,8 @@ pub fn App(
     };
     view! {
         <main class="page" class:embedded=framed node_ref=main_ref>
+            // Only in the first view, shown by its style if the page's start never came.
+            {first_view.then(|| view! { <p class="first-view-late">{tr("start.late")}</p> })}
             <LanguageSwitcher languages />
             <h1 class:visually-hidden=framed>{tr("page.heading")}</h1>
             {body}

@@ -267,6 +267,7 @@ fn FormActions() -> impl IntoView {
         <div class="form-actions">
             <button
                 type="submit"
+                id="create"
                 form=FORM_ID
                 aria-disabled=move || in_flight.get().then_some("true")
             >

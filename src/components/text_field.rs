@@ -56,9 +56,9 @@ pub fn TextField(
     view! {
         <FieldShell id=id.clone() label=optional_when(label, optional) hint error>
             <div class="input-row">
+                // No `name`: even a browser that submitted the form natively would send nothing.
                 <input
                     id=id.clone()
-                    name=id
                     type=current_type
                     inputmode=inputmode
                     autocomplete=autocomplete
@@ -74,6 +74,7 @@ pub fn TextField(
                         view! {
                             <button
                                 type="button"
+                                id=format!("{id}-reveal")
                                 class="secondary reveal"
                                 on:click=move |_| shown.update(|s| *s = !*s)
                             >

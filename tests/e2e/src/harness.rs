@@ -27,8 +27,8 @@ pub struct Harness {
     /// Every path (with its query) the page's own server was asked for, in order (not behind
     /// nginx).
     served: Arc<Mutex<Vec<String>>>,
-    /// Open while the page's server hands out its WebAssembly (see [`Harness::hold_the_app`]).
-    wasm_gate: tokio::sync::watch::Sender<bool>,
+    /// The endings of the paths the page's server holds back for now (see [`Harness::hold`]).
+    held: tokio::sync::watch::Sender<Vec<&'static str>>,
     chromedriver: Mutex<Option<Child>>,
     profile: PathBuf,
 }
@@ -64,16 +64,17 @@ impl Harness {
         let addr: SocketAddr = listener.local_addr().unwrap();
         let served = Arc::new(Mutex::new(Vec::new()));
         let log = served.clone();
-        let (wasm_gate, gate) = tokio::sync::watch::channel(true);
+        let (held, gate) = tokio::sync::watch::channel(Vec::<&'static str>::new());
         let app = app_router(&stand_in, dist, config, format!("http://{direct}")).layer(
             axum::middleware::from_fn(
                 move |request: axum::extract::Request, next: axum::middleware::Next| {
                     log.lock().unwrap().push(request.uri().to_string());
                     let mut gate = gate.clone();
                     async move {
-                        if request.uri().path().ends_with(".wasm") {
-                            let _ = gate.wait_for(|open| *open).await;
-                        }
+                        let path = request.uri().path().to_string();
+                        let _ = gate
+                            .wait_for(|held| !held.iter().any(|end| path.ends_with(end)))
+                            .await;
                         next.run(request).await
                     }
                 },
@@ -85,7 +86,7 @@ impl Harness {
         let mut harness =
             Self::with_browser(stand_in, format!("http://{addr}/"), None, browser).await;
         harness.served = served;
-        harness.wasm_gate = wasm_gate;
+        harness.held = held;
         harness
     }
 
@@ -125,21 +126,31 @@ impl Harness {
             browser,
             nginx,
             served: Arc::default(),
-            wasm_gate: tokio::sync::watch::channel(true).0,
+            held: tokio::sync::watch::channel(Vec::new()).0,
             chromedriver: Mutex::new(Some(chromedriver)),
             profile,
         }
     }
 
-    /// From now on the page's server holds back its WebAssembly, so the page stays at its
-    /// first view, until [`Harness::release_the_app`].
-    pub fn hold_the_app(&self) {
-        self.wasm_gate.send_replace(false);
+    /// From now on the page's server holds back every file whose path ends with `end`, until
+    /// [`Harness::release`] (not behind nginx).
+    pub fn hold(&self, end: &'static str) {
+        self.held.send_modify(|held| held.push(end));
     }
 
-    /// Hands out the WebAssembly held back and any asked for later.
+    /// Hands out the files held back by `hold(end)`, and any asked for later.
+    pub fn release(&self, end: &'static str) {
+        self.held.send_modify(|held| held.retain(|e| *e != end));
+    }
+
+    /// The page's WebAssembly held back, so the page stays at its first view, until
+    /// [`Harness::release_the_app`].
+    pub fn hold_the_app(&self) {
+        self.hold(".wasm");
+    }
+
     pub fn release_the_app(&self) {
-        self.wasm_gate.send_replace(true);
+        self.release(".wasm");
     }
 
     /// Waits until the app has taken the first view's place (or drawn the page itself).
