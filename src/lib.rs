@@ -16,21 +16,14 @@
 
 pub mod components;
 pub mod config;
-pub mod credentials;
-pub mod embed;
-pub mod form_state;
+pub mod form;
 pub mod hq;
 pub mod i18n;
 pub mod json;
-pub mod mobile_worker;
 pub mod page_file;
-pub mod password;
-pub mod pattern;
 pub mod portal;
-pub mod project_data;
-pub mod project_policy;
-pub mod session;
 pub mod start;
+pub mod worker;
 
 #[cfg(all(target_arch = "wasm32", feature = "page"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

@@ -131,7 +131,7 @@ fn the_first_view_knows_the_same_languages_and_remembered_choice() {
     assert!(
         SCRIPT.contains(&format!(
             "`{}${{domain}}`",
-            mobile_worker_form::session::KEY_PREFIX
+            mobile_worker_form::form::session::KEY_PREFIX
         )),
         "start.js should look for a kept draft where src/session.rs keeps it"
     );

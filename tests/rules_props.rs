@@ -3,7 +3,7 @@
 //! optionals.
 #![cfg(not(target_arch = "wasm32"))]
 
-use mobile_worker_form::mobile_worker::{check_username, normalise_username, Draft, UserDataEntry};
+use mobile_worker_form::worker::{check_username, normalise_username, Draft, UserDataEntry};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use serde_json::Value;

@@ -307,7 +307,7 @@ async fn removing_a_row_keeps_focus_in_the_list() {
 
 #[wasm_bindgen_test]
 fn the_browsers_lower_case_is_unicodes_as_on_the_host() {
-    use mobile_worker_form::mobile_worker::lower_case;
+    use mobile_worker_form::worker::lower_case;
     // Final sigma included: the same mapping as Rust's and Python's.
     assert_eq!(
         lower_case("ÉMILE ΟΔΟΣ"),

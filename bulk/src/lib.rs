@@ -32,10 +32,10 @@ mod browser {
     use crate::state::{BulkState, Handover};
     use crate::view::BulkPage;
     use leptos::prelude::*;
-    use mobile_worker_form::credentials::Credentials;
+    use mobile_worker_form::config::project_policy::ProjectPolicy;
+    use mobile_worker_form::hq::credentials::Credentials;
     use mobile_worker_form::i18n::{self, Catalogue, Lang, Texts};
     use mobile_worker_form::json::Json;
-    use mobile_worker_form::project_policy::ProjectPolicy;
     use std::cell::RefCell;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;

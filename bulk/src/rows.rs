@@ -3,13 +3,13 @@
 //! through the same rules, and with usernames that repeat within the file refused.
 
 use crate::sheet::{Column, Row, Sheet};
+use mobile_worker_form::config::project_policy::ProjectPolicy;
+use mobile_worker_form::hq::lists::Choice;
 use mobile_worker_form::i18n::Message;
-use mobile_worker_form::mobile_worker::{
+use mobile_worker_form::worker::password::Verdict;
+use mobile_worker_form::worker::{
     normalise_username, Checks, Draft, NewMobileWorker, UserDataEntry,
 };
-use mobile_worker_form::password::Verdict;
-use mobile_worker_form::project_data::Choice;
-use mobile_worker_form::project_policy::ProjectPolicy;
 use std::collections::HashMap;
 
 /// A row, checked.

@@ -7,7 +7,7 @@
 use mobile_worker_form::hq::CreateError;
 use mobile_worker_form::i18n::Message;
 use mobile_worker_form::json::Json;
-use mobile_worker_form::mobile_worker::normalise_username;
+use mobile_worker_form::worker::normalise_username;
 use std::collections::BTreeMap;
 
 /// A row's state in a run.

@@ -9,16 +9,16 @@ use crate::run::{self, Kept, Next, ResultLine, Status};
 use crate::sheet::{self, Column, Sheet, SheetError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::config::{AuthMode, Config};
-use mobile_worker_form::credentials::{api_key_problems, Credentials};
-use mobile_worker_form::embed::Outgoing;
-use mobile_worker_form::form_state::Problem;
+use mobile_worker_form::form::Problem;
 use mobile_worker_form::hq;
+use mobile_worker_form::hq::credentials::{api_key_problems, Credentials};
+use mobile_worker_form::hq::lists::{self, Choice, Resource};
 use mobile_worker_form::i18n::{Message, Texts};
-use mobile_worker_form::mobile_worker::{normalise_username, Field};
-use mobile_worker_form::password::{self, Question, Strength};
-use mobile_worker_form::project_data::{self, Choice, Resource};
-use mobile_worker_form::project_policy::ProjectPolicy;
+use mobile_worker_form::portal::protocol::Outgoing;
+use mobile_worker_form::worker::password::{self, Question, Strength};
+use mobile_worker_form::worker::{normalise_username, Field};
 use std::collections::HashMap;
 
 /// What the page that opened bulk mode hands over, and hands over again when it changes.
@@ -383,8 +383,7 @@ impl BulkState {
         let (config, credentials) = (self.config.get_value(), self.credentials());
         let state = *self;
         spawn_local(async move {
-            let loaded =
-                project_data::load_all(&config, credentials.as_ref(), resource, |_, _| {}).await;
+            let loaded = lists::load_all(&config, credentials.as_ref(), resource, |_, _| {}).await;
             list.set(match loaded {
                 Ok(choices) => ListLoad::Loaded(choices),
                 Err(error) => ListLoad::Failed(error.describe(resource)),
@@ -581,7 +580,7 @@ impl BulkState {
 
     fn tell_portal(&self, message: Outgoing) {
         let allowed = self.config.with_value(|c| c.parent_origins.clone());
-        mobile_worker_form::embed::browser::post(&message, &allowed);
+        mobile_worker_form::portal::protocol::browser::post(&message, &allowed);
     }
 
     /// The results file: every row of the file, what became of it, and the passwords

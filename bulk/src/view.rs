@@ -9,7 +9,7 @@ use mobile_worker_form::components::{
     described_by, focus_element, tr, use_texts, ErrorSummary, FieldShell, TextField,
 };
 use mobile_worker_form::i18n::Message;
-use mobile_worker_form::mobile_worker::Field;
+use mobile_worker_form::worker::Field;
 use wasm_bindgen::JsCast;
 
 /// Before every id of bulk mode's controls: the one-worker form, hidden, shares the page.

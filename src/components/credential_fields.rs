@@ -1,5 +1,5 @@
 use super::{tr, use_form, TextField};
-use crate::mobile_worker::Field;
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// The operator's web user email and API key, in `api_key` mode when no portal handed over a

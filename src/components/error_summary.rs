@@ -1,5 +1,5 @@
 use super::{say, tr};
-use crate::form_state::Problem;
+use crate::form::Problem;
 use leptos::prelude::*;
 
 /// GOV.UK's error summary: "There is a problem", focused when it appears, each entry a link

@@ -1,6 +1,6 @@
 use super::{optional, tr, use_texts};
 use crate::i18n::Message;
-use crate::mobile_worker::{Field, COMMON_LANGUAGES};
+use crate::worker::{Field, COMMON_LANGUAGES};
 use leptos::prelude::*;
 
 const OTHER: &str = "other";

@@ -1,7 +1,7 @@
 use super::error_summary::{focus_element, focus_first};
 use super::{optional, tr, use_texts};
 use crate::i18n::Message;
-use crate::mobile_worker::Field;
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// An editable list of rows in a fieldset: "Add" puts an empty row at the end and moves the

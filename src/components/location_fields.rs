@@ -1,6 +1,6 @@
 use super::{tr, use_form, use_texts, Picker};
-use crate::mobile_worker::{effective_primary_location, Field};
-use crate::project_data::{ListState, Resource};
+use crate::hq::lists::{ListState, Resource};
+use crate::worker::{effective_primary_location, Field};
 use leptos::prelude::*;
 
 /// Assigned locations (a picker) and the primary one among them, or a note where this server

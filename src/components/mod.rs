@@ -34,7 +34,7 @@ pub use select_field::SelectField;
 pub use text_field::{described_by, FieldShell, InlineError, TextField};
 pub use user_data::UserDataRows;
 
-use crate::form_state::FormState;
+use crate::form::FormState;
 use crate::i18n::{Message, Texts};
 use leptos::prelude::*;
 

@@ -4,7 +4,7 @@
 //! `start.js` the first time it is opened, so the one-worker page downloads none of it.
 
 use super::{say, tr, use_texts};
-use crate::credentials::Credentials;
+use crate::hq::credentials::Credentials;
 use crate::i18n::Message;
 use crate::json::Json;
 use crate::portal::Portal;

@@ -1,7 +1,7 @@
 use super::{tr, use_form, use_texts, TextField};
 use crate::i18n::Message;
-use crate::mobile_worker::Field;
-use crate::password::{feedback_key, Verdict, MIN_LENGTH};
+use crate::worker::password::{feedback_key, Verdict, MIN_LENGTH};
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// The password, or (where the project allows it) an email that lets the worker set their
@@ -23,7 +23,7 @@ pub fn PasswordFields(
             .filter(|g| draft.password.with(|p| p == g))
     };
     let generate = move |_| {
-        if let Some(password) = crate::password::browser::generate() {
+        if let Some(password) = crate::worker::password::browser::generate() {
             form.use_generated(password);
         }
     };

@@ -1,6 +1,6 @@
 use super::{tr, use_form, use_texts, ListEditor, TextField};
 use crate::i18n::Message;
-use crate::mobile_worker::Field;
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// The mobile worker's phone numbers; the first is the default one, as HQ takes it.

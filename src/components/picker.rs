@@ -1,8 +1,8 @@
 use super::error_summary::focus_first;
 use super::{optional_when, say, tr, use_form, use_texts, InlineError};
+use crate::hq::lists::{search, Choice, ListState, Resource};
 use crate::i18n::Message;
-use crate::mobile_worker::Field;
-use crate::project_data::{search, Choice, ListState, Resource};
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// How many matches are listed at once; typing narrows them.

@@ -1,7 +1,7 @@
 use super::{say, tr, use_form, SelectField, TextField};
+use crate::config::project_policy::{ProjectPolicy, UserField};
 use crate::i18n::Message;
-use crate::mobile_worker::{Field, UserDataEntry};
-use crate::project_policy::{ProjectPolicy, UserField};
+use crate::worker::{Field, UserDataEntry};
 use leptos::prelude::*;
 
 /// The project's own fields (see `project_policy`): its profiles, and its custom user fields,

@@ -5,11 +5,11 @@ use super::{
     UserDataRows,
 };
 use crate::config::Config;
-use crate::form_state::{Focus, FormState, Success};
-use crate::mobile_worker::Field;
+use crate::form::session;
+use crate::form::{Focus, FormState, Success};
+use crate::hq::lists::Resource;
 use crate::portal::Portal;
-use crate::project_data::Resource;
-use crate::session;
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// The mobile worker form: validates on submit, re-validates as fields change once submitted,
@@ -86,7 +86,7 @@ fn push_state_out(form: FormState) {
     // The password scorer hears each password worth scoring; it is started by the first.
     Effect::new(move || {
         if let Some(question) = form.question_for_scorer() {
-            crate::password::browser::ask(&question, move |answer| match answer {
+            crate::worker::password::browser::ask(&question, move |answer| match answer {
                 Some(strength) => form.scored(strength),
                 None => form.scorer_failed(),
             });

@@ -1,6 +1,6 @@
 use super::{tr, use_form, use_texts, ListEditor, TextField};
 use crate::i18n::Message;
-use crate::mobile_worker::{Field, UserDataEntry};
+use crate::worker::{Field, UserDataEntry};
 use leptos::prelude::*;
 
 /// Custom user data: name/value rows.

@@ -8,9 +8,9 @@
 //! They are checked as strictly as the rest of the configuration, so a project's policy can
 //! never silently mean less here than in HQ.
 
+use crate::config::pattern::Pattern;
 use crate::i18n::Message;
 use crate::json::{join, Expected, Fields, Json, Wrong};
-use crate::pattern::Pattern;
 use std::collections::BTreeMap;
 
 /// Keys HQ sets itself (`custom_data_fields/models.py` `SYSTEM_FIELDS`, and the two keys

@@ -1,7 +1,7 @@
 //! Keeps the draft (never the password: `Draft::to_json` leaves it out) in sessionStorage,
 //! so a reload or a crashed tab does not lose what was typed. One draft per project space.
 
-use crate::mobile_worker::Draft;
+use crate::worker::Draft;
 
 /// Where a project space's draft is kept, after this prefix; `start.js` looks there too (a
 /// test keeps the two equal), so that a kept draft is shown by the app, not under an empty form.

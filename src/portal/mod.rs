@@ -1,10 +1,12 @@
 //! The admin portal framing the form, as the page holds it: what it handed over, and the way
-//! to answer it. The protocol itself (messages, checks) is in [`crate::embed`].
+//! to answer it. The protocol itself (messages, checks) is in [`crate::portal::protocol`].
 
-use crate::credentials::Credentials;
-use crate::embed::{self, Configure, CredentialChange, Defaults, Outgoing};
+pub mod protocol;
+
+use crate::config::project_policy::ProjectPolicy;
+use crate::hq::credentials::Credentials;
 use crate::i18n::Lang;
-use crate::project_policy::ProjectPolicy;
+use crate::portal::protocol::{Configure, CredentialChange, Defaults, Outgoing};
 use leptos::prelude::*;
 
 /// What the form does with a `configure`: `(previous defaults, new defaults, whether the
@@ -75,7 +77,7 @@ impl Portal {
 
     pub fn post(&self, message: Outgoing) {
         self.allowed
-            .with_value(|allowed| embed::browser::post(&message, allowed));
+            .with_value(|allowed| protocol::browser::post(&message, allowed));
     }
 
     /// Whether a parent is there to hear (allowed origins configured).

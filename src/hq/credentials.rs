@@ -6,7 +6,7 @@
 //! credential is checked here first, and the operator is told which character is the problem.
 
 use crate::i18n::Message;
-use crate::mobile_worker::Field;
+use crate::worker::Field;
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]

@@ -2,10 +2,13 @@
 //! build can be pointed at any CommCare server without rebuilding. Nothing in the page URL is
 //! read: where data and credentials go is decided by whoever hosts the files.
 
+pub mod pattern;
+pub mod project_policy;
+
+use crate::config::project_policy::PolicyError;
+use crate::config::project_policy::ProjectPolicy;
 use crate::i18n::{Lang, Message};
 use crate::json::{Json, Wrong};
-use crate::project_policy::PolicyError;
-use crate::project_policy::ProjectPolicy;
 
 /// How requests to CommCare HQ are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -314,7 +317,7 @@ mod tests {
 
     #[test]
     fn the_shipped_config_targets_the_same_origin() {
-        let shipped = Config::parse(include_str!("../config.json")).unwrap();
+        let shipped = Config::parse(include_str!("../../config.json")).unwrap();
         assert_eq!(shipped.base_url, "");
         assert_eq!(shipped.auth, AuthMode::Proxy);
         assert_eq!(shipped.user_endpoint(), "/a/demo/api/v0.5/user/");

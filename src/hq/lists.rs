@@ -4,11 +4,11 @@
 //! followed, but only on the same server, and never in a loop.
 
 use crate::config::Config;
-use crate::credentials::Credentials;
+use crate::hq::credentials::Credentials;
 use crate::hq::{self, NoAnswer};
 use crate::i18n::Message;
 use crate::json::Json;
-use crate::mobile_worker::lower_case;
+use crate::worker::lower_case;
 use std::sync::Arc;
 
 /// Which list.
@@ -250,7 +250,7 @@ pub enum ReadError {
     /// No answer could be read (network, or a cross-origin error answer).
     Network,
     /// The credential cannot be sent; nothing was.
-    BadCredential(crate::credentials::CredentialError),
+    BadCredential(crate::hq::credentials::CredentialError),
 }
 
 impl ReadError {

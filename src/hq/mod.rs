@@ -4,11 +4,14 @@
 //! HQ's wording has changed over the years, so answers are told apart by status code; only a
 //! 400's own text is shown, because it is HQ explaining a refusal of this very draft.
 
+pub mod credentials;
+pub mod lists;
+
 use crate::config::Config;
-use crate::credentials::{CredentialError, Credentials};
+use crate::hq::credentials::{CredentialError, Credentials};
 use crate::i18n::Message;
 use crate::json::Json;
-use crate::mobile_worker::Field;
+use crate::worker::Field;
 
 /// A created mobile worker.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,7 +235,7 @@ pub async fn exchange(
 pub async fn create_mobile_worker(
     config: &Config,
     credentials: Option<&Credentials>,
-    worker: &crate::mobile_worker::NewMobileWorker,
+    worker: &crate::worker::NewMobileWorker,
 ) -> Result<Created, CreateError> {
     let url = config.user_endpoint();
     let answer = exchange(

@@ -7,11 +7,11 @@
 //! "type": …}`. Messages go only to the parent origins allowed in `config.json`, never to `"*"`,
 //! and are taken only from `window.parent` at one of those origins.
 
-use crate::credentials::{CredentialError, Credentials};
+use crate::config::project_policy::ProjectPolicy;
+use crate::hq::credentials::{CredentialError, Credentials};
 use crate::i18n::Lang;
 use crate::json::Json;
-use crate::mobile_worker::{Draft, UserDataEntry};
-use crate::project_policy::ProjectPolicy;
+use crate::worker::{Draft, UserDataEntry};
 use std::collections::BTreeMap;
 
 pub const PROTOCOL: &str = "commcare-mobile-worker-form";
@@ -146,9 +146,9 @@ impl Defaults {
 /// credential cannot be sent, and the character, never the credential itself.
 fn unsendable(error: &CredentialError) -> String {
     let part = match error.part() {
-        crate::credentials::CredentialPart::Email => "the web user email",
-        crate::credentials::CredentialPart::ApiKey => "the API key",
-        crate::credentials::CredentialPart::BearerToken => "the bearer token",
+        crate::hq::credentials::CredentialPart::Email => "the web user email",
+        crate::hq::credentials::CredentialPart::ApiKey => "the API key",
+        crate::hq::credentials::CredentialPart::BearerToken => "the bearer token",
     };
     match error {
         CredentialError::Missing(_) => format!("{part} is empty"),
@@ -564,7 +564,7 @@ mod tests {
                 json!({"credentials": {"bearer_token": "  "}})
             )),
             Err(Ignored::BadCredential(CredentialError::Missing(
-                crate::credentials::CredentialPart::BearerToken
+                crate::hq::credentials::CredentialPart::BearerToken
             )))
         );
     }

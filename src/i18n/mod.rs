@@ -474,7 +474,7 @@ pub fn bundled_from(folder: &str, lang: Lang) -> Catalogue {
 pub fn english(message: &Message) -> String {
     thread_local! {
         static EN: Catalogue =
-            Catalogue::parse(Lang::En, include_str!("../locales/en.json")).unwrap();
+            Catalogue::parse(Lang::En, include_str!("../../locales/en.json")).unwrap();
     }
     EN.with(|en| en.render(message))
 }

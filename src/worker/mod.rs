@@ -3,10 +3,12 @@
 //! HQ drops bad optional fields silently on create and burns a username on late failures, so
 //! every rule HQ applies (or should) is checked here, before anything is sent.
 
+pub mod password;
+
+use crate::config::project_policy::{check_user_data_key, ProjectPolicy};
 use crate::i18n::Message;
 use crate::json::Json;
-use crate::password::{check_strong, Verdict};
-use crate::project_policy::{check_user_data_key, ProjectPolicy};
+use crate::worker::password::{check_strong, Verdict};
 use std::collections::BTreeMap;
 
 /// What the operator has typed, exactly as typed. Kept across errors and (without the
@@ -32,7 +34,7 @@ pub struct Draft {
     pub user_data: Vec<UserDataEntry>,
     pub language: String,
     /// The project's custom user fields: each slug and its value (see
-    /// [`crate::project_policy`]).
+    /// [`crate::config::project_policy`]).
     pub custom: Vec<UserDataEntry>,
     /// The chosen profile's id, as text; empty for none.
     pub profile: String,

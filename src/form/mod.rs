@@ -7,19 +7,21 @@
 //! talks to HQ comes in two halves, `begin_*` (checks and numbering) and `finish_*` (the
 //! answer applied), so host tests can drive every transition without a browser or a network.
 
+pub mod session;
+
+use crate::config::project_policy::ProjectPolicy;
 use crate::config::{AuthMode, Config};
-use crate::credentials::{self, CredentialError, Credentials};
-use crate::embed::{Defaults, Outgoing};
+use crate::hq::credentials::{self, CredentialError, Credentials};
+use crate::hq::lists::{self, ChoiceList, ListState, ReadError, Resource};
 use crate::hq::{self, CreateError, Created};
 use crate::i18n::{Message, Texts};
-use crate::mobile_worker::{
+use crate::portal::protocol::{Defaults, Outgoing};
+use crate::portal::Portal;
+use crate::worker::password::{self, Strength, Verdict};
+use crate::worker::{
     hq_strip, normalise_username, Checks, Draft, Field, FieldError, NewMobileWorker, UserDataEntry,
 };
-use crate::password::{self, Strength, Verdict};
-use crate::portal::Portal;
-use crate::project_data::{self, ChoiceList, ListState, ReadError, Resource};
-use crate::project_policy::ProjectPolicy;
-use crate::session;
+
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -445,8 +447,7 @@ impl FormState {
         leptos::task::spawn_local(async move {
             let config = state.config.get_value();
             let progress = move |loaded, total| state.progress(resource, ticket, loaded, total);
-            let loaded =
-                project_data::load_all(&config, credentials.as_ref(), resource, progress).await;
+            let loaded = lists::load_all(&config, credentials.as_ref(), resource, progress).await;
             state.finish_load(resource, ticket, loaded);
         });
     }
@@ -488,7 +489,7 @@ impl FormState {
         &self,
         resource: Resource,
         ticket: u64,
-        loaded: Result<Vec<project_data::Choice>, ReadError>,
+        loaded: Result<Vec<lists::Choice>, ReadError>,
     ) {
         if !self.is_current(resource, ticket) {
             return;
@@ -644,13 +645,13 @@ impl Drop for InFlight {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hq::lists::Choice;
     use crate::i18n::{Catalogue, Lang};
-    use crate::project_data::Choice;
 
     fn form(config: &str) -> (Owner, FormState) {
         let owner = Owner::new();
         let state = owner.with(|| {
-            let english = include_str!("../locales/en.json");
+            let english = include_str!("../../locales/en.json");
             let texts = Texts::new(Catalogue::parse(Lang::En, english).unwrap());
             FormState::new(
                 Config::parse(config).unwrap(),
