@@ -159,13 +159,7 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
     // The profile's own values count as given, as in the one-worker form.
     if let Some(profile) = lists.policy.profile(&draft.profile) {
         for (slug, value) in &profile.fields {
-            match draft.custom.iter_mut().find(|e| &e.key == slug) {
-                Some(entry) => entry.value = value.clone(),
-                None => draft.custom.push(UserDataEntry {
-                    key: slug.clone(),
-                    value: value.clone(),
-                }),
-            }
+            draft.set_custom(slug, value.clone());
         }
     }
     let judged = Draft {

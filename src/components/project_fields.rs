@@ -1,7 +1,7 @@
 use super::{say, tr, use_form, SelectField, TextField};
 use crate::config::project_policy::{ProjectPolicy, UserField};
 use crate::i18n::Message;
-use crate::worker::{Field, UserDataEntry};
+use crate::worker::Field;
 use leptos::prelude::*;
 
 /// The project's own fields (see `project_policy`): its profiles, and its custom user fields,
@@ -128,13 +128,7 @@ fn user_field(i: usize, field: &UserField) -> AnyView {
         })
     };
     let set = Callback::new(move |value: String| {
-        custom.update(|c| match c.iter_mut().find(|e| e.key == slug) {
-            Some(entry) => entry.value = value,
-            None => c.push(UserDataEntry {
-                key: slug.clone(),
-                value,
-            }),
-        })
+        custom.update(|rows| crate::worker::draft::set_custom(rows, &slug, value))
     });
     if field.choices.is_empty() {
         let hint = field

@@ -8,8 +8,24 @@
 //! first time a strong-password project's password field is used; this module holds what the
 //! page needs before and around it.
 
+use super::text::{contains, hq_strip};
 use crate::i18n::Message;
 use crate::json::Json;
+
+/// The password HQ's own dialog would set: outer white space stripped (Django's
+/// `CharField(strip=True)`), where the API alone would store it verbatim.
+pub fn check_password(typed: &str) -> Result<String, Message> {
+    if typed.is_empty() {
+        Err(Message::new("rule.password.missing"))
+    } else if hq_strip(typed).is_empty() {
+        Err(Message::new("rule.password.only_spaces"))
+    } else if typed.contains('\0') {
+        // Django's form refuses it; through the API it would fail after the account exists.
+        Err(contains(Message::new("label.password"), '\0'))
+    } else {
+        Ok(hq_strip(typed).to_string())
+    }
+}
 
 pub const MIN_LENGTH: usize = 8;
 pub const MIN_SCORE: u8 = 2;
