@@ -3,6 +3,7 @@
 //! optionals.
 #![cfg(not(target_arch = "wasm32"))]
 
+use mobile_worker_form::form::Control;
 use mobile_worker_form::worker::{check_username, normalise_username, Draft, UserDataEntry};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -130,7 +131,7 @@ proptest! {
             // The error summary lists problems in the order the fields stand on the page.
             let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
             let mut sorted = fields.clone();
-            sorted.sort();
+            sorted.sort_by_key(|f| f.page_position());
             sorted.dedup();
             prop_assert_eq!(fields, sorted);
         }

@@ -11,15 +11,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::config::{AuthMode, Config};
-use mobile_worker_form::form::Problem;
+use mobile_worker_form::form::{KeyIds, Problem};
 use mobile_worker_form::hq;
-use mobile_worker_form::hq::credentials::{api_key_problems, Credentials};
-use mobile_worker_form::hq::lists::{self, Choice, Resource};
+use mobile_worker_form::hq::credentials::{self, Credentials, TypedKey};
+use mobile_worker_form::hq::lists::{self, ChoiceList, ListState, Resource};
+use mobile_worker_form::hq::Tickets;
 use mobile_worker_form::i18n::{Message, Texts};
 use mobile_worker_form::portal::protocol::Outgoing;
+use mobile_worker_form::worker::normalise_username;
 use mobile_worker_form::worker::password::{self, Question, Strength};
-use mobile_worker_form::worker::{normalise_username, Field};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What the page that opened bulk mode hands over, and hands over again when it changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,14 +45,14 @@ pub enum Phase {
     Finished,
 }
 
-/// A list the rows need, as far as it has come.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ListLoad {
-    NotNeeded,
-    Loading,
-    Loaded(Vec<Choice>),
-    Failed(Message),
-}
+/// Bulk mode's controls an error can point at, with element ids of their own: the one-worker
+/// form, hidden, shares the page.
+pub const KEY_IDS: KeyIds = KeyIds {
+    email: "bulk-web-user-email",
+    key: "bulk-api-key",
+};
+pub const FILE_ID: &str = "bulk-workers-file";
+pub const SKIP_ID: &str = "bulk-skip-rows";
 
 /// The file chosen, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,11 +69,13 @@ pub struct BulkState {
     /// The project's policies in force.
     policy: Memo<ProjectPolicy>,
     /// The operator's web user email and API key (`api_key` mode, no portal credential).
-    pub typed_email: RwSignal<String>,
-    pub typed_key: RwSignal<String>,
+    pub typed: RwSignal<TypedKey>,
     pub file: RwSignal<Option<ChosenFile>>,
-    pub groups: RwSignal<ListLoad>,
-    pub locations: RwSignal<ListLoad>,
+    /// The lists the rows name, as far as they have come (`None`: no row names one).
+    pub groups: RwSignal<Option<ListState>>,
+    pub locations: RwSignal<Option<ListState>>,
+    /// Each list's loads, numbered: a late answer to an older one is dropped.
+    list_loads: StoredValue<[Tickets; 2]>,
     /// A password is generated for each row without one.
     pub generate: RwSignal<bool>,
     /// Rows with problems are left out of the run.
@@ -121,8 +125,8 @@ impl BulkState {
         let config = StoredValue::new(config);
         let handover = RwSignal::new(handover);
         let file = RwSignal::new(None::<ChosenFile>);
-        let groups = RwSignal::new(ListLoad::NotNeeded);
-        let locations = RwSignal::new(ListLoad::NotNeeded);
+        let groups = RwSignal::new(None::<ListState>);
+        let locations = RwSignal::new(None::<ListState>);
         let generate = RwSignal::new(false);
         let scores = StoredValue::new(HashMap::<String, Strength>::new());
         let scored = RwSignal::new(0usize);
@@ -138,8 +142,8 @@ impl BulkState {
             let Some(Ok(sheet)) = file.with(|f| f.as_ref().map(|f| f.sheet.clone())) else {
                 return Vec::new();
             };
-            let loaded = |list: RwSignal<ListLoad>| match list.get() {
-                ListLoad::Loaded(choices) => choices,
+            let loaded = |list: RwSignal<Option<ListState>>| match list.get() {
+                Some(ListState::Loaded(choices)) => choices.choices().to_vec(),
                 _ => Vec::new(),
             };
             let (groups, locations) = (loaded(groups), loaded(locations));
@@ -167,11 +171,11 @@ impl BulkState {
             texts,
             handover,
             policy,
-            typed_email: RwSignal::new(String::new()),
-            typed_key: RwSignal::new(String::new()),
+            typed: RwSignal::new(TypedKey::default()),
             file,
             groups,
             locations,
+            list_loads: StoredValue::new(Default::default()),
             generate,
             skip: RwSignal::new(false),
             checked,
@@ -199,14 +203,12 @@ impl BulkState {
             && self.handover.with(|h| h.credentials.is_none())
     }
 
+    /// What a request carries, by the one-worker form's rule.
     fn credentials(&self) -> Option<Credentials> {
-        if let Some(credentials) = self.handover.with_untracked(|h| h.credentials.clone()) {
-            return Some(credentials);
-        }
-        (self.config.with_value(|c| c.auth == AuthMode::ApiKey)).then(|| Credentials::ApiKey {
-            email: self.typed_email.get_untracked(),
-            key: self.typed_key.get_untracked(),
-        })
+        let handed_over = self.handover.with_untracked(|h| h.credentials.clone());
+        let auth = self.config.with_value(|c| c.auth);
+        self.typed
+            .with_untracked(|typed| credentials::for_request(auth, handed_over.as_ref(), typed))
     }
 
     /// The project's policies: `config.json`'s, else a portal's.
@@ -240,17 +242,11 @@ impl BulkState {
             return problems;
         }
         if self.needs_typed_key() {
-            for error in api_key_problems(&self.typed_email.get(), &self.typed_key.get()) {
-                problems.push(Problem {
-                    field: error.part().field(),
-                    message: error.message(),
-                });
+            for error in self.typed.with(TypedKey::problems) {
+                problems.push(Problem::at(KEY_IDS.of(error.part()), error.message()));
             }
         }
-        let at_file = |message| Problem {
-            field: Some(Field::WorkersFile),
-            message,
-        };
+        let at_file = |message| Problem::at(Some(FILE_ID), message);
         match self.file.get() {
             None => problems.push(at_file(Message::new("bulk.error.no_file"))),
             Some(ChosenFile { sheet: Err(e), .. }) => problems.push(at_file(e.message())),
@@ -258,18 +254,20 @@ impl BulkState {
                 problems.push(at_file(Message::new("bulk.error.still_checking")));
             }
             Some(_) => {
-                for list in [self.groups.get(), self.locations.get()] {
-                    if let ListLoad::Failed(message) = list {
-                        problems.push(at_file(message));
+                for (list, resource) in [
+                    (self.groups.get(), Resource::Groups),
+                    (self.locations.get(), Resource::Locations),
+                ] {
+                    if let Some(ListState::Failed(error)) = list {
+                        problems.push(at_file(error.describe(resource)));
                     }
                 }
                 let counts = self.counts();
                 if counts.problems > 0 && !self.skip.get() {
-                    problems.push(Problem {
-                        field: Some(Field::SkipRows),
-                        message: Message::new("bulk.error.rows_with_problems")
-                            .count(counts.problems),
-                    });
+                    problems.push(Problem::at(
+                        Some(SKIP_ID),
+                        Message::new("bulk.error.rows_with_problems").count(counts.problems),
+                    ));
                 } else if counts.waiting == 0 {
                     problems.push(at_file(Message::new("bulk.error.nothing_to_send")));
                 }
@@ -285,7 +283,9 @@ impl BulkState {
 
     /// Whether a list the rows name is still loading.
     pub fn lists_loading(&self) -> bool {
-        [self.groups.get(), self.locations.get()].contains(&ListLoad::Loading)
+        [self.groups.get(), self.locations.get()]
+            .iter()
+            .any(|l| l.as_ref().is_some_and(ListState::is_loading))
     }
 
     /// Whether a run holds the file: going, paused, or with a request out.
@@ -297,7 +297,7 @@ impl BulkState {
     pub fn file_error(&self) -> Option<Message> {
         self.problems()
             .into_iter()
-            .find(|p| p.field == Some(Field::WorkersFile))
+            .find(|p| p.is_at(FILE_ID))
             .map(|p| p.message)
     }
 
@@ -321,7 +321,7 @@ impl BulkState {
             ] {
                 let needed = sheet.columns.contains(&column);
                 match list.get_untracked() {
-                    ListLoad::Loaded(_) | ListLoad::Loading if needed => {}
+                    Some(ListState::Loaded(_) | ListState::Loading { .. }) if needed => {}
                     _ if needed => self.load(list, resource),
                     _ => {}
                 }
@@ -378,16 +378,29 @@ impl BulkState {
         });
     }
 
-    fn load(&self, list: RwSignal<ListLoad>, resource: Resource) {
-        list.set(ListLoad::Loading);
-        let (config, credentials) = (self.config.get_value(), self.credentials());
+    fn load(&self, list: RwSignal<Option<ListState>>, resource: Resource) {
+        let slot = usize::from(resource == Resource::Locations);
+        let ticket = self.list_loads.try_update_value(|t| t[slot].issue());
+        let credentials = self.credentials();
+        if credentials.is_none() && self.config.with_value(|c| c.auth == AuthMode::ApiKey) {
+            list.set(Some(ListState::NeedsCredentials));
+            return;
+        }
+        list.set(Some(ListState::loading()));
+        let config = self.config.get_value();
         let state = *self;
         spawn_local(async move {
             let loaded = lists::load_all(&config, credentials.as_ref(), resource, |_, _| {}).await;
-            list.set(match loaded {
-                Ok(choices) => ListLoad::Loaded(choices),
-                Err(error) => ListLoad::Failed(error.describe(resource)),
-            });
+            let latest = state
+                .list_loads
+                .try_with_value(|t| ticket.is_some_and(|n| t[slot].is_latest(n)));
+            if latest != Some(true) {
+                return;
+            }
+            list.set(Some(match loaded {
+                Ok(choices) => ListState::Loaded(Arc::new(ChoiceList::new(choices))),
+                Err(error) => ListState::Failed(error),
+            }));
             state.refresh_statuses();
         });
     }

@@ -3,21 +3,16 @@
 
 use crate::run::Status;
 use crate::sheet::{SheetError, MAX_BYTES};
-use crate::state::{BulkState, Counts, Phase};
+use crate::state::{BulkState, Counts, Phase, FILE_ID, KEY_IDS, SKIP_ID};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
-    described_by, focus_element, tr, use_texts, ErrorSummary, FieldShell, TextField,
+    described_by, focus_element, tr, use_texts, CredentialFields, ErrorSummary, FieldShell,
 };
 use mobile_worker_form::i18n::Message;
-use mobile_worker_form::worker::Field;
 use wasm_bindgen::JsCast;
 
-/// Before every id of bulk mode's controls: the one-worker form, hidden, shares the page.
+/// Before the ids of bulk mode's own summary: the one-worker form, hidden, shares the page.
 const PREFIX: &str = "bulk-";
-
-fn id(field: Field) -> String {
-    format!("{PREFIX}{}", field.id())
-}
 
 /// Bulk mode, whole.
 #[component]
@@ -58,7 +53,29 @@ pub fn BulkPage(
                 </button>
             </p>
             <form novalidate on:submit=on_start>
-                {move || state.needs_typed_key().then(|| view! { <TypedKey state /> })}
+                {move || {
+                    state
+                        .needs_typed_key()
+                        .then(|| {
+                            let error = |id: &'static str| {
+                                Signal::derive(move || {
+                                    state
+                                        .problems()
+                                        .into_iter()
+                                        .find(|p| p.is_at(id))
+                                        .map(|p| p.message)
+                                })
+                            };
+                            view! {
+                                <CredentialFields
+                                    ids=KEY_IDS
+                                    typed=state.typed
+                                    email_error=error(KEY_IDS.email)
+                                    key_error=error(KEY_IDS.key)
+                                />
+                            }
+                        })
+                }}
                 <FileField state error=file_error />
                 <Checkbox
                     id="bulk-generate-passwords"
@@ -104,50 +121,6 @@ pub fn BulkPage(
     }
 }
 
-/// The operator's web user email and API key (`api_key` mode with no portal credential).
-#[component]
-fn TypedKey(
-    /// Where the typed values go.
-    state: BulkState,
-) -> impl IntoView {
-    let problems = move |field| {
-        Signal::derive(move || {
-            state
-                .problems()
-                .into_iter()
-                .find(|p| p.field == Some(field))
-                .map(|p| p.message)
-        })
-    };
-    view! {
-        <fieldset class="credentials">
-            <legend>{tr("credentials.legend")}</legend>
-            <TextField
-                id=id(Field::WebUserEmail)
-                ltr=true
-                label=tr("credentials.email")
-                value=Signal::derive(move || state.typed_email.get())
-                on_input=move |v| state.typed_email.set(v)
-                error=problems(Field::WebUserEmail)
-                input_type="email"
-                autocomplete="off"
-            />
-            <TextField
-                id=id(Field::ApiKey)
-                ltr=true
-                label=tr("credentials.api_key")
-                hint=Some(tr("credentials.api_key_hint"))
-                value=Signal::derive(move || state.typed_key.get())
-                on_input=move |v| state.typed_key.set(v)
-                error=problems(Field::ApiKey)
-                input_type="password"
-                autocomplete="off"
-                revealable=true
-            />
-        </fieldset>
-    }
-}
-
 /// The file input: read as soon as a file is chosen.
 #[component]
 fn FileField(
@@ -156,7 +129,7 @@ fn FileField(
     /// The problem with the file, if any.
     error: Signal<Option<Message>>,
 ) -> impl IntoView {
-    let id = id(Field::WorkersFile);
+    let id = FILE_ID.to_string();
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -325,7 +298,7 @@ fn Preview(
                     </tbody>
                 </table>
                 <Checkbox
-                    id="bulk-skip-rows"
+                    id=SKIP_ID
                     label=Signal::derive(move || {
                         texts.render(&Message::new("bulk.skip").count(counts.get().problems))
                     })

@@ -9,7 +9,7 @@ pub fn ErrorSummary(
     /// Every problem, in page order.
     #[prop(into)]
     problems: Signal<Vec<Problem>>,
-    /// Put before its own id and its fields' ids, where another form shares the page.
+    /// Put before its own id, where another form shares the page.
     #[prop(default = "")]
     prefix: &'static str,
 ) -> impl IntoView {
@@ -30,7 +30,7 @@ pub fn ErrorSummary(
                         .into_iter()
                         .map(|problem| {
                             let text = say(problem.message);
-                            let item = match problem.field.map(|f| format!("{prefix}{}", f.id())) {
+                            let item = match problem.target {
                                 Some(id) => {
                                     view! {
                                         <a

@@ -1,4 +1,5 @@
 use super::{optional, tr, use_texts};
+use crate::form::Control;
 use crate::i18n::Message;
 use crate::worker::{Field, COMMON_LANGUAGES};
 use leptos::prelude::*;

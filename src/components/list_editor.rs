@@ -1,5 +1,6 @@
 use super::error_summary::{focus_element, focus_first};
 use super::{optional, tr, use_texts};
+use crate::form::Control;
 use crate::i18n::Message;
 use crate::worker::Field;
 use leptos::prelude::*;

@@ -1,4 +1,5 @@
 use super::{tr, use_form, use_texts, TextField};
+use crate::form::Control;
 use crate::i18n::Message;
 use crate::worker::password::{feedback_key, Verdict, MIN_LENGTH};
 use crate::worker::Field;

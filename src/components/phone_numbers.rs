@@ -1,4 +1,5 @@
 use super::{tr, use_form, use_texts, ListEditor, TextField};
+use crate::form::Control;
 use crate::i18n::Message;
 use crate::worker::Field;
 use leptos::prelude::*;

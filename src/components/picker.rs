@@ -1,5 +1,6 @@
 use super::error_summary::focus_first;
 use super::{optional_when, say, tr, use_form, use_texts, InlineError};
+use crate::form::Control;
 use crate::hq::lists::{search, Choice, ListState, Resource};
 use crate::i18n::Message;
 use crate::worker::Field;

@@ -1,5 +1,6 @@
 use super::{say, tr, use_form, SelectField, TextField};
 use crate::config::project_policy::{ProjectPolicy, UserField};
+use crate::form::Control;
 use crate::i18n::Message;
 use crate::worker::Field;
 use leptos::prelude::*;

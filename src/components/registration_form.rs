@@ -6,7 +6,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::form::session;
-use crate::form::{Focus, FormState, Success};
+use crate::form::{Control, Focus, FormState, Success, KEY_IDS};
 use crate::hq::lists::Resource;
 use crate::portal::Portal;
 use crate::worker::Field;
@@ -166,7 +166,12 @@ fn Form(
         </form>
         // Outside the form, so browsers do not offer to save the key as a login.
         <Show when=move || form.needs_typed_key()>
-            <CredentialFields />
+            <CredentialFields
+                ids=KEY_IDS
+                typed=form.typed_key
+                email_error=form.error_at(KEY_IDS.email.into())
+                key_error=form.error_at(KEY_IDS.key.into())
+            />
         </Show>
         <FormActions />
     }

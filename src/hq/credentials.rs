@@ -5,8 +5,8 @@
 //! pasted zero-width space or an `ł` in an email would make the request fail to build. So every
 //! credential is checked here first, and the operator is told which character is the problem.
 
+use crate::config::AuthMode;
 use crate::i18n::Message;
-use crate::worker::Field;
 use std::fmt;
 
 #[derive(Clone, PartialEq, Eq)]
@@ -53,17 +53,6 @@ pub enum CredentialPart {
     BearerToken,
 }
 
-impl CredentialPart {
-    /// The field where the operator typed it (a portal's token has none).
-    pub fn field(self) -> Option<Field> {
-        match self {
-            Self::Email => Some(Field::WebUserEmail),
-            Self::ApiKey => Some(Field::ApiKey),
-            Self::BearerToken => None,
-        }
-    }
-}
-
 /// Why a credential cannot be sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredentialError {
@@ -97,6 +86,47 @@ impl CredentialError {
             })
             .chars("chars", vec![*found]),
         }
+    }
+}
+
+/// The web user's email and API key as the operator typed them; in memory only.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TypedKey {
+    pub email: String,
+    pub key: String,
+}
+
+/// Never prints the key.
+impl fmt::Debug for TypedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TypedKey {{ email: {:?}, key: <hidden> }}", self.email)
+    }
+}
+
+impl TypedKey {
+    /// Every problem with it, each part on its own.
+    pub fn problems(&self) -> Vec<CredentialError> {
+        api_key_problems(&self.email, &self.key)
+    }
+}
+
+/// The credential a request carries, for the one-worker form and bulk creation alike: none
+/// behind a proxy (it adds its own, and nothing from here should reach it); in `api_key` mode
+/// the one a portal handed over, else the typed one, unless its email or key is still blank.
+pub fn for_request(
+    auth: AuthMode,
+    handed_over: Option<&Credentials>,
+    typed: &TypedKey,
+) -> Option<Credentials> {
+    match auth {
+        AuthMode::Proxy => None,
+        AuthMode::ApiKey => handed_over.cloned().or_else(|| {
+            let blank = typed.email.trim().is_empty() || typed.key.trim().is_empty();
+            (!blank).then(|| Credentials::ApiKey {
+                email: typed.email.clone(),
+                key: typed.key.clone(),
+            })
+        }),
     }
 }
 
@@ -172,7 +202,7 @@ mod tests {
             "{err}"
         );
         let err = key("a@b.org", "abc\u{200b}def").check().unwrap_err();
-        assert_eq!(err.part().field(), Some(Field::ApiKey));
+        assert_eq!(err.part(), CredentialPart::ApiKey);
         assert!(
             err.to_string().contains("the invisible character U+200B"),
             "{err}"
@@ -206,5 +236,34 @@ mod tests {
             key("a@b.org", "").check().unwrap_err().to_string(),
             "Enter your CommCare API key"
         );
+    }
+
+    #[test]
+    fn a_request_carries_a_portals_credential_else_a_whole_typed_key_never_behind_a_proxy() {
+        let portal = Credentials::Bearer {
+            token: "tok".into(),
+        };
+        let typed = |email: &str, key: &str| TypedKey {
+            email: email.into(),
+            key: key.into(),
+        };
+        let whole = typed("a@b.org", "k");
+        assert_eq!(for_request(AuthMode::Proxy, Some(&portal), &whole), None);
+        assert_eq!(
+            for_request(AuthMode::ApiKey, Some(&portal), &whole),
+            Some(portal.clone())
+        );
+        assert_eq!(
+            for_request(AuthMode::ApiKey, None, &whole),
+            Some(key("a@b.org", "k"))
+        );
+        for blank in [typed("a@b.org", " "), typed("", "k")] {
+            assert_eq!(
+                for_request(AuthMode::ApiKey, None, &blank),
+                None,
+                "{blank:?}"
+            );
+        }
+        assert!(!format!("{whole:?}").contains("\"k\""));
     }
 }

@@ -185,7 +185,6 @@ fn errors_come_in_page_order_with_their_fields() {
     let errors = draft("", "").validate().unwrap_err();
     let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
     assert_eq!(fields, vec![Field::Username, Field::Password]);
-    assert_eq!(errors[0].field.id(), "username");
 }
 
 #[test]
@@ -307,7 +306,6 @@ fn control_characters_in_free_text_are_refused_where_hq_would_fail_late() {
         .to_string()
         .starts_with("Role contains the invisible character U+0000"));
     assert_eq!(errors[1].field, Field::UserDataValue(0));
-    assert_eq!(errors[1].field.id(), "user-data-value-0");
     assert!(errors[1]
         .message
         .to_string()
