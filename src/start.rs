@@ -74,7 +74,7 @@ impl Start {
             config,
             catalogue,
             choice,
-            framed: crate::portal::protocol::browser::is_framed(),
+            framed: crate::portal::browser::is_framed(),
             many: false,
             first_view: false,
         }

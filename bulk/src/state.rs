@@ -593,7 +593,7 @@ impl BulkState {
 
     fn tell_portal(&self, message: Outgoing) {
         let allowed = self.config.with_value(|c| c.parent_origins.clone());
-        mobile_worker_form::portal::protocol::browser::post(&message, &allowed);
+        mobile_worker_form::portal::browser::post(&message, &allowed);
     }
 
     /// The results file: every row of the file, what became of it, and the passwords

@@ -1,7 +1,8 @@
 use super::{say, tr, use_mode, use_texts, BulkMode, ModeSwitch, RegistrationForm};
 use crate::config::{Config, ConfigError};
 use crate::i18n::{self, Catalogue, CatalogueError, Lang, LanguageChoice, Texts};
-use crate::portal::protocol::{self, Outgoing};
+use crate::portal::browser as portal_frame;
+use crate::portal::protocol::Outgoing;
 use crate::portal::Portal;
 use leptos::html;
 use leptos::prelude::*;
@@ -150,7 +151,7 @@ fn form(
     if framed {
         let portal = Portal::new(config.parent_origins.clone());
         let host_states_project = config.project != Default::default();
-        protocol::browser::listen(
+        portal_frame::listen(
             config.parent_origins.clone(),
             host_states_project,
             move |configure| portal.configure(configure),
@@ -158,7 +159,7 @@ fn form(
         let origins = config.parent_origins.clone();
         Effect::new(move |_| {
             if let Some(main) = main_ref.get() {
-                protocol::browser::report_height(&main, origins.clone());
+                portal_frame::report_height(&main, origins.clone());
             }
         });
         provide_context(portal);

@@ -1,6 +1,12 @@
-//! The admin portal framing the form, as the page holds it: what it handed over, and the way
-//! to answer it. The protocol itself (messages, checks) is in [`crate::portal::protocol`].
+//! An admin portal that frames the form: the protocol between them ([`protocol`]: messages,
+//! checks, defaults), the browser's side of it ([`browser`]: posting, listening, the frame's
+//! height), and the portal as the page holds it ([`Portal`]: what it handed over, the way to
+//! answer it).
+//!
+//! May import: `hq` (a handed-over credential), `worker` (defaults fill a draft), `config`,
+//! `i18n`, `json`.
 
+pub mod browser;
 pub mod protocol;
 
 use crate::config::project_policy::ProjectPolicy;
@@ -77,7 +83,7 @@ impl Portal {
 
     pub fn post(&self, message: Outgoing) {
         self.allowed
-            .with_value(|allowed| protocol::browser::post(&message, allowed));
+            .with_value(|allowed| browser::post(&message, allowed));
     }
 
     /// Whether a parent is there to hear (allowed origins configured).
