@@ -2,11 +2,14 @@
 //! an operator opens "Many from a file", so the one-worker page downloads none of it.
 //!
 //! The data's path: [`sheet`] (the file read, with HQ's bulk column names) → [`rows`] (each
-//! row through the one-worker form's rules) → [`pacing`] (when each creation may go out under
-//! HQ's rate limits) → [`run`] (what became of each row, kept across reloads, and the results
-//! file).
+//! row through the one-worker form's rules) → [`run`] (a run over the rows as plain data, a
+//! step in halves, paced by [`pacing`] under HQ's rate limits) → [`record`] (what became of
+//! each row, kept across reloads) and [`results`] (the results file); [`state`] wires them to
+//! signals and HQ, [`view`] to markup.
 
 pub mod pacing;
+pub mod record;
+pub mod results;
 pub mod rows;
 pub mod run;
 pub mod sheet;

@@ -3,9 +3,10 @@
 //! bookkeeping are in [`crate::rows`], [`crate::pacing`] and [`crate::run`]; this wires them to
 //! signals, HQ and sessionStorage.
 
-use crate::pacing::Pacer;
+use crate::record::{Kept, Status};
+use crate::results::{self, ResultLine};
 use crate::rows::{self, Checked, Lists};
-use crate::run::{self, Kept, Next, ResultLine, Status};
+use crate::run::{self, Counts, NotCreated, Phase, Run, Step};
 use crate::sheet::{self, Column, Sheet, SheetError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,19 +31,6 @@ pub struct Handover {
     pub credentials: Option<Credentials>,
     /// A portal's policies, where `config.json` states none.
     pub project: Option<ProjectPolicy>,
-}
-
-/// Where a run stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Choosing and checking a file.
-    Preparing,
-    Running,
-    /// Paused by the operator; the row out is answered first.
-    Paused,
-    /// Stopped by the operator, or by an answer after which nothing could succeed.
-    Stopped(Option<Message>),
-    Finished,
 }
 
 /// Bulk mode's controls an error can point at, with element ids of their own: the one-worker
@@ -82,8 +70,10 @@ pub struct BulkState {
     pub skip: RwSignal<bool>,
     pub checked: Memo<Vec<Checked>>,
     /// Each checked row's state in the run.
-    pub statuses: RwSignal<Vec<Status>>,
-    pub phase: RwSignal<Phase>,
+    /// The run: each row's status, its phase, its pace.
+    run: RwSignal<Run>,
+    pub statuses: Memo<Vec<Status>>,
+    pub phase: Memo<Phase>,
     /// When a 429 lets the run go on (ms since the epoch), while it waits.
     pub held_until: RwSignal<Option<f64>>,
     /// Now, every second while the run waits or runs, for countdowns and estimates.
@@ -105,9 +95,8 @@ pub struct BulkState {
     /// A request is out.
     pub in_flight: RwSignal<bool>,
     /// The run going on: a loop whose number is not this one ends at its next step.
-    run_number: StoredValue<u64>,
-    /// The pace, kept across pauses, so a 429's wait is not forgotten by Resume.
-    pacer: StoredValue<Pacer>,
+    /// The run going on: a loop whose number is not the latest ends at its next step.
+    runs: StoredValue<Tickets>,
     kept: StoredValue<Kept>,
 }
 
@@ -122,6 +111,7 @@ fn now_ms() -> f64 {
 impl BulkState {
     pub fn new(config: Config, texts: Texts, handover: Handover) -> Self {
         let kept = read_kept(&config.domain);
+        let run = RwSignal::new(Run::default());
         let config = StoredValue::new(config);
         let handover = RwSignal::new(handover);
         let file = RwSignal::new(None::<ChosenFile>);
@@ -179,8 +169,9 @@ impl BulkState {
             generate,
             skip: RwSignal::new(false),
             checked,
-            statuses: RwSignal::new(Vec::new()),
-            phase: RwSignal::new(Phase::Preparing),
+            run,
+            statuses: Memo::new(move |_| run.with(|r| r.statuses.clone())),
+            phase: Memo::new(move |_| run.with(|r| r.phase.clone())),
             held_until: RwSignal::new(None),
             now: RwSignal::new(now_ms()),
             estimate_ms: RwSignal::new(0),
@@ -192,8 +183,7 @@ impl BulkState {
             passwords: StoredValue::new(HashMap::new()),
             unsaved_passwords: RwSignal::new(false),
             in_flight: RwSignal::new(false),
-            run_number: StoredValue::new(0),
-            pacer: StoredValue::new(Pacer::default()),
+            runs: StoredValue::new(Tickets::default()),
             kept: StoredValue::new(kept),
         }
     }
@@ -219,20 +209,8 @@ impl BulkState {
     /// The rows that will be sent: checked, not settled by an earlier run, and with no
     /// problems (or the operator chose to skip those).
     pub fn counts(&self) -> Counts {
-        let statuses = self.statuses.get();
-        let checked = self.checked.get();
-        let mut counts = Counts::default();
-        for (row, status) in checked.iter().zip(&statuses) {
-            match status {
-                _ if !row.is_ready() => counts.problems += 1,
-                Status::Created { .. } => counts.created += 1,
-                Status::Refused { .. } => counts.refused += 1,
-                Status::Unsure { .. } | Status::Sending => counts.unsure += 1,
-                Status::Waiting => counts.waiting += 1,
-            }
-        }
-        counts.rows = checked.len();
-        counts
+        self.checked
+            .with(|rows| self.statuses.with(|statuses| Counts::of(rows, statuses)))
     }
 
     /// Everything that stands in the way of starting, for the error summary.
@@ -312,7 +290,7 @@ impl BulkState {
         if self.busy() {
             return;
         }
-        self.phase.set(Phase::Preparing);
+        self.run.update(|r| r.phase = Phase::Preparing);
         self.tried.set(false);
         if let Ok(sheet) = &sheet {
             for (column, list, resource) in [
@@ -416,13 +394,13 @@ impl BulkState {
                 })
                 .collect()
         });
-        self.statuses.set(statuses);
+        self.run.update(|r| r.statuses = statuses);
     }
 
     /// Starts (or resumes) the run, unless something stands in the way. One run at a time: a
     /// loop left waiting by a pause ends at its next step.
     pub fn start(&self) {
-        if matches!(self.phase.get_untracked(), Phase::Running) {
+        if self.phase.get_untracked() == Phase::Running {
             return;
         }
         self.tried.set(true);
@@ -433,52 +411,28 @@ impl BulkState {
         if self.statuses.with_untracked(Vec::len) != self.checked.with_untracked(Vec::len) {
             self.refresh_statuses();
         }
-        self.run_number.update_value(|n| *n += 1);
-        let number = self.run_number.get_value();
-        self.phase.set(Phase::Running);
+        if self.run.try_update(Run::start) != Some(true) {
+            return;
+        }
+        let number = self
+            .runs
+            .try_update_value(|t| t.issue())
+            .unwrap_or_default();
         let state = *self;
-        spawn_local(async move { state.run(number).await });
+        spawn_local(async move { state.drive(number).await });
     }
 
     pub fn pause(&self) {
-        if self.phase.get_untracked() == Phase::Running {
-            self.phase.set(Phase::Paused);
-        }
+        self.run.update(Run::pause);
     }
 
     pub fn stop(&self) {
-        if matches!(self.phase.get_untracked(), Phase::Running | Phase::Paused) {
-            self.phase.set(Phase::Stopped(None));
-        }
+        self.run.update(Run::stop);
     }
 
-    /// The next row to send: rows with problems never are (a run starts with them only when
-    /// the operator chose to skip them).
-    fn next_row(&self) -> Option<usize> {
-        self.checked.with_untracked(|rows| {
-            self.statuses.with_untracked(|statuses| {
-                rows.iter()
-                    .zip(statuses)
-                    .position(|(row, status)| *status == Status::Waiting && row.is_ready())
-            })
-        })
-    }
-
-    /// Records what became of `username`, on its row of the file chosen now (found by
-    /// username: another file may have been chosen meanwhile).
-    fn set_status(&self, username: &str, status: Status) {
-        self.kept
-            .update_value(|kept| kept.record(username, &status));
-        let name = normalise_username(username);
-        let row = self.checked.with_untracked(|rows| {
-            rows.iter()
-                .position(|r| normalise_username(&r.username) == name)
-        });
-        self.statuses.update(|s| {
-            if let Some(slot) = row.and_then(|i| s.get_mut(i)) {
-                *slot = status;
-            }
-        });
+    /// Records what became of `username`, kept across reloads (in sessionStorage).
+    fn keep(&self, username: &str, status: &Status) {
+        self.kept.update_value(|kept| kept.record(username, status));
         let domain = self.config.with_value(|c| c.domain.clone());
         let text = self.kept.with_value(|k| k.to_json().write());
         if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
@@ -487,108 +441,87 @@ impl BulkState {
         }
     }
 
-    /// Whether run `number` is still the one to go on.
-    fn goes_on(&self, number: u64) -> bool {
-        self.run_number.get_value() == number && self.phase.get_untracked() == Phase::Running
+    /// The password generated for `row`, kept by username for the results file only.
+    fn generated_password(&self, row: &Checked) -> Option<String> {
+        let name = normalise_username(&row.username);
+        let kept = self.passwords.with_value(|p| p.get(&name).cloned());
+        let password = kept.or_else(password::browser::generate)?;
+        self.passwords
+            .update_value(|p| drop(p.insert(name, password.clone())));
+        self.unsaved_passwords.set(true);
+        Some(password)
     }
 
-    async fn run(self, number: u64) {
+    /// Run `number`'s loop: a step at a time ([`Run::begin_row`], then HQ, then
+    /// [`Run::finish_row`]), waiting a second at a time so a pause or stop is heard at once.
+    async fn drive(self, number: u64) {
         let (config, policy) = (self.config.get_value(), self.policy());
-        let mut unclear_in_a_row = 0;
-        let clock = || now_ms() as u64;
-        loop {
-            if !self.goes_on(number) {
-                break;
-            }
-            let Some(i) = self.next_row() else {
-                self.phase.set(Phase::Finished);
-                break;
-            };
-            let remaining = self.counts_untracked_waiting();
+        let latest =
+            |state: &Self| state.runs.try_with_value(|t| t.is_latest(number)) == Some(true);
+        while latest(&self) {
+            let rows = self.checked.get_untracked();
+            let mut password = |row: &Checked| self.generated_password(row);
+            let step = self
+                .run
+                .try_update(|r| r.begin_row(&rows, &policy, now_ms() as u64, &mut password));
             self.estimate_ms
-                .set(self.pacer.with_value(|p| p.estimate_ms(remaining)));
-            // Wait for the pace, a second at a time, so a pause or stop is heard at once.
-            let next_at = || self.pacer.with_value(Pacer::next_at);
-            while clock() < next_at() && self.goes_on(number) {
-                let held = self.pacer.with_value(Pacer::held_back);
-                self.held_until.set(held.then(|| next_at() as f64));
-                self.now.set(now_ms());
-                sleep((next_at().saturating_sub(clock())).min(1000) as i32).await;
-            }
-            self.held_until.set(None);
+                .set(self.run.with_untracked(Run::estimate_ms));
             self.now.set(now_ms());
-            let row = self.checked.with_untracked(|rows| rows.get(i).cloned());
-            let waiting = self
-                .statuses
-                .with_untracked(|s| s.get(i) == Some(&Status::Waiting));
-            let (Some(row), true, true) = (row, waiting, self.goes_on(number)) else {
-                continue;
-            };
-            let name = normalise_username(&row.username);
-            let password = if row.needs_password {
-                let kept = self.passwords.with_value(|p| p.get(&name).cloned());
-                let password = kept.or_else(password::browser::generate);
-                if let Some(password) = &password {
-                    self.passwords
-                        .update_value(|p| drop(p.insert(name.clone(), password.clone())));
-                    self.unsaved_passwords.set(true);
+            match step {
+                Some(Step::Wait { until, held }) => {
+                    self.held_until.set(held.then_some(until as f64));
+                    sleep((until.saturating_sub(now_ms() as u64)).min(1000) as i32).await;
                 }
-                password
-            } else {
-                None
-            };
-            if row.needs_password && password.is_none() {
-                self.phase.set(Phase::Stopped(Some(Message::new(
-                    "bulk.error.no_random_numbers",
-                ))));
-                break;
-            }
-            let Some(body) = rows::body(&row, &policy, password.as_deref()) else {
-                // The project's policies changed since the file was checked.
-                self.phase.set(Phase::Stopped(None));
-                break;
-            };
-            self.set_status(&row.username, Status::Sending);
-            self.in_flight.set(true);
-            self.pacer.update_value(|p| p.sent(clock()));
-            let answer =
-                hq::create_mobile_worker(&config, self.credentials().as_ref(), &body).await;
-            self.in_flight.set(false);
-            let limited = answer == Err(hq::CreateError::RateLimited);
-            self.pacer.update_value(|p| p.answered(clock(), limited));
-            let (status, next) = run::after(answer.map(|created| created.user_id));
-            if let Status::Created { user_id } = &status {
-                self.tell_portal(Outgoing::Created {
-                    user_id: user_id.clone(),
-                    username: config.full_username(&body.username),
-                });
-            }
-            unclear_in_a_row = match status {
-                Status::Unsure { .. } => unclear_in_a_row + 1,
-                _ => 0,
-            };
-            self.set_status(&row.username, status);
-            if let Next::Stop(why) = next {
-                self.phase.set(Phase::Stopped(Some(why)));
-                break;
-            }
-            // Two rows in a row with no clear answer: HQ or the connection is failing, and
-            // going on would only mark more rows as possibly created.
-            if unclear_in_a_row >= 2 && self.goes_on(number) {
-                self.phase.set(Phase::Stopped(Some(Message::new(
-                    "bulk.error.no_clear_answers",
-                ))));
-                break;
+                Some(Step::Send { row, body }) => {
+                    self.held_until.set(None);
+                    let username = rows[row].username.clone();
+                    self.keep(&username, &Status::Sending);
+                    self.in_flight.set(true);
+                    let answer =
+                        hq::create_mobile_worker(&config, self.credentials().as_ref(), &body).await;
+                    self.in_flight.set(false);
+                    let answer = answer.map(|created| created.user_id);
+                    let status = self
+                        .run
+                        .try_update(|r| r.finish_row(row, answer, now_ms() as u64));
+                    let Some(status) = status else { break };
+                    if let Status::Created { user_id } = &status {
+                        self.tell_portal(Outgoing::Created {
+                            user_id: user_id.clone(),
+                            username: config.full_username(&body.username),
+                        });
+                    }
+                    self.keep(&username, &status);
+                }
+                Some(Step::Done) | None => break,
             }
         }
-        if self.run_number.get_value() == number {
+        if latest(&self) {
             self.held_until.set(None);
         }
     }
 
-    fn counts_untracked_waiting(&self) -> usize {
-        self.statuses
-            .with_untracked(|s| s.iter().filter(|s| **s == Status::Waiting).count())
+    /// What the run is doing, in words.
+    pub fn doing(&self) -> Option<Message> {
+        run::doing(&self.phase.get(), self.held_until.get(), self.now.get())
+    }
+
+    /// What a screen reader hears of it.
+    pub fn announced(&self) -> Option<Message> {
+        run::announced(&self.phase.get(), self.held_until.get(), self.now.get())
+    }
+
+    /// The time the run still needs, while it runs.
+    pub fn time_left(&self) -> Option<Message> {
+        run::time_left(&self.phase.get(), &self.counts(), self.estimate_ms.get())
+    }
+
+    /// The rows HQ refused or that may have been created.
+    pub fn not_created(&self) -> Vec<NotCreated> {
+        self.checked.with(|rows| {
+            self.statuses
+                .with(|statuses| run::not_created(rows, statuses))
+        })
     }
 
     fn tell_portal(&self, message: Outgoing) {
@@ -639,7 +572,7 @@ impl BulkState {
             })
             .unwrap_or(b',');
         self.unsaved_passwords.set(false);
-        run::results_csv(&lines, separator, &|m| texts.render(m))
+        results::results_csv(&lines, separator, &|m| texts.render(m))
     }
 
     /// The header of a file for this project.
@@ -651,28 +584,6 @@ impl BulkState {
             .map(|f| f.slug.clone())
             .collect();
         sheet::template(&fields)
-    }
-}
-
-/// How many rows stand where.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub rows: usize,
-    pub problems: usize,
-    pub waiting: usize,
-    pub created: usize,
-    pub refused: usize,
-    pub unsure: usize,
-}
-
-impl Counts {
-    /// Rows this run sends or has sent.
-    pub fn to_send(&self) -> usize {
-        self.waiting + self.created + self.refused + self.unsure
-    }
-
-    pub fn done(&self) -> usize {
-        self.created + self.refused + self.unsure
     }
 }
 

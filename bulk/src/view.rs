@@ -1,9 +1,9 @@
 //! Bulk mode's page: the file and its options, the rows with problems, the run's progress and
 //! its controls, and the results file. Components only wire [`BulkState`] to markup.
 
-use crate::run::Status;
+use crate::run::{Counts, Phase};
 use crate::sheet::{SheetError, MAX_BYTES};
-use crate::state::{BulkState, Counts, Phase, FILE_ID, KEY_IDS, SKIP_ID};
+use crate::state::{BulkState, FILE_ID, KEY_IDS, SKIP_ID};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
     described_by, focus_element, tr, use_texts, CredentialFields, ErrorSummary, FieldShell,
@@ -313,8 +313,8 @@ fn Preview(
     }
 }
 
-/// The run: a progress bar, the counts, the time left, what it is doing, its controls, and
-/// the rows that were refused or may have been created.
+/// The run: where it stands, its controls, and the rows that were refused or may have been
+/// created.
 #[component]
 fn Progress(
     /// The state it shows.
@@ -322,169 +322,146 @@ fn Progress(
     /// Where the rows stand.
     counts: Memo<Counts>,
 ) -> impl IntoView {
-    let texts = use_texts();
-    let counts_text = move || {
-        let c = counts.get();
-        texts.render(
-            &Message::new("bulk.progress_counts")
-                .number("done", c.done())
-                .count(c.to_send())
-                .message("created", Message::new("bulk.created").count(c.created))
-                .message("refused", Message::new("bulk.refused").count(c.refused))
-                .message("unsure", Message::new("bulk.unsure").count(c.unsure)),
-        )
-    };
-    let left = move || {
-        let c = counts.get();
-        let seconds = (state.estimate_ms.get() / 1000) as usize;
-        (state.phase.get() == Phase::Running && c.waiting > 0).then(|| {
-            texts.render(&if seconds < 120 {
-                Message::new("bulk.left_seconds").count(seconds.max(1))
-            } else {
-                Message::new("bulk.left_minutes").count(seconds.div_ceil(60))
-            })
-        })
-    };
-    let saying = move || match state.phase.get() {
-        Phase::Running => match state.held_until.get() {
-            Some(until) => texts.render(
-                &Message::new("bulk.waiting")
-                    .count(((until - state.now.get()) / 1000.0).ceil().max(1.0) as usize),
-            ),
-            None => texts.get("bulk.running"),
-        },
-        Phase::Paused => texts.get("bulk.paused"),
-        Phase::Stopped(None) => texts.get("bulk.stopped"),
-        Phase::Stopped(Some(why)) => {
-            texts.render(&Message::new("bulk.stopped_because").message("why", why))
-        }
-        Phase::Finished => texts.get("bulk.finished"),
-        Phase::Preparing => String::new(),
-    };
-    // What a screen reader hears: the run's state, not each second of a countdown.
-    let announced = Memo::new(move |_| match state.phase.get() {
-        Phase::Running if state.held_until.with(Option::is_some) => {
-            texts.get("bulk.waiting_announced")
-        }
-        _ => saying(),
-    });
-    let then_focus = |id: &'static str| request_animation_frame(move || focus_element(id));
-    let settled_rows = move || {
-        state.checked.with(|rows| {
-            state.statuses.with(|statuses| {
-                rows.iter()
-                    .zip(statuses)
-                    .filter_map(|(row, status)| {
-                        let kind = match status {
-                            Status::Refused { .. } => "bulk.status.refused",
-                            Status::Unsure { .. } => "bulk.status.unsure",
-                            _ => return None,
-                        };
-                        let why = status
-                            .reason()
-                            .map(|m| texts.render(&m))
-                            .unwrap_or_default();
-                        Some((row.number, row.username.clone(), texts.get(kind), why))
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
     view! {
         <div class="bulk-progress">
-            <label for="bulk-progress-bar">{tr("bulk.progress")}</label>
-            <progress
-                id="bulk-progress-bar"
-                max=move || counts.get().to_send().max(1)
-                value=move || counts.get().done()
-            ></progress>
-            <p id="bulk-counts">{counts_text}</p>
-            {move || left().map(|text| view! { <p id="bulk-left">{text}</p> })}
-            <p id="bulk-saying">{saying}</p>
-            <p class="visually-hidden" role="status">
-                {announced}
+            <RunStatus state counts />
+            <RunControls state />
+            <NotCreatedRows state />
+        </div>
+    }
+}
+
+/// A progress bar, the counts, the time left, what the run is doing (said once to a screen
+/// reader, not every second), and a reminder to save generated passwords.
+#[component]
+fn RunStatus(
+    /// The state it shows.
+    state: BulkState,
+    /// Where the rows stand.
+    counts: Memo<Counts>,
+) -> impl IntoView {
+    let texts = use_texts();
+    let say = move |m: Option<Message>| m.map(|m| texts.render(&m)).unwrap_or_default();
+    let announced = Memo::new(move |_| say(state.announced()));
+    view! {
+        <label for="bulk-progress-bar">{tr("bulk.progress")}</label>
+        <progress
+            id="bulk-progress-bar"
+            max=move || counts.get().to_send().max(1)
+            value=move || counts.get().done()
+        ></progress>
+        <p id="bulk-counts">{move || texts.render(&counts.get().said())}</p>
+        {move || {
+            state.time_left().map(|left| view! { <p id="bulk-left">{texts.render(&left)}</p> })
+        }}
+        <p id="bulk-saying">{move || say(state.doing())}</p>
+        <p class="visually-hidden" role="status">
+            {announced}
+        </p>
+        <Show when=move || {
+            state.phase.get() == Phase::Finished && state.unsaved_passwords.get()
+        }>
+            <p id="bulk-reminder">
+                <strong>{tr("bulk.download_reminder")}</strong>
             </p>
-            <Show when=move || {
-                state.phase.get() == Phase::Finished && state.unsaved_passwords.get()
-            }>
-                <p id="bulk-reminder">
-                    <strong>{tr("bulk.download_reminder")}</strong>
-                </p>
+        </Show>
+    }
+}
+
+/// Pause, Resume and Stop, each moving focus to what comes next.
+#[component]
+fn RunControls(
+    /// The state they act on.
+    state: BulkState,
+) -> impl IntoView {
+    let then_focus = |id: &'static str| request_animation_frame(move || focus_element(id));
+    view! {
+        <div class="bulk-controls">
+            <Show when=move || state.phase.get() == Phase::Running>
+                <button
+                    type="button"
+                    class="secondary"
+                    id="pause-run"
+                    on:click=move |_| {
+                        state.pause();
+                        then_focus("resume-run");
+                    }
+                >
+                    {tr("bulk.pause")}
+                </button>
             </Show>
-            <div class="bulk-controls">
-                <Show when=move || state.phase.get() == Phase::Running>
-                    <button
-                        type="button"
-                        class="secondary"
-                        id="pause-run"
-                        on:click=move |_| {
-                            state.pause();
-                            then_focus("resume-run");
-                        }
-                    >
-                        {tr("bulk.pause")}
-                    </button>
-                </Show>
-                <Show when=move || state.phase.get() == Phase::Paused>
-                    <button
-                        type="button"
-                        class="primary"
-                        id="resume-run"
-                        on:click=move |_| {
-                            state.start();
-                            then_focus("pause-run");
-                        }
-                    >
-                        {tr("bulk.resume")}
-                    </button>
-                </Show>
-                <Show when=move || matches!(state.phase.get(), Phase::Running | Phase::Paused)>
-                    <button
-                        type="button"
-                        class="secondary"
-                        id="stop-run"
-                        on:click=move |_| {
-                            state.stop();
-                            then_focus("start-run");
-                        }
-                    >
-                        {tr("bulk.stop")}
-                    </button>
-                </Show>
-            </div>
-            <Show when=move || !settled_rows().is_empty()>
-                <table class="bulk-rows" id="rows-not-created">
-                    <caption>{tr("bulk.not_created_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr("bulk.column_row")}</th>
-                            <th scope="col">{tr("bulk.column_username")}</th>
-                            <th scope="col">{tr("bulk.column_outcome")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            settled_rows()
-                                .into_iter()
-                                .map(|(number, username, kind, why)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{number}</th>
-                                            <td dir="ltr">{username}</td>
-                                            <td>
-                                                <strong>{kind}</strong>
-                                                " "
-                                                {why}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
+            <Show when=move || state.phase.get() == Phase::Paused>
+                <button
+                    type="button"
+                    class="primary"
+                    id="resume-run"
+                    on:click=move |_| {
+                        state.start();
+                        then_focus("pause-run");
+                    }
+                >
+                    {tr("bulk.resume")}
+                </button>
+            </Show>
+            <Show when=move || matches!(state.phase.get(), Phase::Running | Phase::Paused)>
+                <button
+                    type="button"
+                    class="secondary"
+                    id="stop-run"
+                    on:click=move |_| {
+                        state.stop();
+                        then_focus("start-run");
+                    }
+                >
+                    {tr("bulk.stop")}
+                </button>
             </Show>
         </div>
+    }
+}
+
+/// The rows HQ refused or that may have been created, with why.
+#[component]
+fn NotCreatedRows(
+    /// The state it shows.
+    state: BulkState,
+) -> impl IntoView {
+    let texts = use_texts();
+    let rows = Memo::new(move |_| state.not_created());
+    view! {
+        <Show when=move || rows.with(|r| !r.is_empty())>
+            <table class="bulk-rows" id="rows-not-created">
+                <caption>{tr("bulk.not_created_caption")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr("bulk.column_row")}</th>
+                        <th scope="col">{tr("bulk.column_username")}</th>
+                        <th scope="col">{tr("bulk.column_outcome")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        rows.get()
+                            .into_iter()
+                            .map(|row| {
+                                let why = row.why.map(|m| texts.render(&m)).unwrap_or_default();
+                                view! {
+                                    <tr>
+                                        <th scope="row">{row.number}</th>
+                                        <td dir="ltr">{row.username}</td>
+                                        <td>
+                                            <strong>{texts.render(&row.outcome)}</strong>
+                                            " "
+                                            {why}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </Show>
     }
 }
 
