@@ -82,6 +82,22 @@ pub fn check(sheet: &Sheet, lists: &Lists) -> Vec<Checked> {
 }
 
 fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
+    let mut problems = Vec::new();
+    let draft = row_draft(sheet, row, lists, &mut problems);
+    let needs_password = draft.password.is_empty() && lists.generate_passwords;
+    problems.extend(judge(&draft, needs_password, lists));
+    Checked {
+        number: row.number,
+        username: draft.username.clone(),
+        draft,
+        problems,
+        needs_password,
+    }
+}
+
+/// The row as the draft the one-worker form would hold, its group names, site codes and
+/// profile looked up in the project's lists; each one not found is a problem.
+fn row_draft(sheet: &Sheet, row: &Row, lists: &Lists, problems: &mut Vec<Message>) -> Draft {
     let cell = |column: Column| sheet.cell(row, &column).to_string();
     let cells = |column: Column| -> Vec<String> {
         sheet
@@ -91,8 +107,6 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
             .map(str::to_string)
             .collect()
     };
-    let mut problems = Vec::new();
-
     let mut groups = Vec::new();
     for name in cells(Column::Group) {
         match ids(lists.groups, |g| g.name == name)[..] {
@@ -110,8 +124,7 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
             _ => problems.push(Message::new("bulk.problem.location_ambiguous").text("code", code)),
         }
     }
-    let profile_name = cell(Column::Profile);
-    let profile = match profile_name.trim() {
+    let profile = match cell(Column::Profile).trim() {
         "" => String::new(),
         name => match lists.policy.profiles.iter().find(|p| p.name == name) {
             Some(profile) => profile.id.to_string(),
@@ -121,26 +134,9 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
             }
         },
     };
-    let user_data: Vec<UserDataEntry> = sheet
-        .columns
-        .iter()
-        .zip(&row.cells)
-        .filter_map(|(column, value)| match column {
-            Column::Data(slug) if !slug.is_empty() && !value.trim().is_empty() => {
-                Some(UserDataEntry {
-                    key: slug.clone(),
-                    value: value.clone(),
-                })
-            }
-            _ => None,
-        })
-        .collect();
-
-    let password = cell(Column::Password);
-    let needs_password = password.is_empty() && lists.generate_passwords;
     let mut draft = Draft {
         username: cell(Column::Username),
-        password: password.clone(),
+        password: cell(Column::Password),
         first_name: cell(Column::FirstName),
         last_name: cell(Column::LastName),
         email: cell(Column::Email),
@@ -149,7 +145,7 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
         primary_location: locations.first().cloned().unwrap_or_default(),
         locations,
         role: cell(Column::Role),
-        user_data,
+        user_data: user_data(sheet, row),
         language: cell(Column::Language),
         custom: Vec::new(),
         profile,
@@ -162,18 +158,42 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
             draft.set_custom(slug, value.clone());
         }
     }
+    draft
+}
+
+/// The row's `data: <name>` cells that hold something.
+fn user_data(sheet: &Sheet, row: &Row) -> Vec<UserDataEntry> {
+    sheet
+        .columns
+        .iter()
+        .zip(&row.cells)
+        .filter_map(|(column, value)| match column {
+            Column::Data(slug) if !slug.is_empty() && !value.trim().is_empty() => {
+                Some(UserDataEntry {
+                    key: slug.clone(),
+                    value: value.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The one-worker form's rules over the row's draft, a password to be generated standing in
+/// for an empty one.
+fn judge(draft: &Draft, needs_password: bool, lists: &Lists) -> Vec<Message> {
     let judged = Draft {
         password: if needs_password {
             GENERATED_STAND_IN.to_string()
         } else {
-            password.clone()
+            draft.password.clone()
         },
         ..draft.clone()
     };
     let strength = if needs_password {
         Verdict::Strong(4)
     } else {
-        (lists.strength)(&password, &draft.username)
+        (lists.strength)(&draft.password, &draft.username)
     };
     let checks = Checks {
         policy: lists.policy,
@@ -181,15 +201,9 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
         known_group: &|_| Some(true),
         known_location: &|_| Some(true),
     };
-    if let Err(errors) = judged.validate_with(&checks) {
-        problems.extend(errors.into_iter().map(|e| e.message));
-    }
-    Checked {
-        number: row.number,
-        username: draft.username.clone(),
-        draft,
-        problems,
-        needs_password,
+    match judged.validate_with(&checks) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.into_iter().map(|e| e.message).collect(),
     }
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use mobile_worker_form::components::{
     described_by, focus_element, tr, use_texts, CredentialFields, ErrorSummary, FieldShell,
 };
+use mobile_worker_form::form::Problem;
 use mobile_worker_form::i18n::Message;
 use wasm_bindgen::JsCast;
 
@@ -53,29 +54,7 @@ pub fn BulkPage(
                 </button>
             </p>
             <form novalidate on:submit=on_start>
-                {move || {
-                    state
-                        .needs_typed_key()
-                        .then(|| {
-                            let error = |id: &'static str| {
-                                Signal::derive(move || {
-                                    state
-                                        .problems()
-                                        .into_iter()
-                                        .find(|p| p.is_at(id))
-                                        .map(|p| p.message)
-                                })
-                            };
-                            view! {
-                                <CredentialFields
-                                    ids=KEY_IDS
-                                    typed=state.typed
-                                    email_error=error(KEY_IDS.email)
-                                    key_error=error(KEY_IDS.key)
-                                />
-                            }
-                        })
-                }}
+                {move || state.needs_typed_key().then(|| typed_key(state, problems))}
                 <FileField state error=file_error />
                 <Checkbox
                     id="bulk-generate-passwords"
@@ -118,6 +97,23 @@ pub fn BulkPage(
                 </p>
             </Show>
         </section>
+    }
+}
+
+/// The operator's web user email and API key (`api_key` mode with no portal credential).
+fn typed_key(state: BulkState, problems: Memo<Vec<Problem>>) -> impl IntoView {
+    let error = move |id: &'static str| {
+        Signal::derive(move || {
+            problems.with(|ps| ps.iter().find(|p| p.is_at(id)).map(|p| p.message.clone()))
+        })
+    };
+    view! {
+        <CredentialFields
+            ids=KEY_IDS
+            typed=state.typed
+            email_error=error(KEY_IDS.email)
+            key_error=error(KEY_IDS.key)
+        />
     }
 }
 

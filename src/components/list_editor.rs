@@ -56,60 +56,9 @@ where
         move || {
             (0..count.get())
                 .map(|i| {
-                    let add_id = add_id.clone();
-                    let remove = move |_| {
-                        items.update(|rows| {
-                            if i < rows.len() {
-                                rows.remove(i);
-                            }
-                        });
-                        let add_id = add_id.clone();
-                        request_animation_frame(move || focus_first(&[field(i).id(), add_id]));
-                    };
-                    let make_default = move |_| {
-                        items.update(|rows| {
-                            if i < rows.len() {
-                                let row = rows.remove(i);
-                                rows.insert(0, row);
-                            }
-                        });
-                        request_animation_frame(move || focus_element(&field(0).id()));
-                    };
+                    let actions = row_actions(items, i, field, first_is_default, item, &add_id);
                     view! {
-                        <div class=format!(
-                            "list-row {row_class}",
-                        )>
-                            {row.clone()(i)}
-                            <div class="row-actions">
-                                {(first_is_default && i > 0)
-                                    .then(|| {
-                                        view! {
-                                            <button
-                                                type="button"
-                                                class="secondary make-default"
-                                                data-index=i
-                                                on:click=make_default
-                                            >
-                                                {tr("list.make_default")}
-                                                <span class="visually-hidden">
-                                                    {Signal::derive(move || format!(" ({})", item(i)))}
-                                                </span>
-                                            </button>
-                                        }
-                                    })}
-                                <button
-                                    type="button"
-                                    class="secondary remove"
-                                    data-index=i
-                                    on:click=remove
-                                >
-                                    {tr("list.remove")}
-                                    <span class="visually-hidden">
-                                        {Signal::derive(move || format!(" {}", item(i)))}
-                                    </span>
-                                </button>
-                            </div>
-                        </div>
+                        <div class=format!("list-row {row_class}")>{row.clone()(i)} {actions}</div>
                     }
                 })
                 .collect_view()
@@ -124,5 +73,60 @@ where
                 {add_label}
             </button>
         </fieldset>
+    }
+}
+
+/// Row `i`'s own buttons: "Make default" where offered and Remove, each naming its row for
+/// screen readers and keeping focus in the list (the row that took its place, or Add).
+fn row_actions<T: Send + Sync + 'static>(
+    items: RwSignal<Vec<T>>,
+    i: usize,
+    field: fn(usize) -> Field,
+    first_is_default: bool,
+    item: impl Fn(usize) -> String + Copy + Send + Sync + 'static,
+    add_id: &str,
+) -> impl IntoView {
+    let add_id = add_id.to_string();
+    let remove = move |_| {
+        items.update(|rows| {
+            if i < rows.len() {
+                rows.remove(i);
+            }
+        });
+        let add_id = add_id.clone();
+        request_animation_frame(move || focus_first(&[field(i).id(), add_id]));
+    };
+    let make_default = move |_| {
+        items.update(|rows| {
+            if i < rows.len() {
+                let row = rows.remove(i);
+                rows.insert(0, row);
+            }
+        });
+        request_animation_frame(move || focus_element(&field(0).id()));
+    };
+    view! {
+        <div class="row-actions">
+            {(first_is_default && i > 0)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="secondary make-default"
+                            data-index=i
+                            on:click=make_default
+                        >
+                            {tr("list.make_default")}
+                            <span class="visually-hidden">
+                                {Signal::derive(move || format!(" ({})", item(i)))}
+                            </span>
+                        </button>
+                    }
+                })}
+            <button type="button" class="secondary remove" data-index=i on:click=remove>
+                {tr("list.remove")}
+                <span class="visually-hidden">{Signal::derive(move || format!(" {}", item(i)))}</span>
+            </button>
+        </div>
     }
 }

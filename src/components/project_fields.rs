@@ -41,7 +41,37 @@ pub fn ProjectFields(
     });
     // One copy for the closures below: this view is drawn again if the policies change.
     let policy = std::sync::Arc::new(policy);
-    // What the chosen profile fixes: each field's label and value.
+    let fields = policy
+        .user_fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let (p, slug) = (policy.clone(), field.slug.clone());
+            let hidden = move || {
+                profile.with(|id| p.profile(id).is_some_and(|c| c.fields.contains_key(&slug)))
+            };
+            view! { <div hidden=hidden>{user_field(i, field)}</div> }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="project-fields">
+            <legend>{tr("project_fields.legend")}</legend>
+            {profile_field}
+            <FixedByProfile policy />
+            {fields}
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// What the chosen profile fixes, listed read-only under the profile: each field's label and
+/// value.
+#[component]
+fn FixedByProfile(
+    /// The project's policies.
+    policy: std::sync::Arc<ProjectPolicy>,
+) -> impl IntoView {
+    let profile = use_form().draft.profile;
     let fixed = {
         let p = policy.clone();
         move || {
@@ -61,55 +91,33 @@ pub fn ProjectFields(
             })
         }
     };
-    let chosen_name = {
-        let p = policy.clone();
-        move || profile.with(|id| p.profile(id).map(|c| c.name.clone()))
-    };
+    let chosen_name = move || profile.with(|id| policy.profile(id).map(|c| c.name.clone()));
     let no_profile = {
         let chosen_name = chosen_name.clone();
         move || chosen_name().is_none()
     };
-    let fields = policy
-        .user_fields
-        .iter()
-        .enumerate()
-        .map(|(i, field)| {
-            let (p, slug) = (policy.clone(), field.slug.clone());
-            let hidden = move || {
-                profile.with(|id| p.profile(id).is_some_and(|c| c.fields.contains_key(&slug)))
-            };
-            view! { <div hidden=hidden>{user_field(i, field)}</div> }
-        })
-        .collect_view();
     view! {
-        <fieldset class="project-fields">
-            <legend>{tr("project_fields.legend")}</legend>
-            {profile_field}
-            <div class="fixed-by-profile" hidden=no_profile>
-                <p class="hint">
-                    {move || {
-                        chosen_name()
-                            .map(|name| say(Message::new("profile.fixed").text("name", name)))
-                    }}
-                </p>
-                <dl>
-                    {move || {
-                        fixed()
-                            .into_iter()
-                            .map(|(label, value)| {
-                                view! {
-                                    <dt>{label}</dt>
-                                    <dd>{value}</dd>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </dl>
-            </div>
-            {fields}
-        </fieldset>
+        <div class="fixed-by-profile" hidden=no_profile>
+            <p class="hint">
+                {move || {
+                    chosen_name().map(|name| say(Message::new("profile.fixed").text("name", name)))
+                }}
+            </p>
+            <dl>
+                {move || {
+                    fixed()
+                        .into_iter()
+                        .map(|(label, value)| {
+                            view! {
+                                <dt>{label}</dt>
+                                <dd>{value}</dd>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </dl>
+        </div>
     }
-    .into_any()
 }
 
 /// A custom user field the operator fills in: a select for fixed choices, else text.

@@ -270,113 +270,14 @@ impl ProjectPolicy {
         )?;
         let mut user_fields: Vec<UserField> = Vec::new();
         for (i, field) in map.list("user_fields", MAX_ITEMS)?.iter().enumerate() {
-            let at = format!("user_fields[{i}]");
-            let key = |part: &str| join(&at, part);
-            let field = field.fields(
-                &at,
-                &["slug", "label", "required", "choices", "regex", "regex_msg"],
-            )?;
-            let slug = text(|| key("slug"), field.text("slug")?.unwrap_or_default())?;
-            check_user_data_key(&slug).map_err(|reason| PolicyError {
-                key: key("slug"),
-                reason,
-            })?;
-            // HQ compares field names without regard to case.
-            if user_fields
-                .iter()
-                .any(|f| f.slug.eq_ignore_ascii_case(&slug))
-            {
-                return Err(repeated(key("slug"), slug));
-            }
-            let label = match field.text("label")? {
-                Some(label) => text(|| key("label"), label)?,
-                None => slug.clone(),
-            };
-            let choices = texts(&field, "choices")?;
-            let pattern = match (field.text("regex")?, field.text("regex_msg")?) {
-                (Some(_), _) if !choices.is_empty() => {
-                    return Err(error(key("regex"), "policy_error.choices_and_regex"))
-                }
-                (Some(regex), _) if regex.chars().count() > MAX_TEXT => {
-                    return Err(error(key("regex"), "policy_error.too_long"))
-                }
-                (Some(regex), message) => {
-                    let pattern = Pattern::new(regex).map_err(|reason| PolicyError {
-                        key: key("regex"),
-                        reason,
-                    })?;
-                    let message = message.map(|m| text(|| key("regex_msg"), m)).transpose()?;
-                    Some((pattern, message))
-                }
-                (None, Some(_)) => {
-                    return Err(error(
-                        key("regex_msg"),
-                        "policy_error.message_without_regex",
-                    ))
-                }
-                (None, None) => None,
-            };
-            user_fields.push(UserField {
-                slug,
-                label,
-                required: field.flag("required")?,
-                choices,
-                pattern,
-            });
+            let field = read_user_field(&format!("user_fields[{i}]"), field, &user_fields)?;
+            user_fields.push(field);
         }
-
         let mut profiles: Vec<Profile> = Vec::new();
         for (i, profile) in map.list("profiles", MAX_ITEMS)?.iter().enumerate() {
             let at = format!("profiles[{i}]");
-            let key = |part: &str| join(&at, part);
-            let profile = profile.fields(&at, &["id", "name", "fields"])?;
-            let id = profile
-                .get("id")
-                .and_then(Json::as_whole)
-                .ok_or_else(|| error(key("id"), "policy_error.not_id"))?;
-            let name = text(|| key("name"), profile.text("name")?.unwrap_or_default())?;
-            let twice = if profiles.iter().any(|p| p.id == id) {
-                Some(("id", id.to_string()))
-            } else if profiles.iter().any(|p| p.name == name) {
-                Some(("name", name.clone()))
-            } else {
-                None
-            };
-            if let Some((part, value)) = twice {
-                return Err(repeated(key(part), value));
-            }
-            let mut fixed = BTreeMap::new();
-            let fields_at = key("fields");
-            let fields = match profile.get("fields") {
-                None => Vec::new(),
-                Some(Json::Object(fields)) => fields.iter().collect(),
-                Some(_) => return Err(error(fields_at, "policy_error.not_object")),
-            };
-            for (slug, value) in fields {
-                let field_key = || join(&fields_at, slug);
-                let Some(field) = user_fields.iter().find(|f| &f.slug == slug) else {
-                    return Err(PolicyError {
-                        key: field_key(),
-                        reason: Message::new("policy_error.no_such_field").text("slug", slug),
-                    });
-                };
-                let value = value
-                    .as_str()
-                    .ok_or_else(|| error(field_key(), "policy_error.not_text"))?;
-                let value = text(field_key, value)?;
-                field.check(&value).map_err(|reason| PolicyError {
-                    key: field_key(),
-                    reason: Message::new("policy_error.fixed_value")
-                        .text("value", value.as_str())
-                        .message("problem", reason),
-                })?;
-                fixed.insert(slug.clone(), value);
-            }
-            profiles.push(Profile {
-                id,
-                name,
-                fields: fixed,
-            });
+            let profile = read_profile(&at, profile, &user_fields, &profiles)?;
+            profiles.push(profile);
         }
         let profile_required = map.flag("profile_required")?;
         if profile_required && profiles.is_empty() {
@@ -385,7 +286,6 @@ impl ProjectPolicy {
                 "policy_error.profile_required",
             ));
         }
-
         Ok(ProjectPolicy {
             user_fields,
             profiles,
@@ -402,6 +302,134 @@ impl ProjectPolicy {
         let id: u64 = id.trim().parse().ok()?;
         self.profiles.iter().find(|p| p.id == id)
     }
+}
+
+/// A custom user field at `at`, its slug unlike any of the `earlier` ones.
+fn read_user_field(
+    at: &str,
+    field: &Json,
+    earlier: &[UserField],
+) -> Result<UserField, PolicyError> {
+    let key = |part: &str| join(at, part);
+    let field = field.fields(
+        at,
+        &["slug", "label", "required", "choices", "regex", "regex_msg"],
+    )?;
+    let slug = text(|| key("slug"), field.text("slug")?.unwrap_or_default())?;
+    check_user_data_key(&slug).map_err(|reason| PolicyError {
+        key: key("slug"),
+        reason,
+    })?;
+    // HQ compares field names without regard to case.
+    if earlier.iter().any(|f| f.slug.eq_ignore_ascii_case(&slug)) {
+        return Err(repeated(key("slug"), slug));
+    }
+    let label = match field.text("label")? {
+        Some(label) => text(|| key("label"), label)?,
+        None => slug.clone(),
+    };
+    let choices = texts(&field, "choices")?;
+    let pattern = read_pattern(at, &field, !choices.is_empty())?;
+    Ok(UserField {
+        slug,
+        label,
+        required: field.flag("required")?,
+        choices,
+        pattern,
+    })
+}
+
+/// A field's regex and its message, where it has one (never beside fixed choices).
+fn read_pattern(
+    at: &str,
+    field: &Fields,
+    has_choices: bool,
+) -> Result<Option<(Pattern, Option<String>)>, PolicyError> {
+    let key = |part: &str| join(at, part);
+    match (field.text("regex")?, field.text("regex_msg")?) {
+        (Some(_), _) if has_choices => Err(error(key("regex"), "policy_error.choices_and_regex")),
+        (Some(regex), _) if regex.chars().count() > MAX_TEXT => {
+            Err(error(key("regex"), "policy_error.too_long"))
+        }
+        (Some(regex), message) => {
+            let pattern = Pattern::new(regex).map_err(|reason| PolicyError {
+                key: key("regex"),
+                reason,
+            })?;
+            let message = message.map(|m| text(|| key("regex_msg"), m)).transpose()?;
+            Ok(Some((pattern, message)))
+        }
+        (None, Some(_)) => Err(error(
+            key("regex_msg"),
+            "policy_error.message_without_regex",
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A profile at `at`: its id and name unlike the `earlier` ones', and each value it fixes one
+/// its field (among `user_fields`) takes.
+fn read_profile(
+    at: &str,
+    profile: &Json,
+    user_fields: &[UserField],
+    earlier: &[Profile],
+) -> Result<Profile, PolicyError> {
+    let key = |part: &str| join(at, part);
+    let profile = profile.fields(at, &["id", "name", "fields"])?;
+    let id = profile
+        .get("id")
+        .and_then(Json::as_whole)
+        .ok_or_else(|| error(key("id"), "policy_error.not_id"))?;
+    let name = text(|| key("name"), profile.text("name")?.unwrap_or_default())?;
+    if earlier.iter().any(|p| p.id == id) {
+        return Err(repeated(key("id"), id.to_string()));
+    }
+    if earlier.iter().any(|p| p.name == name) {
+        return Err(repeated(key("name"), name));
+    }
+    let fields_at = key("fields");
+    let fields = match profile.get("fields") {
+        None => Vec::new(),
+        Some(Json::Object(fields)) => fields.iter().collect(),
+        Some(_) => return Err(error(fields_at, "policy_error.not_object")),
+    };
+    let mut fixed = BTreeMap::new();
+    for (slug, value) in fields {
+        let value = read_fixed_value(&join(&fields_at, slug), slug, value, user_fields)?;
+        fixed.insert(slug.clone(), value);
+    }
+    Ok(Profile {
+        id,
+        name,
+        fields: fixed,
+    })
+}
+
+/// The value a profile fixes for the field `slug`, at `at`: a text its field takes.
+fn read_fixed_value(
+    at: &str,
+    slug: &str,
+    value: &Json,
+    user_fields: &[UserField],
+) -> Result<String, PolicyError> {
+    let Some(field) = user_fields.iter().find(|f| f.slug == slug) else {
+        return Err(PolicyError {
+            key: at.to_string(),
+            reason: Message::new("policy_error.no_such_field").text("slug", slug),
+        });
+    };
+    let value = value
+        .as_str()
+        .ok_or_else(|| error(at.to_string(), "policy_error.not_text"))?;
+    let value = text(|| at.to_string(), value)?;
+    field.check(&value).map_err(|reason| PolicyError {
+        key: at.to_string(),
+        reason: Message::new("policy_error.fixed_value")
+            .text("value", value.as_str())
+            .message("problem", reason),
+    })?;
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -463,111 +491,115 @@ mod tests {
         assert!(wrong.contains("^a"), "{wrong}");
     }
 
+    /// Each mistake a project's policies can hold: the JSON, the place named, and words of
+    /// the reason.
+    const MISTAKES: [(&str, &str, &str); 24] = [
+        (r#"{"colour": 1}"#, "colour", "not a key"),
+        (
+            r#"{"user_fields": [{"slug": "x", "lable": "X"}]}"#,
+            "user_fields[0].lable",
+            "not a key",
+        ),
+        (r#"{"user_fields": {"slug": "x"}}"#, "user_fields", "list"),
+        (
+            r#"{"strong_passwords": "yes"}"#,
+            "strong_passwords",
+            "true or false",
+        ),
+        (
+            r#"{"profiles": [{"id": "12", "name": "N"}]}"#,
+            "profiles[0].id",
+            "whole number",
+        ),
+        (r#"{"roles": ["A", 2]}"#, "roles[1]", "text"),
+        (
+            r#"{"user_fields": [{"slug": "name"}]}"#,
+            "user_fields[0].slug",
+            "reserved",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "a b"}]}"#,
+            "user_fields[0].slug",
+            "can only contain",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "ward"}, {"slug": "Ward"}]}"#,
+            "user_fields[1].slug",
+            "more than once",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "regex": "(a"}]}"#,
+            "user_fields[0].regex",
+            "not a valid",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "regex": "a++"}]}"#,
+            "user_fields[0].regex",
+            "++",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "regex_msg": "m"}]}"#,
+            "user_fields[0].regex_msg",
+            "regex",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "choices": ["a"], "regex": "a"}]}"#,
+            "user_fields[0].regex",
+            "choices",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "choices": ["a", " a "]}]}"#,
+            "user_fields[0].choices[1]",
+            "more than once",
+        ),
+        (
+            r#"{"profiles": [{"id": 1, "name": "N", "fields": {"ward": "1"}}]}"#,
+            "profiles[0].fields.ward",
+            "ward",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "d", "choices": ["N"]}], "profiles": [{"id": 1, "name": "N", "fields": {"d": "S"}}]}"#,
+            "profiles[0].fields.d",
+            "S",
+        ),
+        (
+            r#"{"profiles": [{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}"#,
+            "profiles[1].id",
+            "more than once",
+        ),
+        (
+            r#"{"profile_required": true}"#,
+            "profile_required",
+            "profile",
+        ),
+        (r#"{"roles": ["A", ""]}"#, "roles[1]", "empty"),
+        // `null` is never "off" or "none": a policy must not quietly mean less.
+        (
+            r#"{"strong_passwords": null}"#,
+            "strong_passwords",
+            "true or false",
+        ),
+        (r#"{"user_fields": null}"#, "user_fields", "list"),
+        (
+            r#"{"user_fields": [{"slug": "x", "required": null}]}"#,
+            "user_fields[0].required",
+            "true or false",
+        ),
+        (
+            r#"{"profiles": [{"id": 1, "name": "N", "fields": null}]}"#,
+            "profiles[0].fields",
+            "object",
+        ),
+        (
+            r#"{"user_fields": [{"label": "No slug"}]}"#,
+            "user_fields[0].slug",
+            "empty",
+        ),
+    ];
+
     #[test]
     fn each_mistake_is_named_with_its_place() {
-        for (json, place, words) in [
-            (r#"{"colour": 1}"#, "colour", "not a key"),
-            (
-                r#"{"user_fields": [{"slug": "x", "lable": "X"}]}"#,
-                "user_fields[0].lable",
-                "not a key",
-            ),
-            (r#"{"user_fields": {"slug": "x"}}"#, "user_fields", "list"),
-            (
-                r#"{"strong_passwords": "yes"}"#,
-                "strong_passwords",
-                "true or false",
-            ),
-            (
-                r#"{"profiles": [{"id": "12", "name": "N"}]}"#,
-                "profiles[0].id",
-                "whole number",
-            ),
-            (r#"{"roles": ["A", 2]}"#, "roles[1]", "text"),
-            (
-                r#"{"user_fields": [{"slug": "name"}]}"#,
-                "user_fields[0].slug",
-                "reserved",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "a b"}]}"#,
-                "user_fields[0].slug",
-                "can only contain",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "ward"}, {"slug": "Ward"}]}"#,
-                "user_fields[1].slug",
-                "more than once",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "x", "regex": "(a"}]}"#,
-                "user_fields[0].regex",
-                "not a valid",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "x", "regex": "a++"}]}"#,
-                "user_fields[0].regex",
-                "++",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "x", "regex_msg": "m"}]}"#,
-                "user_fields[0].regex_msg",
-                "regex",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "x", "choices": ["a"], "regex": "a"}]}"#,
-                "user_fields[0].regex",
-                "choices",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "x", "choices": ["a", " a "]}]}"#,
-                "user_fields[0].choices[1]",
-                "more than once",
-            ),
-            (
-                r#"{"profiles": [{"id": 1, "name": "N", "fields": {"ward": "1"}}]}"#,
-                "profiles[0].fields.ward",
-                "ward",
-            ),
-            (
-                r#"{"user_fields": [{"slug": "d", "choices": ["N"]}], "profiles": [{"id": 1, "name": "N", "fields": {"d": "S"}}]}"#,
-                "profiles[0].fields.d",
-                "S",
-            ),
-            (
-                r#"{"profiles": [{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}"#,
-                "profiles[1].id",
-                "more than once",
-            ),
-            (
-                r#"{"profile_required": true}"#,
-                "profile_required",
-                "profile",
-            ),
-            (r#"{"roles": ["A", ""]}"#, "roles[1]", "empty"),
-            // `null` is never "off" or "none": a policy must not quietly mean less.
-            (
-                r#"{"strong_passwords": null}"#,
-                "strong_passwords",
-                "true or false",
-            ),
-            (r#"{"user_fields": null}"#, "user_fields", "list"),
-            (
-                r#"{"user_fields": [{"slug": "x", "required": null}]}"#,
-                "user_fields[0].required",
-                "true or false",
-            ),
-            (
-                r#"{"profiles": [{"id": 1, "name": "N", "fields": null}]}"#,
-                "profiles[0].fields",
-                "object",
-            ),
-            (
-                r#"{"user_fields": [{"label": "No slug"}]}"#,
-                "user_fields[0].slug",
-                "empty",
-            ),
-        ] {
+        for (json, place, words) in MISTAKES {
             let error = check(json).expect_err(json);
             assert!(error.starts_with(place), "{json}: {error}");
             assert!(error.contains(words), "{json}: {error}");

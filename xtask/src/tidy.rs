@@ -1,5 +1,6 @@
-//! Rules the tree keeps, checked by the host tests: the size budget, and no import cycles
-//! among the app's modules.
+//! Rules the tree keeps, checked by the host tests: the size budget; the app's stages, each
+//! importing only those before it (`docs/architecture.md`); no source file over 700 lines and
+//! no function over 100.
 
 use crate::size::KINDS;
 use crate::{root, Result};
@@ -150,6 +151,86 @@ pub fn import_cycle(modules: &[(String, Vec<String>)]) -> Option<Vec<String>> {
         .find_map(|(m, _)| visit(m, modules, &mut Vec::new(), &mut done))
 }
 
+/// The app's stages along the data's path (`docs/architecture.md`): each module of `src/`
+/// may import only the ones before it.
+#[cfg(test)]
+pub const STAGES: [&str; 10] = [
+    "json",
+    "page_file",
+    "i18n",
+    "config",
+    "worker",
+    "hq",
+    "portal",
+    "form",
+    "components",
+    "start",
+];
+
+/// Every `.rs` file under `dir`, but build output.
+#[cfg(test)]
+pub fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return files;
+    };
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if path.is_dir() && !name.starts_with('.') && name != "target" && name != "node_modules" {
+            files.extend(rust_files(&path));
+        } else if name.ends_with(".rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Each function of `text` over `max` lines: its name, first line and length (rustfmt's
+/// layout: a body ends at the closing brace at the function's own indentation).
+#[cfg(test)]
+pub fn long_functions(text: &str, max: usize) -> Vec<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let after = [
+            "pub fn ",
+            "pub(crate) fn ",
+            "pub(super) fn ",
+            "fn ",
+            "async fn ",
+            "pub async fn ",
+        ]
+        .iter()
+        .find_map(|p| trimmed.strip_prefix(p));
+        let Some(after) = after else { continue };
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(open) = (i..lines.len())
+            .find(|&j| lines[j].contains('{') || lines[j].trim_end().ends_with(';'))
+        else {
+            continue;
+        };
+        if lines[open].trim_end().ends_with(';') || lines[open].trim_end().ends_with('}') {
+            continue;
+        }
+        let close = (open + 1..lines.len()).find(|&j| {
+            lines[j].starts_with(indent)
+                && matches!(lines[j][indent.len()..].trim_end(), "}" | "};" | "},")
+        });
+        if let Some(close) = close {
+            if close - i + 1 > max {
+                long.push((name, i + 1, close - i + 1));
+            }
+        }
+    }
+    long
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +282,62 @@ mod tests {
         ];
         assert_eq!(import_cycle(&modules).unwrap(), ["a", "b", "c", "a"]);
         assert_eq!(import_cycle(&modules[..2]), None);
+    }
+
+    #[test]
+    fn each_stage_imports_only_the_stages_before_it() {
+        let modules = module_imports(&root().join("src")).unwrap();
+        for (module, imports) in &modules {
+            let at = STAGES.iter().position(|s| s == module).unwrap_or_else(|| {
+                panic!("src/{module} is no stage of STAGES: put it in its place")
+            });
+            for import in imports {
+                let before = STAGES[..at].contains(&import.as_str());
+                assert!(
+                    before,
+                    "src/{module} imports {import}, which comes after it"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_source_file_outside_tests_is_over_700_lines() {
+        for folder in [
+            "src",
+            "bulk/src",
+            "scorer/src",
+            "first-view/src",
+            "xtask/src",
+        ] {
+            for file in rust_files(&root().join(folder)) {
+                if file.file_name().is_some_and(|n| n == "tests.rs") {
+                    continue;
+                }
+                let lines = fs::read_to_string(&file).unwrap().lines().count();
+                assert!(lines <= 700, "{}: {lines} lines", file.display());
+            }
+        }
+    }
+
+    #[test]
+    fn no_function_is_over_100_lines() {
+        let mut long = Vec::new();
+        for file in rust_files(&root()) {
+            let text = fs::read_to_string(&file).unwrap();
+            for (name, line, length) in long_functions(&text, 100) {
+                long.push(format!("{}:{line} {name}: {length} lines", file.display()));
+            }
+        }
+        assert!(long.is_empty(), "{}", long.join("\n"));
+    }
+
+    #[test]
+    fn a_long_function_is_found() {
+        let body = "    x();\n".repeat(5);
+        let text =
+            format!("fn short() {{\n    x();\n}}\n\npub fn long(\n    a: u8,\n) {{\n{body}}}\n");
+        assert_eq!(long_functions(&text, 5), [("long".to_string(), 5, 9)]);
+        assert!(long_functions(&text, 9).is_empty());
     }
 }

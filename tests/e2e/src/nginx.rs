@@ -90,54 +90,8 @@ impl Nginx {
         let port = crate::free_port();
         let dir = std::env::temp_dir().join(format!("e2e-nginx-{}-{port}", std::process::id()));
         let served = dir.join("dist");
-        copy_dir(dist, &served);
-        fs::write(served.join("config.json"), &site.config_json).unwrap();
-        // The recorder goes before the page's own script, so violations during start-up are
-        // caught too (the release build's HTML is minified: no `<head>` tag to aim at).
-        let index = fs::read_to_string(served.join("index.html")).unwrap();
-        assert!(index.contains("<script"), "{index}");
-        let index = index.replacen(
-            "<script",
-            "<script src=\"csp-recorder.js\"></script><script",
-            1,
-        );
-        fs::write(served.join("index.html"), index).unwrap();
-        // Its precompressed copies would be the page without the recorder.
-        for stale in ["index.html.br", "index.html.gz"] {
-            let _ = fs::remove_file(served.join(stale));
-        }
-        fs::write(served.join("csp-recorder.js"), VIOLATION_RECORDER).unwrap();
-        // A page that breaks the policy on purpose, to show violations are seen.
-        fs::write(
-            served.join("csp-probe.html"),
-            "<!doctype html><script src=\"csp-recorder.js\"></script><script>document.title = 'inline ran';</script>",
-        )
-        .unwrap();
-
-        let tmp = dir.join("tmp");
-        fs::create_dir_all(&tmp).unwrap();
-        // Workers run as nobody when nginx starts as root; they may need to buffer to disk.
-        set_mode(&tmp, 0o777);
-        let credential = dir.join("commcare-credential.conf");
-        fs::write(
-            &credential,
-            format!("proxy_set_header Authorization \"ApiKey {PROXY_API_KEY}\";\n"),
-        )
-        .unwrap();
-        set_mode(&credential, 0o600);
-        let access = dir.join("access.conf");
-        fs::write(
-            &access,
-            site.access.replace("{dir}", &dir.display().to_string()),
-        )
-        .unwrap();
-        if let Some(users) = &site.htpasswd {
-            let file = dir.join("htpasswd");
-            fs::write(&file, users).unwrap();
-            // Read by the workers, which run as nobody when nginx starts as root.
-            set_mode(&file, 0o644);
-        }
-
+        serve_with_recorder(dist, &served, site);
+        let (credential, access) = secrets(&dir, site);
         let template_path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../deploy/nginx/mobile-worker-form.conf.template");
         let template = fs::read_to_string(&template_path).unwrap();
@@ -165,32 +119,12 @@ impl Nginx {
             ],
         );
         fs::write(dir.join("site.conf"), site_conf).unwrap();
-        let d = dir.display();
-        let brotli = if Path::new(BROTLI_MODULE).exists() {
-            format!("load_module {BROTLI_MODULE};\n")
-        } else {
-            String::new()
-        };
-        let main_conf = format!(
-            "{brotli}worker_processes 1;\n\
-             daemon off;\n\
-             error_log {d}/error.log;\n\
-             pid {d}/nginx.pid;\n\
-             events {{ worker_connections 64; }}\n\
-             http {{\n\
-               include /etc/nginx/mime.types;\n\
-               default_type application/octet-stream;\n\
-               access_log {d}/access.log;\n\
-               client_body_temp_path {d}/tmp/body;\n\
-               proxy_temp_path {d}/tmp/proxy;\n\
-               fastcgi_temp_path {d}/tmp/fastcgi;\n\
-               uwsgi_temp_path {d}/tmp/uwsgi;\n\
-               scgi_temp_path {d}/tmp/scgi;\n\
-               include {d}/site.conf;\n\
-             }}\n"
-        );
-        fs::write(dir.join("nginx.conf"), main_conf).unwrap();
+        fs::write(dir.join("nginx.conf"), main_conf(&dir)).unwrap();
+        Self::run(dir, port)
+    }
 
+    /// nginx on `port` with the configuration in `dir`, once it listens.
+    fn run(dir: PathBuf, port: u16) -> Nginx {
         let nginx = ["nginx", "/usr/sbin/nginx"]
             .into_iter()
             .find(|n| Command::new(n).arg("-v").output().is_ok())
@@ -244,6 +178,90 @@ impl Drop for Nginx {
         let _ = self.child.wait();
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `dist` copied to `served` with the site's `config.json`, a recorder of CSP violations before
+/// the page's own script (so violations during start-up are caught too), and a page that
+/// breaks the policy on purpose, to show violations are seen.
+fn serve_with_recorder(dist: &Path, served: &Path, site: &Site) {
+    copy_dir(dist, served);
+    fs::write(served.join("config.json"), &site.config_json).unwrap();
+    // The release build's HTML is minified: no `<head>` tag to aim at.
+    let index = fs::read_to_string(served.join("index.html")).unwrap();
+    assert!(index.contains("<script"), "{index}");
+    let index = index.replacen(
+        "<script",
+        "<script src=\"csp-recorder.js\"></script><script",
+        1,
+    );
+    fs::write(served.join("index.html"), index).unwrap();
+    // Its precompressed copies would be the page without the recorder.
+    for stale in ["index.html.br", "index.html.gz"] {
+        let _ = fs::remove_file(served.join(stale));
+    }
+    fs::write(served.join("csp-recorder.js"), VIOLATION_RECORDER).unwrap();
+    fs::write(
+        served.join("csp-probe.html"),
+        "<!doctype html><script src=\"csp-recorder.js\"></script><script>document.title = 'inline ran';</script>",
+    )
+    .unwrap();
+}
+
+/// The files only nginx may read: the credential it adds, the access rules, the passwords of
+/// a site behind basic authentication; and a folder its workers may buffer in.
+fn secrets(dir: &Path, site: &Site) -> (PathBuf, PathBuf) {
+    let tmp = dir.join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
+    // Workers run as nobody when nginx starts as root; they may need to buffer to disk.
+    set_mode(&tmp, 0o777);
+    let credential = dir.join("commcare-credential.conf");
+    fs::write(
+        &credential,
+        format!("proxy_set_header Authorization \"ApiKey {PROXY_API_KEY}\";\n"),
+    )
+    .unwrap();
+    set_mode(&credential, 0o600);
+    let access = dir.join("access.conf");
+    fs::write(
+        &access,
+        site.access.replace("{dir}", &dir.display().to_string()),
+    )
+    .unwrap();
+    if let Some(users) = &site.htpasswd {
+        let file = dir.join("htpasswd");
+        fs::write(&file, users).unwrap();
+        // Read by the workers, which run as nobody when nginx starts as root.
+        set_mode(&file, 0o644);
+    }
+    (credential, access)
+}
+
+/// nginx's main configuration: the brotli module where installed, logs and buffers in `dir`.
+fn main_conf(dir: &Path) -> String {
+    let d = dir.display();
+    let brotli = if Path::new(BROTLI_MODULE).exists() {
+        format!("load_module {BROTLI_MODULE};\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "{brotli}worker_processes 1;\n\
+         daemon off;\n\
+         error_log {d}/error.log;\n\
+         pid {d}/nginx.pid;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n\
+           include /etc/nginx/mime.types;\n\
+           default_type application/octet-stream;\n\
+           access_log {d}/access.log;\n\
+           client_body_temp_path {d}/tmp/body;\n\
+           proxy_temp_path {d}/tmp/proxy;\n\
+           fastcgi_temp_path {d}/tmp/fastcgi;\n\
+           uwsgi_temp_path {d}/tmp/uwsgi;\n\
+           scgi_temp_path {d}/tmp/scgi;\n\
+           include {d}/site.conf;\n\
+         }}\n"
+    )
 }
 
 fn set_mode(path: &Path, mode: u32) {

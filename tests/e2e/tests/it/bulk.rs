@@ -112,184 +112,204 @@ async fn catch_saved_files(h: &Harness) {
 async fn sixty_rows_five_refused_before_sending_the_rest_created_once_through_429_500_and_a_reload()
 {
     with_harness(ConfigFile::proxy(), |h| async move {
-        h.open().await;
-        assert!(
-            !bulk_requested(&h),
-            "bulk creation's module is no part of the first download"
-        );
-        open_bulk_mode(&h).await;
-        assert!(bulk_requested(&h));
-        assert!(h
-            .browser
-            .current_url()
-            .await
-            .unwrap()
-            .as_str()
-            .ends_with("#bulk"));
-        h.assert_accessible("bulk mode, no file chosen").await;
-
-        // Every row checked before anything is sent: the 5 wrong ones named with their rows.
         let file = workers_file(&h);
-        choose(&h, &file).await;
-        h.wait_for_text("#bulk-summary", |t| {
-            t.contains("60 rows") && t.contains("5 with problems")
-        })
-        .await;
-        let table = h.text("#rows-with-problems tbody").await;
-        for (row, why) in BAD_ROWS {
-            let line = table
-                .lines()
-                .skip_while(|l| !l.starts_with(&row.to_string()))
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ");
-            assert!(line.contains(why), "row {row} should say {why}: {table}");
-        }
-        assert_eq!(
-            h.js("return document.querySelectorAll('#rows-with-problems tbody tr').length")
-                .await,
-            5
-        );
-        h.assert_accessible("bulk mode, rows with problems").await;
-
-        // Nothing is sent while rows have problems, unless the operator skips them.
-        h.click("#start-run").await;
-        h.wait_for_text("#bulk-error-summary", |t| {
-            t.contains("5 rows have problems")
-        })
-        .await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        assert!(h.user_posts().is_empty());
-        h.assert_accessible("bulk mode, refused start").await;
-        h.click("#bulk-skip-rows").await;
-        h.click("#start-run").await;
-        h.wait_for_text("#bulk-saying", |t| t.contains("Creating"))
-            .await;
-
-        // HQ fails once after creating the account, and later says it is rate limited.
-        wait_until("10 created", || h.stand_in.users().len() >= 10).await;
-        h.stand_in.inject_on_create(Fault {
-            status: Some(500),
-            body: Some(r#"{"error_message": "Sorry"}"#.into()),
-            after_handling: true,
-            ..Fault::default()
-        });
-        wait_until("15 created", || h.stand_in.users().len() >= 15).await;
-        h.stand_in.inject_on_create(Fault {
-            status: Some(429),
-            ..Fault::default()
-        });
-        h.wait_for_text("#bulk-saying", |t| {
-            t.contains("Waiting for CommCare HQ's rate limit, next try in")
-        })
-        .await;
-        h.assert_accessible("bulk mode, waiting for the rate limit")
-            .await;
-        h.js("document.getElementById('bulk-counts').scrollIntoView({block: 'center'})")
-            .await;
-        h.screenshot("bulk-run").await;
-
-        // Pause holds the run; resume carries on.
-        h.wait_for_text("#bulk-saying", |t| t.contains("Creating"))
-            .await;
-        h.click("#pause-run").await;
-        h.wait_for_text("#bulk-saying", |t| t.contains("Paused"))
-            .await;
-        // The row already out is answered; after that, nothing.
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let posts = h.user_posts().len();
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        assert_eq!(h.user_posts().len(), posts, "nothing is sent while paused");
-        assert!(h.text("#bulk-saying").await.contains("Paused"));
-        h.click("#resume-run").await;
-
-        // A reload mid-run, then the same file again: only what was not sent is sent.
-        wait_until("30 created", || h.stand_in.users().len() >= 30).await;
-        h.browser.refresh().await.unwrap();
-        h.find("#bulk-workers-file").await;
-        choose(&h, &file).await;
-        h.wait_for_text("#bulk-earlier", |t| t.contains("already sent"))
-            .await;
-        h.click("#bulk-skip-rows").await;
-        h.click("#start-run").await;
-        // About a second a row, under HQ's one a second.
-        wait_for_the_end(&h, 240).await;
-        h.assert_accessible("bulk mode, finished").await;
-
-        // 55 workers, each asked for once: the 429 is the one request made again, and the
-        // row answered 500 is never sent again.
-        let posts = posts_by_username(&h);
-        let users = h.stand_in.users();
-        assert_eq!(users.len(), 55, "{posts:?}");
-        let good: Vec<String> = (2..=61)
-            .filter(|row| !BAD_ROWS.iter().any(|(bad, _)| bad == row))
-            .map(|row| format!("bulk.worker{row}"))
-            .collect();
-        assert_eq!(
-            posts.keys().cloned().collect::<Vec<_>>(),
-            {
-                let mut good = good.clone();
-                good.sort();
-                good
-            },
-            "exactly the 55 good rows are sent"
-        );
-        let twice: Vec<_> = posts.iter().filter(|(_, n)| **n > 1).collect();
-        assert_eq!(
-            twice.len(),
-            1,
-            "only the row answered 429 is sent again: {twice:?}"
-        );
-        assert_eq!(*twice[0].1, 2);
-        assert!(posts.values().all(|n| *n <= 2));
+        every_row_is_checked_before_anything_is_sent(&h, &file).await;
+        the_run_goes_through_faults_a_pause_and_a_reload(&h, &file).await;
+        let posts = each_good_row_is_created_once(&h);
         let unsure = h.text("#rows-not-created").await;
         assert!(unsure.contains("May have been created"), "{unsure}");
-
-        // The results file: a line per row, created ones with HQ's ids.
-        catch_saved_files(&h).await;
-        h.click("#download-results").await;
-        let results = saved_file(&h).await;
-        let results = results.strip_prefix('\u{feff}').unwrap_or(&results);
-        let lines: Vec<&str> = results.lines().collect();
-        assert_eq!(lines[0], "row,username,status,user_id,message");
-        assert_eq!(lines.len(), 61, "{results}");
-        let ids: BTreeMap<String, String> = users
-            .iter()
-            .map(|u| {
-                (
-                    u.username.split('@').next().unwrap().to_string(),
-                    u.id.clone(),
-                )
-            })
-            .collect();
-        let (mut created, mut unsure) = (0, 0);
-        for line in &lines[1..] {
-            let cells: Vec<&str> = line.splitn(5, ',').collect();
-            match cells[2] {
-                "created" => {
-                    created += 1;
-                    assert_eq!(
-                        ids.get(cells[1]).map(String::as_str),
-                        Some(cells[3]),
-                        "{line}"
-                    );
-                }
-                // The row answered 500 (and one out at the reload, if any): created in fact.
-                "may have been created" => {
-                    unsure += 1;
-                    assert!(ids.contains_key(cells[1]), "{line}");
-                    assert_eq!(posts[cells[1]], 1, "never sent again: {line}");
-                }
-                "skipped" => {}
-                other => panic!("{other}: {line}"),
-            }
-        }
-        assert_eq!(created + unsure, 55, "{results}");
-        assert!((1..=2).contains(&unsure), "{results}");
-        assert_eq!(lines.iter().filter(|l| l.contains(",skipped,")).count(), 5);
+        the_results_file_has_a_line_per_row(&h, &posts).await;
         let _ = std::fs::remove_file(file);
     })
     .await;
+}
+
+/// The module fetched when bulk mode opens; the 5 wrong rows named with their rows; nothing
+/// sent until they are skipped.
+async fn every_row_is_checked_before_anything_is_sent(h: &Harness, file: &std::path::Path) {
+    h.open().await;
+    assert!(
+        !bulk_requested(h),
+        "bulk creation's module is no part of the first download"
+    );
+    open_bulk_mode(h).await;
+    assert!(bulk_requested(h));
+    assert!(h
+        .browser
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .ends_with("#bulk"));
+    h.assert_accessible("bulk mode, no file chosen").await;
+
+    // Every row checked before anything is sent: the 5 wrong ones named with their rows.
+    choose(h, file).await;
+    h.wait_for_text("#bulk-summary", |t| {
+        t.contains("60 rows") && t.contains("5 with problems")
+    })
+    .await;
+    let table = h.text("#rows-with-problems tbody").await;
+    for (row, why) in BAD_ROWS {
+        let line = table
+            .lines()
+            .skip_while(|l| !l.starts_with(&row.to_string()))
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(line.contains(why), "row {row} should say {why}: {table}");
+    }
+    assert_eq!(
+        h.js("return document.querySelectorAll('#rows-with-problems tbody tr').length")
+            .await,
+        5
+    );
+    h.assert_accessible("bulk mode, rows with problems").await;
+
+    // Nothing is sent while rows have problems, unless the operator skips them.
+    h.click("#start-run").await;
+    h.wait_for_text("#bulk-error-summary", |t| {
+        t.contains("5 rows have problems")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(h.user_posts().is_empty());
+    h.assert_accessible("bulk mode, refused start").await;
+    h.click("#bulk-skip-rows").await;
+    h.click("#start-run").await;
+    h.wait_for_text("#bulk-saying", |t| t.contains("Creating"))
+        .await;
+}
+
+/// HQ failing once after creating an account, then its rate limit; Pause holding the run; a
+/// reload mid-run and the same file again; on to the end.
+async fn the_run_goes_through_faults_a_pause_and_a_reload(h: &Harness, file: &std::path::Path) {
+    // HQ fails once after creating the account, and later says it is rate limited.
+    wait_until("10 created", || h.stand_in.users().len() >= 10).await;
+    h.stand_in.inject_on_create(Fault {
+        status: Some(500),
+        body: Some(r#"{"error_message": "Sorry"}"#.into()),
+        after_handling: true,
+        ..Fault::default()
+    });
+    wait_until("15 created", || h.stand_in.users().len() >= 15).await;
+    h.stand_in.inject_on_create(Fault {
+        status: Some(429),
+        ..Fault::default()
+    });
+    h.wait_for_text("#bulk-saying", |t| {
+        t.contains("Waiting for CommCare HQ's rate limit, next try in")
+    })
+    .await;
+    h.assert_accessible("bulk mode, waiting for the rate limit")
+        .await;
+    h.js("document.getElementById('bulk-counts').scrollIntoView({block: 'center'})")
+        .await;
+    h.screenshot("bulk-run").await;
+
+    // Pause holds the run; resume carries on.
+    h.wait_for_text("#bulk-saying", |t| t.contains("Creating"))
+        .await;
+    h.click("#pause-run").await;
+    h.wait_for_text("#bulk-saying", |t| t.contains("Paused"))
+        .await;
+    // The row already out is answered; after that, nothing.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let posts = h.user_posts().len();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(h.user_posts().len(), posts, "nothing is sent while paused");
+    assert!(h.text("#bulk-saying").await.contains("Paused"));
+    h.click("#resume-run").await;
+
+    // A reload mid-run, then the same file again: only what was not sent is sent.
+    wait_until("30 created", || h.stand_in.users().len() >= 30).await;
+    h.browser.refresh().await.unwrap();
+    h.find("#bulk-workers-file").await;
+    choose(h, file).await;
+    h.wait_for_text("#bulk-earlier", |t| t.contains("already sent"))
+        .await;
+    h.click("#bulk-skip-rows").await;
+    h.click("#start-run").await;
+    // About a second a row, under HQ's one a second.
+    wait_for_the_end(h, 240).await;
+    h.assert_accessible("bulk mode, finished").await;
+}
+
+/// 55 workers, each asked for once: the 429 is the one request made again, the row answered
+/// 500 is never sent again. How many times each username was posted.
+fn each_good_row_is_created_once(h: &Harness) -> BTreeMap<String, usize> {
+    let posts = posts_by_username(h);
+    let users = h.stand_in.users();
+    assert_eq!(users.len(), 55, "{posts:?}");
+    let good: Vec<String> = (2..=61)
+        .filter(|row| !BAD_ROWS.iter().any(|(bad, _)| bad == row))
+        .map(|row| format!("bulk.worker{row}"))
+        .collect();
+    assert_eq!(
+        posts.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut good = good.clone();
+            good.sort();
+            good
+        },
+        "exactly the 55 good rows are sent"
+    );
+    let twice: Vec<_> = posts.iter().filter(|(_, n)| **n > 1).collect();
+    assert_eq!(
+        twice.len(),
+        1,
+        "only the row answered 429 is sent again: {twice:?}"
+    );
+    assert_eq!(*twice[0].1, 2);
+    assert!(posts.values().all(|n| *n <= 2));
+    posts
+}
+
+/// The results file: a line per row, created ones with HQ's ids.
+async fn the_results_file_has_a_line_per_row(h: &Harness, posts: &BTreeMap<String, usize>) {
+    let users = h.stand_in.users();
+    // The results file: a line per row, created ones with HQ's ids.
+    catch_saved_files(h).await;
+    h.click("#download-results").await;
+    let results = saved_file(h).await;
+    let results = results.strip_prefix('\u{feff}').unwrap_or(&results);
+    let lines: Vec<&str> = results.lines().collect();
+    assert_eq!(lines[0], "row,username,status,user_id,message");
+    assert_eq!(lines.len(), 61, "{results}");
+    let ids: BTreeMap<String, String> = users
+        .iter()
+        .map(|u| {
+            (
+                u.username.split('@').next().unwrap().to_string(),
+                u.id.clone(),
+            )
+        })
+        .collect();
+    let (mut created, mut unsure) = (0, 0);
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.splitn(5, ',').collect();
+        match cells[2] {
+            "created" => {
+                created += 1;
+                assert_eq!(
+                    ids.get(cells[1]).map(String::as_str),
+                    Some(cells[3]),
+                    "{line}"
+                );
+            }
+            // The row answered 500 (and one out at the reload, if any): created in fact.
+            "may have been created" => {
+                unsure += 1;
+                assert!(ids.contains_key(cells[1]), "{line}");
+                assert_eq!(posts[cells[1]], 1, "never sent again: {line}");
+            }
+            "skipped" => {}
+            other => panic!("{other}: {line}"),
+        }
+    }
+    assert_eq!(created + unsure, 55, "{results}");
+    assert!((1..=2).contains(&unsure), "{results}");
+    assert_eq!(lines.iter().filter(|l| l.contains(",skipped,")).count(), 5);
 }
 
 #[tokio::test]

@@ -158,101 +158,9 @@ async fn the_page_runs_under_the_strict_csp_without_a_violation() {
 async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
     with_nginx(Site::at("/forms/register/"), |h| async move {
         let addr = nginx_addr(&h);
-        let refused = [
-            ("GET", "/a/demo/api/v0.5/user/"),
-            ("DELETE", "/a/demo/api/v0.5/user/"),
-            ("PUT", "/a/demo/api/v0.5/user/0123/"),
-            ("POST", "/a/demo/api/v0.5/web-user/"),
-            ("POST", "/a/other-project/api/v0.5/user/"),
-            ("POST", "/a/demo/api/v0.5/group/"),
-            ("GET", "/a/demo/api/v0x5/group/"),
-            ("GET", "/a/demo/settings/users/"),
-            ("POST", "/forms/register/"),
-        ];
-        for (method, path) in refused {
-            let status = raw_request(addr, method, path, &[JSON], "{}").await.status;
-            assert_eq!(status, 403, "{method} {path}");
-        }
-        assert_eq!(
-            raw_request(addr, "GET", "/etc/passwd", &[], "")
-                .await
-                .status,
-            404
-        );
-        assert!(
-            h.stand_in.requests().is_empty(),
-            "nothing refused reached CommCare"
-        );
-
-        // A body CommCare would read as anything but JSON, or a query on the create path or
-        // beyond a list page's own, never leaves nginx.
-        let body = r#"{"username": "odd", "password": "pw"}"#;
-        for (method, path, content_type, status) in [
-            ("POST", "/a/demo/api/v0.5/user/", "text/plain", 415),
-            ("POST", "/a/demo/api/v0.5/user/", "application/xml", 415),
-            (
-                "POST",
-                "/a/demo/api/v0.5/user/?format=xml",
-                "application/json",
-                403,
-            ),
-            ("GET", "/a/demo/api/v0.5/group/?callback=steal", "", 403),
-            ("GET", "/a/demo/api/v0.5/location/?format=yaml", "", 403),
-            ("GET", "/a/demo/api/v0.5/group/?limit=2&username=x", "", 403),
-        ] {
-            let answer =
-                raw_request(addr, method, path, &[("Content-Type", content_type)], body).await;
-            assert_eq!(answer.status, status, "{method} {path} {content_type}");
-        }
-        assert!(h.stand_in.requests().is_empty());
-
-        // Whatever credential a browser sends is replaced by the server's own, and none of
-        // its other headers go on: a method override would turn this POST into a list of
-        // every mobile worker at HQ.
-        let created = raw_request(
-            addr,
-            "POST",
-            "/a/demo/api/v0.5/user/",
-            &[
-                ("Content-Type", "application/json; charset=utf-8"),
-                ("Authorization", "ApiKey someone@else.org:stolen-key"),
-                ("X-HTTP-Method-Override", "GET"),
-                ("Cookie", "sessionid=admin-session"),
-            ],
-            r#"{"username": "via.proxy", "password": "pw"}"#,
-        )
-        .await;
-        assert_eq!(created.status, 201);
-        for list in ["group", "location"] {
-            // A body and an override on a read would make it a write.
-            let answer = raw_request(
-                addr,
-                "GET",
-                &format!("/a/demo/api/v0.5/{list}/?format=json&limit=2&offset=0"),
-                &[JSON, ("X-HTTP-Method-Override", "POST")],
-                r#"{"name": "planted"}"#,
-            )
-            .await;
-            assert_eq!(answer.status, 200, "{list}");
-            assert!(answer.body.contains("\"total_count\""), "{}", answer.body);
-        }
-        let received = h.stand_in.requests();
-        assert_eq!(received.len(), 3);
-        for r in &received {
-            assert_eq!(
-                r.headers["authorization"],
-                format!("ApiKey {PROXY_API_KEY}")
-            );
-            for name in ["x-http-method-override", "cookie"] {
-                assert!(
-                    !r.headers.contains_key(name),
-                    "{name} reached CommCare: {r:?}"
-                );
-            }
-        }
-        assert_eq!(received[0].headers["content-type"], "application/json");
-        assert!(received[1].body.is_empty() && received[2].body.is_empty());
-
+        other_calls_are_refused(&h, addr).await;
+        odd_bodies_and_queries_never_leave_nginx(&h, addr).await;
+        the_servers_credential_replaces_any_other(&h, addr).await;
         // Bodies are capped.
         let large = [JSON, ("Content-Length", "20000")];
         assert_eq!(
@@ -263,6 +171,107 @@ async fn nginx_forwards_only_the_forms_calls_and_replaces_any_credential() {
         );
     })
     .await;
+}
+
+/// Every path and method but the form's three answers 403, and none reaches CommCare.
+async fn other_calls_are_refused(h: &Harness, addr: SocketAddr) {
+    let refused = [
+        ("GET", "/a/demo/api/v0.5/user/"),
+        ("DELETE", "/a/demo/api/v0.5/user/"),
+        ("PUT", "/a/demo/api/v0.5/user/0123/"),
+        ("POST", "/a/demo/api/v0.5/web-user/"),
+        ("POST", "/a/other-project/api/v0.5/user/"),
+        ("POST", "/a/demo/api/v0.5/group/"),
+        ("GET", "/a/demo/api/v0x5/group/"),
+        ("GET", "/a/demo/settings/users/"),
+        ("POST", "/forms/register/"),
+    ];
+    for (method, path) in refused {
+        let status = raw_request(addr, method, path, &[JSON], "{}").await.status;
+        assert_eq!(status, 403, "{method} {path}");
+    }
+    assert_eq!(
+        raw_request(addr, "GET", "/etc/passwd", &[], "")
+            .await
+            .status,
+        404
+    );
+    assert!(
+        h.stand_in.requests().is_empty(),
+        "nothing refused reached CommCare"
+    );
+}
+
+/// A body CommCare would read as anything but JSON, or a query on the create path or beyond
+/// a list page's own, never leaves nginx.
+async fn odd_bodies_and_queries_never_leave_nginx(h: &Harness, addr: SocketAddr) {
+    let body = r#"{"username": "odd", "password": "pw"}"#;
+    for (method, path, content_type, status) in [
+        ("POST", "/a/demo/api/v0.5/user/", "text/plain", 415),
+        ("POST", "/a/demo/api/v0.5/user/", "application/xml", 415),
+        (
+            "POST",
+            "/a/demo/api/v0.5/user/?format=xml",
+            "application/json",
+            403,
+        ),
+        ("GET", "/a/demo/api/v0.5/group/?callback=steal", "", 403),
+        ("GET", "/a/demo/api/v0.5/location/?format=yaml", "", 403),
+        ("GET", "/a/demo/api/v0.5/group/?limit=2&username=x", "", 403),
+    ] {
+        let answer = raw_request(addr, method, path, &[("Content-Type", content_type)], body).await;
+        assert_eq!(answer.status, status, "{method} {path} {content_type}");
+    }
+    assert!(h.stand_in.requests().is_empty());
+}
+
+/// Whatever credential a browser sends is replaced by the server's own, and none of its
+/// other headers go on: a method override would turn this POST into a list of every mobile
+/// worker at HQ.
+async fn the_servers_credential_replaces_any_other(h: &Harness, addr: SocketAddr) {
+    let created = raw_request(
+        addr,
+        "POST",
+        "/a/demo/api/v0.5/user/",
+        &[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Authorization", "ApiKey someone@else.org:stolen-key"),
+            ("X-HTTP-Method-Override", "GET"),
+            ("Cookie", "sessionid=admin-session"),
+        ],
+        r#"{"username": "via.proxy", "password": "pw"}"#,
+    )
+    .await;
+    assert_eq!(created.status, 201);
+    for list in ["group", "location"] {
+        // A body and an override on a read would make it a write.
+        let answer = raw_request(
+            addr,
+            "GET",
+            &format!("/a/demo/api/v0.5/{list}/?format=json&limit=2&offset=0"),
+            &[JSON, ("X-HTTP-Method-Override", "POST")],
+            r#"{"name": "planted"}"#,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{list}");
+        assert!(answer.body.contains("\"total_count\""), "{}", answer.body);
+    }
+    let received = h.stand_in.requests();
+    assert_eq!(received.len(), 3);
+    for r in &received {
+        assert_eq!(
+            r.headers["authorization"],
+            format!("ApiKey {PROXY_API_KEY}")
+        );
+        for name in ["x-http-method-override", "cookie"] {
+            assert!(
+                !r.headers.contains_key(name),
+                "{name} reached CommCare: {r:?}"
+            );
+        }
+    }
+    assert_eq!(received[0].headers["content-type"], "application/json");
+    assert!(received[1].body.is_empty() && received[2].body.is_empty());
 }
 
 /// A creation from a client at `source`: its status, and how long the answer took.
