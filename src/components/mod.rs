@@ -1,4 +1,15 @@
-//! Components only wire the form's state to markup; no rule or request logic lives here.
+//! The page's markup, wired to the form's state. Components only wire signals: they read the
+//! state, call the form's actions from event handlers, and hold no rule, request or message
+//! decision of their own.
+//!
+//! Fields are built GOV.UK's way from label, hint and error pieces (`text_field`,
+//! `select_field`, `picker`), each error also listed in the one `error_summary`; the
+//! sections of the form (`credential_fields`, `password_fields`, `phone_numbers`,
+//! `location_fields`, `project_fields`, `user_data`) are built from them, and `app`
+//! puts the page together. Bulk creation reuses them from its own crate.
+//!
+//! May import: every stage before it (`form`, `portal`, `hq`, `worker`, `config`, `i18n`,
+//! `json`). Not `start`.
 
 mod app;
 mod created;

@@ -1,6 +1,12 @@
 //! Runtime configuration: `config.json`, fetched from beside `index.html` at start-up, so one
 //! build can be pointed at any CommCare server without rebuilding. Nothing in the page URL is
 //! read: where data and credentials go is decided by whoever hosts the files.
+//!
+//! [`project_policy`] reads the project space's own settings (custom user data fields,
+//! profiles, required locations, password rules); [`pattern`] turns HQ's Python regexes into
+//! the browser's.
+//!
+//! May import: `i18n`, `json`. Nothing here knows the draft, the page or the network.
 
 pub mod pattern;
 pub mod project_policy;

@@ -7,7 +7,7 @@
 //! the view only push state out (sessionStorage, the page title, focus). Each action that
 //! talks to HQ comes in two halves, `begin_*` (checks and numbering) and `finish_*` (the
 //! answer applied), so host tests can drive every transition without a browser or a network:
-//! the lists' in [`lists`], the submit's in [`submit`].
+//! the lists' in `lists`, the submit's in `submit`.
 //!
 //! May import: `portal`, `hq`, `worker`, `config`, `i18n`, `json`. Not components.
 

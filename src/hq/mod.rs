@@ -1,4 +1,4 @@
-//! Talking to CommCare HQ: one exchange ([`exchange`]), the credential it carries
+//! Talking to CommCare HQ: one exchange ([`exchange`](mod@exchange)), the credential it carries
 //! ([`credentials`]), creating a mobile worker and reading HQ's answer ([`create`]), and the
 //! project's groups and locations ([`lists`]).
 //!

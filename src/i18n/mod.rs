@@ -11,6 +11,8 @@
 //! active language's file is downloaded. Plural categories and numbers come from the
 //! browser's own CLDR data (`Intl.PluralRules`, `Intl.NumberFormat`), which costs the page no
 //! bytes.
+//!
+//! May import: `json`. Every later stage speaks through it.
 
 use crate::json::Json;
 use leptos::prelude::*;

@@ -12,6 +12,8 @@
 
 mod bench;
 mod build;
+#[cfg(test)]
+mod docs;
 mod minify;
 mod serve;
 mod size;

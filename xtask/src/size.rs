@@ -13,18 +13,40 @@ pub fn size() -> Result {
     tools.release_build()?;
     let dist = root().join("dist");
     let sizes = measure(&dist)?;
-    print!("{}", size_table(&sizes));
-    println!("\nlocale is the largest catalogue; a page downloads only its own language's:");
-    print!("{}", size_table(&locale_sizes(&dist)?));
-    println!(
-        "\nloaded only when used (the password scorer of strong-password projects, bulk creation):"
+    let budget = match check_budget(&sizes, &read_budget()?) {
+        Ok(()) => format!("Within the budget in `{BUDGET_FILE}`."),
+        Err(over) => over,
+    };
+    let doc = size_doc(
+        &sizes,
+        &locale_sizes(&dist)?,
+        &when_used_sizes(&dist)?,
+        &budget,
     );
-    print!("{}", size_table(&when_used_sizes(&dist)?));
-    match check_budget(&sizes, &read_budget()?) {
-        Ok(()) => println!("\nwithin the budget in {BUDGET_FILE}"),
-        Err(over) => println!("\n{over}"),
-    }
+    let path = root().join(SIZE_DOC);
+    fs::write(&path, &doc).map_err(|e| format!("{}: {e}", path.display()))?;
+    print!("{doc}");
+    println!("\n(written to {SIZE_DOC})");
     Ok(())
+}
+
+/// The size figures' page in the docs, written afresh by `cargo xtask size`.
+pub const SIZE_DOC: &str = "docs/size.md";
+const SIZE_TEMPLATE: &str = include_str!("size/template.md");
+
+/// `docs/size.md`: the template's words with the figures of this build put in.
+pub fn size_doc(
+    initial: &[(String, [usize; 3])],
+    locales: &[(String, [usize; 3])],
+    when_used: &[(String, [usize; 3])],
+    budget: &str,
+) -> String {
+    let table = |rows| size_table(rows).trim_matches('\n').to_string();
+    SIZE_TEMPLATE
+        .replace("{{initial}}", &table(initial))
+        .replace("{{locales}}", &table(locales))
+        .replace("{{when_used}}", &table(when_used))
+        .replace("{{budget}}", budget)
 }
 
 /// The kinds of file the initial download is made of. `locale` is one catalogue of
@@ -119,12 +141,13 @@ pub fn locale_sizes(dist: &Path) -> Result<Vec<(String, [usize; 3])>> {
 }
 
 pub fn size_table(sizes: &[(String, [usize; 3])]) -> String {
+    let w = sizes.iter().map(|(k, _)| k.len() + 1).fold(8, usize::max);
     let mut out = format!(
-        "\n{:<8}{:>12}{:>12}{:>12}\n",
+        "\n{:<w$}{:>12}{:>12}{:>12}\n",
         "file", "raw", "gzip", "brotli"
     );
     for (kind, row) in sizes {
-        out += &format!("{kind:<8}{:>12}{:>12}{:>12}\n", row[0], row[1], row[2]);
+        out += &format!("{kind:<w$}{:>12}{:>12}{:>12}\n", row[0], row[1], row[2]);
     }
     out
 }
@@ -216,6 +239,37 @@ mod tests {
         let [raw, gzip, brotli] = compressed_sizes(text.as_bytes());
         assert_eq!(raw, 14_000);
         assert!(gzip < raw / 20 && brotli < raw / 20, "{gzip} {brotli}");
+    }
+
+    #[test]
+    fn the_size_page_holds_every_table_and_the_template_words() {
+        let row = |name: &str, n| (name.to_string(), [n, n / 2, n / 3]);
+        let doc = size_doc(
+            &[row("wasm", 900), row("total", 900)],
+            &[row("fr.json", 60)],
+            &[row("mobile-worker-bulk_bg.wasm", 3000)],
+            "Within the budget.",
+        );
+        assert!(!doc.contains("{{"), "a placeholder is left: {doc}");
+        let line = |start: &str| doc.lines().find(|l| l.starts_with(start)).unwrap_or("");
+        assert!(line("wasm").ends_with(" 300"), "{doc}");
+        assert!(line("fr.json").ends_with(" 20"), "{doc}");
+        assert!(
+            line("mobile-worker-bulk_bg.wasm").ends_with(" 1000"),
+            "{doc}"
+        );
+        assert!(doc.contains("\nWithin the budget.\n"), "{doc}");
+    }
+
+    #[test]
+    fn the_size_page_in_docs_was_written_from_this_template() {
+        let written = fs::read_to_string(root().join(SIZE_DOC)).unwrap();
+        for line in SIZE_TEMPLATE.lines().filter(|l| !l.contains("{{")) {
+            assert!(
+                written.lines().any(|w| w == line),
+                "{SIZE_DOC} lacks the template's line {line:?}: run `cargo xtask size`"
+            );
+        }
     }
 
     #[test]

@@ -132,14 +132,21 @@ pub fn cargo_install(krate: &str, version: &str, locked: bool, bin: &str) -> Res
         dir.display()
     ));
     let mut cmd = Command::new("cargo");
+    // Tools are built once per machine and spend their time waiting on cargo and the browser,
+    // not computing: trunk's own fat LTO in one codegen unit would add minutes to a first run.
     cmd.args(["install", krate, "--version", version, "--root"])
         .arg(&dir)
-        .env("CARGO_TARGET_DIR", tools_dir().join("build"));
+        .env(
+            "CARGO_TARGET_DIR",
+            tools_dir().join(format!("build-{krate}")),
+        )
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     if locked {
         cmd.arg("--locked");
     }
     run(&mut cmd)?;
-    let _ = fs::remove_dir_all(tools_dir().join("build"));
+    let _ = fs::remove_dir_all(tools_dir().join(format!("build-{krate}")));
     Ok(bin_dir)
 }
 
@@ -208,13 +215,6 @@ pub fn setup(browser: bool) -> Result<Tools> {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let wasm_bindgen = wasm_bindgen_version()?;
-    let bins = [
-        cargo_install("trunk", TRUNK_VERSION, true, "trunk")?,
-        // Its own lock file names a crate release the registry lacks, so no --locked.
-        cargo_install("wasm-bindgen-cli", &wasm_bindgen, false, "wasm-bindgen")?,
-        install_wasm_opt()?,
-    ];
-    let mut extra = Vec::new();
     if browser {
         // The test command's gates: rustfmt and clippy from rustup, leptosfmt from crates.io.
         let components = Command::new("rustup")
@@ -228,13 +228,23 @@ pub fn setup(browser: bool) -> Result<Tools> {
                 run(Command::new("rustup").args(["component", "add", component]))?;
             }
         }
-        extra.push(cargo_install(
-            "leptosfmt",
-            LEPTOSFMT_VERSION,
-            true,
-            "leptosfmt",
-        )?);
     }
+    // Built side by side: each build ends in a long single-threaded stretch (its own crate,
+    // linking) that the others fill.
+    let (bins, extra) = std::thread::scope(|s| {
+        let trunk = s.spawn(|| cargo_install("trunk", TRUNK_VERSION, true, "trunk"));
+        // Its own lock file names a crate release the registry lacks, so no --locked.
+        let bindgen =
+            s.spawn(|| cargo_install("wasm-bindgen-cli", &wasm_bindgen, false, "wasm-bindgen"));
+        let leptosfmt = browser
+            .then(|| s.spawn(|| cargo_install("leptosfmt", LEPTOSFMT_VERSION, true, "leptosfmt")));
+        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<PathBuf>>| {
+            h.join().unwrap_or_else(|_| Err("an install failed".into()))
+        };
+        let bins = [joined(trunk)?, joined(bindgen)?, install_wasm_opt()?];
+        let extra: Vec<PathBuf> = leptosfmt.map(joined).transpose()?.into_iter().collect();
+        Ok::<_, String>((bins, extra))
+    })?;
     if browser {
         // The tests drive Chromium, and put Debian's nginx in front for the deployment tests.
         let mut missing = Vec::new();
