@@ -57,9 +57,7 @@ where
             (0..count.get())
                 .map(|i| {
                     let actions = row_actions(items, i, field, first_is_default, item, &add_id);
-                    view! {
-                        <div class=format!("list-row {row_class}")>{row.clone()(i)} {actions}</div>
-                    }
+                    view! { <div class=format!("list-row {row_class}")>{row.clone()(i)} {actions}</div> }
                 })
                 .collect_view()
         }
@@ -122,10 +120,11 @@ fn row_actions<T: Send + Sync + 'static>(
                             </span>
                         </button>
                     }
-                })}
-            <button type="button" class="secondary remove" data-index=i on:click=remove>
+                })} <button type="button" class="secondary remove" data-index=i on:click=remove>
                 {tr("list.remove")}
-                <span class="visually-hidden">{Signal::derive(move || format!(" {}", item(i)))}</span>
+                <span class="visually-hidden">
+                    {Signal::derive(move || format!(" {}", item(i)))}
+                </span>
             </button>
         </div>
     }
