@@ -1,7 +1,8 @@
 //! Bulk creation: many mobile workers from one file. A module of its own, fetched only when
 //! an operator opens "Many from a file", so the one-worker page downloads none of it.
 //!
-//! The data's path: [`sheet`] (the file read, with HQ's bulk column names) → [`rows`] (each
+//! The data's path: [`sheet`] (the file read, CSV or a workbook through [`workbook`], with
+//! HQ's bulk column names) → [`rows`] (each
 //! row through the one-worker form's rules) → [`run`] (a run over the rows as plain data, a
 //! step in halves, paced by [`pacing`] under HQ's rate limits) → [`record`] (what became of
 //! each row, kept across reloads) and [`results`] (the results file); [`state`] wires them to
@@ -27,6 +28,7 @@ pub(crate) fn english(message: &mobile_worker_form::i18n::Message) -> String {
 }
 pub mod state;
 pub mod view;
+pub mod workbook;
 
 /// The page's side: `show` is what the one-worker page calls (through `start.js`) when bulk
 /// mode is opened, and again whenever what it hands over changes.

@@ -3,6 +3,7 @@
 //! through the same rules, and with usernames that repeat within the file refused.
 
 use crate::sheet::{Column, Row, Sheet};
+use hq_columns::{hq_columns, is_password_placeholder, names};
 use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::hq::lists::Choice;
 use mobile_worker_form::i18n::Message;
@@ -11,6 +12,8 @@ use mobile_worker_form::worker::{
     normalise_username, Checks, Draft, NewMobileWorker, UserDataEntry,
 };
 use std::collections::HashMap;
+
+mod hq_columns;
 
 /// A row, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub struct Lists<'a> {
     pub generate_passwords: bool,
     /// The strength of a password typed in the file, where the project requires strong ones.
     pub strength: &'a dyn Fn(&str, &str) -> Verdict,
+    /// The project space the page creates workers in.
+    pub domain: &'a str,
 }
 
 /// The ids of the choices `named` picks.
@@ -83,9 +88,24 @@ pub fn check(sheet: &Sheet, lists: &Lists) -> Vec<Checked> {
 
 fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
     let mut problems = Vec::new();
-    let draft = row_draft(sheet, row, lists, &mut problems);
-    let needs_password = draft.password.is_empty() && lists.generate_passwords;
-    problems.extend(judge(&draft, needs_password, lists));
+    let mut draft = row_draft(sheet, row, lists, &mut problems);
+    problems.extend(hq_columns(sheet, row, lists, &mut draft));
+    let placeholder = is_password_placeholder(&draft.password);
+    let written = std::mem::take(&mut draft.password);
+    if !placeholder {
+        draft.password = written.clone();
+    }
+    let confirm = draft.confirm_by_email && lists.policy.account_confirmation;
+    let needs_password = draft.password.is_empty() && lists.generate_passwords && !confirm;
+    if placeholder && !needs_password && !confirm {
+        problems.push(
+            Message::new("bulk.problem.password_placeholder")
+                .text("value", written)
+                .message("generate", Message::new("bulk.generate")),
+        );
+    }
+    let judged = judge(&draft, needs_password || (placeholder && !confirm), lists);
+    problems.extend(judged);
     Checked {
         number: row.number,
         username: draft.username.clone(),
@@ -134,11 +154,12 @@ fn row_draft(sheet: &Sheet, row: &Row, lists: &Lists, problems: &mut Vec<Message
             }
         },
     };
+    let (first_name, last_name) = names(sheet, row, problems);
     let mut draft = Draft {
         username: cell(Column::Username),
         password: cell(Column::Password),
-        first_name: cell(Column::FirstName),
-        last_name: cell(Column::LastName),
+        first_name,
+        last_name,
         email: cell(Column::Email),
         phone_numbers: cells(Column::PhoneNumber),
         groups,
@@ -221,7 +242,7 @@ pub fn body(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::english;
     use crate::sheet::read;
@@ -245,7 +266,7 @@ mod tests {
         )]
     }
 
-    fn checked_with(text: &str, policy: &ProjectPolicy, generate: bool) -> Vec<Checked> {
+    pub fn checked_with(text: &str, policy: &ProjectPolicy, generate: bool) -> Vec<Checked> {
         let sheet = read(text.as_bytes()).unwrap();
         let (groups, locations) = (groups(), locations());
         check(
@@ -256,11 +277,12 @@ mod tests {
                 policy,
                 generate_passwords: generate,
                 strength: &|_, _| Verdict::Strong(4),
+                domain: "demo",
             },
         )
     }
 
-    fn problems(c: &Checked) -> Vec<String> {
+    pub fn problems(c: &Checked) -> Vec<String> {
         c.problems.iter().map(english).collect()
     }
 

@@ -1,88 +1,16 @@
-//! Reading a file of mobile workers: CSV as spreadsheet programs save it (UTF-8 with or without
-//! a byte order mark; commas, or semicolons as French and Portuguese locales write them), with
-//! HQ's bulk upload column names. Each row keeps its number as the spreadsheet shows it, so
-//! every problem can be found where it was typed.
+//! Reading a file of mobile workers: CSV as spreadsheet programs save it ([`csv_text`]) or the
+//! rows of an Excel workbook (read by the `xlsx` module, loaded when one is chosen), with the
+//! columns of HQ's bulk upload ([`column`]). Each row keeps its number as the spreadsheet
+//! shows it, so every problem can be found where it was typed.
 
+pub mod column;
+mod csv_text;
+
+pub use column::{hq_boolean, split_full_name, Column};
 use mobile_worker_form::i18n::Message;
 
-/// A column HQ's bulk upload knows. Phone numbers, groups and locations may have several
-/// columns (`group`, `group 2`, or `group` twice); each other column at most one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Column {
-    Username,
-    Password,
-    FirstName,
-    LastName,
-    Email,
-    PhoneNumber,
-    Group,
-    LocationCode,
-    Role,
-    Language,
-    /// HQ's `user_profile`: a profile's name.
-    Profile,
-    /// `data: <slug>`: user data, or a custom user field of the project.
-    Data(String),
-}
-
-const NAMED: [(&str, Column); 11] = [
-    ("username", Column::Username),
-    ("password", Column::Password),
-    ("first_name", Column::FirstName),
-    ("last_name", Column::LastName),
-    ("email", Column::Email),
-    ("phone-number", Column::PhoneNumber),
-    ("group", Column::Group),
-    ("location_code", Column::LocationCode),
-    ("role", Column::Role),
-    ("language", Column::Language),
-    ("user_profile", Column::Profile),
-];
-
-impl Column {
-    /// The column a header names, in any case; `None` for a header HQ does not know.
-    pub fn from_header(header: &str) -> Option<Column> {
-        let header = header.trim();
-        if let Some(slug) = header
-            .get(..5)
-            .filter(|p| p.eq_ignore_ascii_case("data:"))
-            .map(|_| header[5..].trim())
-        {
-            return (!slug.is_empty()).then(|| Column::Data(slug.to_string()));
-        }
-        let lower = header.to_ascii_lowercase();
-        NAMED.iter().find_map(|(name, column)| {
-            let rest = lower.strip_prefix(name)?;
-            let numbered = || {
-                let digits = rest.trim_start_matches([' ', '-', '_']);
-                digits.len() < rest.len()
-                    && !digits.is_empty()
-                    && digits.chars().all(|c| c.is_ascii_digit())
-            };
-            (rest.is_empty() || (column.repeats() && numbered())).then(|| column.clone())
-        })
-    }
-
-    /// Whether the column may be given more than once.
-    pub fn repeats(&self) -> bool {
-        matches!(
-            self,
-            Column::PhoneNumber | Column::Group | Column::LocationCode
-        )
-    }
-
-    /// The header as the template writes it.
-    pub fn header(&self) -> String {
-        match self {
-            Column::Data(slug) => format!("data: {slug}"),
-            other => NAMED
-                .iter()
-                .find(|(_, c)| c == other)
-                .map(|(name, _)| name.to_string())
-                .unwrap_or_default(),
-        }
-    }
-}
+/// Rows as a file gives them: each with its number as the spreadsheet shows it, and its cells.
+pub type NumberedRows = Vec<(usize, Vec<String>)>;
 
 /// One row of the file: its number as a spreadsheet shows it (the header is row 1) and its
 /// cells, one per column of the header.
@@ -92,13 +20,20 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
-/// A file read: its columns, its rows that hold anything, and its separator (the results file
-/// is written with the same, so the operator's spreadsheet program opens it as it did this).
+/// A file read: its columns (with the header as written), its rows that hold anything, and
+/// how it was written, so the results file can be written the same way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sheet {
     pub columns: Vec<Column>,
+    /// The header's cells as the file has them.
+    pub headers: Vec<String>,
     pub rows: Vec<Row>,
+    /// A CSV file's separator (`,` for a workbook).
     pub separator: u8,
+    /// The sheet of a workbook the rows come from; `None` for CSV.
+    pub sheet_name: Option<String>,
+    /// The headers of the columns set aside (HQ writes them; creating never uses them).
+    pub ignored: Vec<String>,
 }
 
 /// The most rows a file may have: HQ's own uploader stops at a few thousand, and a day of
@@ -128,6 +63,10 @@ pub enum SheetError {
     LongRow {
         row: usize,
     },
+    /// Not an Excel workbook, though named `.xlsx`.
+    NotXlsx,
+    /// The module that reads workbooks could not be loaded.
+    XlsxUnavailable,
 }
 
 impl SheetError {
@@ -151,11 +90,14 @@ impl SheetError {
                 Message::new("sheet.too_many_columns").number("max", MAX_COLUMNS)
             }
             SheetError::LongRow { row } => Message::new("sheet.long_row").number("row", *row),
+            SheetError::NotXlsx => Message::new("sheet.not_xlsx"),
+            SheetError::XlsxUnavailable => Message::new("sheet.xlsx_unavailable"),
         }
     }
 }
 
-fn quoted(names: &[String]) -> String {
+/// Names, each in quotes, for a message.
+pub fn quoted(names: &[String]) -> String {
     names
         .iter()
         .map(|n| format!("“{n}”"))
@@ -163,123 +105,39 @@ fn quoted(names: &[String]) -> String {
         .join(", ")
 }
 
-/// The separator a file uses: the one of `,` and `;` its header line holds more of outside
-/// quotes (a comma when neither).
-pub fn separator(text: &str) -> u8 {
-    let (mut commas, mut semicolons, mut quoted) = (0, 0, false);
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => commas += 1,
-            ';' if !quoted => semicolons += 1,
-            '\n' | '\r' if !quoted => break,
-            _ => {}
-        }
-    }
-    if semicolons > commas {
-        b';'
-    } else {
-        b','
-    }
-}
-
-/// The row (as a spreadsheet numbers them) where a quoted cell opens and is never closed: the
-/// reader would take the rest of the file into that cell. A quote opens a cell only at its
-/// start; inside one, `""` is a quote.
-fn unclosed_quote(text: &str, separator: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut row, mut opened, mut quoted, mut at_start) = (1, 0, false, true);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
-                }
-            }
-        } else if b == b'"' && at_start {
-            quoted = true;
-            opened = row;
-        } else if b == separator {
-            at_start = true;
-            i += 1;
-            continue;
-        } else if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            row += 1;
-            at_start = true;
-            i += 1;
-            continue;
-        }
-        at_start = b == b'\r';
-        i += 1;
-    }
-    quoted.then_some(opened)
-}
-
-/// Line breaks inside a record's cells: the lines it takes beyond its first.
-fn breaks(record: &csv::StringRecord) -> usize {
-    record
-        .iter()
-        .map(|cell| {
-            cell.matches('\n').count() + cell.matches('\r').count() - cell.matches("\r\n").count()
-        })
-        .sum()
-}
-
-/// Reads a file's bytes.
+/// Reads a CSV file's bytes.
 pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
     if bytes.len() > MAX_BYTES {
         return Err(SheetError::TooBig);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| SheetError::NotUtf8)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let separator = separator(text);
-    if let Some(row) = unclosed_quote(text, separator) {
-        return Err(SheetError::Unreadable { row });
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(separator)
-        .from_reader(text.as_bytes());
+    let (rows, separator) = csv_text::rows(text)?;
+    let mut sheet = from_rows(rows)?;
+    sheet.separator = separator;
+    Ok(sheet)
+}
 
-    // A spreadsheet's row numbers count blank rows, which the reader skips, and not the line
-    // breaks inside a cell, which it counts: each row's number is worked out from both.
-    let mut records = Vec::new();
-    let (mut row, mut next_line) = (0usize, 1u64);
-    for record in reader.records() {
-        let record = record.map_err(|e| SheetError::Unreadable {
-            row: row
-                + 1
-                + e.position()
-                    .map_or(0, |p| p.line().saturating_sub(next_line) as usize),
-        })?;
-        let line = record.position().map_or(next_line, |p| p.line());
-        row += 1 + line.saturating_sub(next_line) as usize;
-        next_line = line + 1 + breaks(&record) as u64;
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if records.len() > MAX_ROWS {
-            return Err(SheetError::TooManyRows);
-        }
-        records.push((row, record));
-    }
-    let mut records = records.into_iter();
-    let (_, header) = records.next().ok_or(SheetError::Empty)?;
+/// Makes a sheet of rows read from a file (each with its number, the first the header): the
+/// columns named, those HQ writes but creating never uses set aside, anything else refused.
+pub fn from_rows(rows: NumberedRows) -> Result<Sheet, SheetError> {
+    let mut rows = rows
+        .into_iter()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let (_, header) = rows.next().ok_or(SheetError::Empty)?;
     if header.len() > MAX_COLUMNS {
         return Err(SheetError::TooManyColumns);
     }
-
     let mut columns = Vec::new();
     let mut unknown = Vec::new();
-    for name in header.iter() {
+    let mut ignored = Vec::new();
+    for name in &header {
         match Column::from_header(name) {
             Some(column) if !column.repeats() && columns.contains(&column) => {
                 return Err(SheetError::RepeatedColumn(name.trim().to_string()))
+            }
+            Some(Column::Ignored) => {
+                ignored.push(name.trim().to_string());
+                columns.push(Column::Ignored);
             }
             Some(column) => columns.push(column),
             // A header cell left empty past the last column is no column.
@@ -294,25 +152,28 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, SheetError> {
         return Err(SheetError::NoUsername);
     }
     let width = columns.len();
-    let rows = records
-        .map(|(number, record)| {
-            let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
-            let blank_column = |i: usize| columns.get(i) == Some(&Column::Data(String::new()));
-            if cells
-                .iter()
-                .enumerate()
-                .any(|(i, cell)| (i >= width || blank_column(i)) && !cell.trim().is_empty())
-            {
-                return Err(SheetError::LongRow { row: number });
-            }
-            cells.resize(width, String::new());
-            Ok(Row { number, cells })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let blank_column = |i: usize| columns.get(i) == Some(&Column::Data(String::new()));
+    let mut read = Vec::new();
+    for (number, mut cells) in rows {
+        if read.len() == MAX_ROWS {
+            return Err(SheetError::TooManyRows);
+        }
+        let beyond = |(i, cell): (usize, &String)| {
+            (i >= width || blank_column(i)) && !cell.trim().is_empty()
+        };
+        if cells.iter().enumerate().any(beyond) {
+            return Err(SheetError::LongRow { row: number });
+        }
+        cells.resize(width, String::new());
+        read.push(Row { number, cells });
+    }
     Ok(Sheet {
         columns,
-        rows,
-        separator,
+        headers: header.iter().map(|h| h.trim().to_string()).collect(),
+        rows: read,
+        separator: b',',
+        sheet_name: None,
+        ignored,
     })
 }
 
@@ -332,19 +193,31 @@ impl Sheet {
     }
 }
 
-/// The header of a file for this project: every column, its custom user fields as `data:`
-/// columns.
-pub fn template(custom_fields: &[String]) -> String {
-    let mut headers: Vec<String> = NAMED.iter().map(|(name, _)| name.to_string()).collect();
+/// The header of a file for this project, in HQ's names and the order its download writes
+/// them: each repeated column once, numbered, then its custom user fields as `data:` columns,
+/// and `user_profile` where it has profiles.
+pub fn template_header(custom_fields: &[String], profiles: bool) -> Vec<String> {
+    let mut headers: Vec<String> = column::TEMPLATE.iter().map(|c| c.header(1)).collect();
+    for repeated in [Column::PhoneNumber, Column::Group, Column::LocationCode] {
+        headers.push(repeated.header(1));
+    }
     headers.extend(
         custom_fields
             .iter()
-            .map(|slug| Column::Data(slug.clone()).header()),
+            .map(|slug| Column::Data(slug.clone()).header(1)),
     );
+    if profiles {
+        headers.push(Column::Profile.header(1));
+    }
+    headers
+}
+
+/// A header as a CSV file.
+pub fn template_csv(header: &[String]) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let _ = writer.write_record(&headers);
+    let _ = writer.write_record(header);
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
 }
@@ -355,30 +228,6 @@ mod tests {
 
     fn sheet(text: &str) -> Sheet {
         read(text.as_bytes()).unwrap()
-    }
-
-    #[test]
-    fn headers_are_hqs_names_in_any_case_and_repeated_ones_numbered() {
-        assert_eq!(Column::from_header(" Username "), Some(Column::Username));
-        assert_eq!(
-            Column::from_header("phone-number 2"),
-            Some(Column::PhoneNumber)
-        );
-        assert_eq!(Column::from_header("group_3"), Some(Column::Group));
-        assert_eq!(
-            Column::from_header("location_code"),
-            Some(Column::LocationCode)
-        );
-        assert_eq!(Column::from_header("username 2"), None);
-        assert_eq!(
-            Column::from_header("Data: District"),
-            Some(Column::Data("District".into()))
-        );
-        assert_eq!(Column::from_header("data:"), None);
-        assert_eq!(Column::from_header("groups"), None);
-        for (_, column) in NAMED {
-            assert_eq!(Column::from_header(&column.header()), Some(column));
-        }
     }
 
     #[test]
@@ -410,13 +259,6 @@ mod tests {
             s.cells(row, &Column::PhoneNumber).collect::<Vec<_>>(),
             ["+1 5,5", "+2"]
         );
-    }
-
-    #[test]
-    fn a_separator_inside_quotes_does_not_count() {
-        assert_eq!(separator("\"a;b;c\",d\n"), b',');
-        assert_eq!(separator("a;b,c;d\nx,y,z,w,v"), b';');
-        assert_eq!(separator("username\n"), b',');
     }
 
     #[test]
@@ -462,12 +304,66 @@ mod tests {
     }
 
     #[test]
-    fn the_template_is_read_back_as_its_columns() {
-        let header = template(&["district".into(), "chw id".into()]);
-        assert!(header.ends_with("\r\n"));
+    fn the_template_is_read_back_as_its_columns_in_hqs_order() {
+        let header = template_csv(&template_header(
+            &["district".into(), "chw id".into()],
+            true,
+        ));
+        assert!(header.starts_with("username,password,name,email,language,role,phone-number 1,group 1,location_code 1,data: district,"));
+        assert!(header.ends_with(",user_profile\r\n"));
         let s = read(header.as_bytes()).unwrap();
-        assert_eq!(s.columns.len(), NAMED.len() + 2);
-        assert_eq!(s.columns.last(), Some(&Column::Data("chw id".into())));
+        assert_eq!(s.columns.len(), 12);
+        assert_eq!(s.columns[10], Column::Data("chw id".into()));
         assert!(s.rows.is_empty());
+        assert!(!template_header(&[], false).contains(&"user_profile".to_string()));
+    }
+
+    #[test]
+    fn hqs_download_is_read_its_read_only_columns_set_aside() {
+        let s = sheet(
+            "username,password,name,user_id,is_active,User IMEIs (read only),role,\
+             registered_on (read only),last_sync (read only),phone-number 1,phone-number 2,\
+             group 1,location_code 1,data: district,uncategorized_data,deactivate_after\n\
+             amina,********,Amina Nakato,,True,,Field worker,2024-01-02,,256772987654,,Nurses,gulu,North,,\n",
+        );
+        assert_eq!(
+            s.ignored,
+            [
+                "User IMEIs (read only)",
+                "registered_on (read only)",
+                "last_sync (read only)",
+                "uncategorized_data",
+                "deactivate_after"
+            ]
+        );
+        let row = &s.rows[0];
+        assert_eq!(s.cell(row, &Column::Name), "Amina Nakato");
+        assert_eq!(
+            s.cells(row, &Column::PhoneNumber).collect::<Vec<_>>(),
+            ["256772987654", ""]
+        );
+        assert_eq!(s.headers[5], "User IMEIs (read only)");
+    }
+
+    #[test]
+    fn rows_from_a_workbook_keep_their_numbers() {
+        let s = from_rows(vec![
+            (2, vec!["username".into(), "email".into()]),
+            (4, vec!["ana".into()]),
+            (9, vec!["bo".into(), "b@x.org".into()]),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.rows[0],
+            Row {
+                number: 4,
+                cells: vec!["ana".into(), String::new()]
+            }
+        );
+        assert_eq!(s.rows[1].number, 9);
+        let many = std::iter::once((1, vec!["username".to_string()]))
+            .chain((2..MAX_ROWS + 3).map(|n| (n, vec!["a".to_string()])))
+            .collect();
+        assert_eq!(from_rows(many), Err(SheetError::TooManyRows));
     }
 }

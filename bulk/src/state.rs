@@ -138,6 +138,7 @@ impl BulkState {
             };
             let (groups, locations) = (loaded(groups), loaded(locations));
             let policy = policy.get();
+            let domain = config.with_value(|c| c.domain.clone());
             scored.track();
             let failed = scorer_failed.get();
             let strength = |typed: &str, username: &str| {
@@ -153,6 +154,7 @@ impl BulkState {
                     policy: &policy,
                     generate_passwords: generate.get(),
                     strength: &strength,
+                    domain: &domain,
                 },
             )
         });
@@ -216,6 +218,12 @@ impl BulkState {
     /// Everything that stands in the way of starting, for the error summary.
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
+        // A file that cannot be used is said at once, before Start.
+        if let Some(ChosenFile { sheet: Err(e), .. }) = self.file.get() {
+            if !self.tried.get() {
+                problems.push(Problem::at(Some(FILE_ID), e.message()));
+            }
+        }
         if !self.tried.get() {
             return problems;
         }
@@ -576,14 +584,11 @@ impl BulkState {
     }
 
     /// The header of a file for this project.
-    pub fn template(&self) -> String {
-        let fields: Vec<String> = self
-            .policy()
-            .user_fields
-            .iter()
-            .map(|f| f.slug.clone())
-            .collect();
-        sheet::template(&fields)
+    /// The header of a file for this project, in HQ's column names and order.
+    pub fn template_header(&self) -> Vec<String> {
+        let policy = self.policy();
+        let fields: Vec<String> = policy.user_fields.iter().map(|f| f.slug.clone()).collect();
+        sheet::template_header(&fields, !policy.profiles.is_empty())
     }
 }
 

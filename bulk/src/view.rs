@@ -2,8 +2,9 @@
 //! its controls, and the results file. Components only wire [`BulkState`] to markup.
 
 use crate::run::{Counts, Phase};
-use crate::sheet::{SheetError, MAX_BYTES};
+use crate::sheet::{self, SheetError, MAX_BYTES};
 use crate::state::{BulkState, FILE_ID, KEY_IDS, SKIP_ID};
+use crate::workbook::{self, XLSX_TYPE};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
     described_by, focus_element, tr, use_texts, CredentialFields, ErrorSummary, FieldShell,
@@ -43,16 +44,7 @@ pub fn BulkPage(
             <h2 id="bulk-title">{tr("bulk.title")}</h2>
             <ErrorSummary problems=Signal::derive(move || problems.get()) prefix=PREFIX />
             <p>{tr("bulk.intro")}</p>
-            <p>
-                <button
-                    type="button"
-                    class="link-button"
-                    id="download-template"
-                    on:click=move |_| download("mobile-workers.csv", &state.template())
-                >
-                    {tr("bulk.template")}
-                </button>
-            </p>
+            <Templates state />
             <form novalidate on:submit=on_start>
                 {move || state.needs_typed_key().then(|| typed_key(state, problems))}
                 <FileField state error=file_error />
@@ -90,7 +82,9 @@ pub fn BulkPage(
                         type="button"
                         class="secondary"
                         id="download-results"
-                        on:click=move |_| download("mobile-workers-results.csv", &state.results())
+                        on:click=move |_| {
+                            download("mobile-workers-results.csv", &state.results(), CSV_TYPE)
+                        }
                     >
                         {tr("bulk.download_results")}
                     </button>
@@ -126,6 +120,7 @@ fn FileField(
     error: Signal<Option<Message>>,
 ) -> impl IntoView {
     let id = FILE_ID.to_string();
+    let reading = RwSignal::new(false);
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
@@ -142,14 +137,22 @@ fn FileField(
             let name = file.name();
             // A file far too big is not read into memory at all.
             if file.size() > MAX_BYTES as f64 {
-                state.choose_read(name, Err(SheetError::TooBig));
+                chosen(state, name, Err(SheetError::TooBig));
                 return;
             }
             let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
                 Err(_) => Vec::new(),
             };
-            state.choose(name, bytes);
+            let sheet = if workbook::is_workbook(&name, &file.type_()) {
+                reading.set(true);
+                let sheet = workbook::read(&bytes).await;
+                reading.set(false);
+                sheet
+            } else {
+                sheet::read(&bytes)
+            };
+            chosen(state, name, sheet);
         });
     };
     view! {
@@ -157,13 +160,88 @@ fn FileField(
             <input
                 type="file"
                 id=id.clone()
-                accept=".csv,text/csv"
+                accept=format!(".csv,text/csv,.xlsx,{XLSX_TYPE}")
                 aria-describedby=described_by(&id, true, error)
                 aria-invalid=move || error.with(Option::is_some).then_some("true")
                 disabled=move || state.busy()
                 on:change=on_change
             />
+            <Show when=move || reading.get()>
+                <p role="status" id="bulk-reading">
+                    {tr("bulk.reading_workbook")}
+                </p>
+            </Show>
         </FieldShell>
+    }
+}
+
+/// Hands a file, read, to the state; a file that cannot be used moves focus to the error
+/// summary, which says why, as a submit would.
+fn chosen(state: BulkState, name: String, sheet: Result<sheet::Sheet, SheetError>) {
+    let refused = sheet.is_err();
+    state.choose_read(name, sheet);
+    if refused {
+        request_animation_frame(|| focus_element(&format!("{PREFIX}error-summary")));
+    }
+}
+
+/// The templates: the header of a file for this project, as CSV or as an Excel workbook.
+#[component]
+fn Templates(
+    /// Whose project the header is for.
+    state: BulkState,
+) -> impl IntoView {
+    let failed = RwSignal::new(None::<Message>);
+    let as_workbook = move |_| {
+        leptos::task::spawn_local(async move {
+            match workbook::write("users", &[state.template_header()]).await {
+                Ok(bytes) => {
+                    failed.set(None);
+                    download_bytes("mobile-workers.xlsx", &bytes, XLSX_TYPE);
+                }
+                Err(error) => failed.set(Some(error.message())),
+            }
+        });
+    };
+    let texts = use_texts();
+    view! {
+        <p>
+            <button
+                type="button"
+                class="link-button"
+                id="download-template"
+                on:click=move |_| {
+                    download(
+                        "mobile-workers.csv",
+                        &sheet::template_csv(&state.template_header()),
+                        CSV_TYPE,
+                    )
+                }
+            >
+                {tr("bulk.template_csv")}
+            </button>
+        </p>
+        <p>
+            <button
+                type="button"
+                class="link-button"
+                id="download-template-xlsx"
+                on:click=as_workbook
+            >
+                {tr("bulk.template_xlsx")}
+            </button>
+        </p>
+        {move || {
+            failed
+                .get()
+                .map(|m| {
+                    view! {
+                        <p class="error-message" role="alert" id="template-error">
+                            {texts.render(&m)}
+                        </p>
+                    }
+                })
+        }}
     }
 }
 
@@ -203,6 +281,43 @@ fn Checkbox(
                     }
                 })}
         </div>
+    }
+}
+
+/// What was read from the chosen file: its name, the sheet, the rows, and the columns set
+/// aside.
+#[component]
+fn FileRead(
+    /// The state it shows.
+    state: BulkState,
+) -> impl IntoView {
+    let texts = use_texts();
+    let file_read = move || {
+        state.file.with(|file| {
+            let file = file.as_ref()?;
+            let sheet = file.sheet.as_ref().ok()?;
+            let read = match &sheet.sheet_name {
+                Some(name) => Message::new("bulk.file_read_sheet").text("sheet", name.as_str()),
+                None => Message::new("bulk.file_read"),
+            };
+            let read = read
+                .count(sheet.rows.len())
+                .text("file", file.name.as_str());
+            let ignored = (!sheet.ignored.is_empty()).then(|| {
+                Message::new("bulk.ignored_columns")
+                    .count(sheet.ignored.len())
+                    .text("columns", crate::sheet::quoted(&sheet.ignored))
+            });
+            Some((texts.render(&read), ignored.map(|m| texts.render(&m))))
+        })
+    };
+    move || {
+        file_read().map(|(read, ignored)| {
+            view! {
+                <p id="bulk-file-read">{read}</p>
+                {ignored.map(|text| view! { <p id="bulk-ignored">{text}</p> })}
+            }
+        })
     }
 }
 
@@ -247,6 +362,7 @@ fn Preview(
     };
     view! {
         <div class="bulk-preview">
+            <FileRead state />
             <p role="status" id="bulk-summary">
                 {move || {
                     if state.lists_loading() {
@@ -462,11 +578,25 @@ fn NotCreatedRows(
 }
 
 /// Hands `text` to the browser as a file to save.
-fn download(name: &str, text: &str) {
+const CSV_TYPE: &str = "text/csv;charset=utf-8";
+
+/// Saves `text` as a file named `name`.
+fn download(name: &str, text: &str, media_type: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    save(name, &parts, media_type);
+}
+
+/// Saves `bytes` as a file named `name`.
+fn download_bytes(name: &str, bytes: &[u8], media_type: &str) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    save(name, &parts, media_type);
+}
+
+fn save(name: &str, parts: &js_sys::Array, media_type: &str) {
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    options.set_type(media_type);
+    let Ok(blob) = web_sys::Blob::new_with_buffer_source_sequence_and_options(parts, &options)
+    else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

@@ -56,8 +56,12 @@ pub const KINDS: [&str; 6] = ["wasm", "js", "css", "html", "json", "locale"];
 /// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
 /// first load; the precompressed `.br` and `.gz` copies are not counted twice.
 /// Files of `dist/` the page loads only when they are used (the password scorer's worker,
-/// bulk creation's module), which are no part of the initial download.
-pub const LOADED_WHEN_USED: [&str; 2] = ["mobile-worker-scorer", "mobile-worker-bulk"];
+/// bulk creation's module, its Excel reader), which are no part of the initial download.
+pub const LOADED_WHEN_USED: [&str; 3] = [
+    "mobile-worker-scorer",
+    "mobile-worker-bulk",
+    "mobile-worker-xlsx",
+];
 
 pub fn loaded_when_used(path: &Path) -> bool {
     path.file_name().is_some_and(|n| {

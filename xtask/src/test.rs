@@ -77,6 +77,8 @@ fn lints(tools: &Tools) -> Result {
         "mobile-worker-scorer",
         "-p",
         "mobile-worker-bulk",
+        "-p",
+        "mobile-worker-xlsx",
     ];
     for which in [&["--workspace"][..], &wasm[..]] {
         run(tools.cmd("cargo").arg("clippy").args(which).args([

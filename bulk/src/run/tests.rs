@@ -18,6 +18,7 @@ fn rows(csv: &str, policy: &ProjectPolicy) -> Vec<Checked> {
             policy,
             generate_passwords: true,
             strength: &|_, _| Verdict::Strong(4),
+            domain: "demo",
         },
     )
 }
