@@ -173,9 +173,27 @@ fn row_draft(sheet: &Sheet, row: &Row, lists: &Lists, problems: &mut Vec<Message
         confirm_by_email: false,
     };
     draft.adopt_project_fields(lists.policy);
-    // The profile's own values count as given, as in the one-worker form.
+    // The profile's own values count as given, as in the one-worker form, where they cannot
+    // be edited. A cell saying otherwise is never silently replaced: HQ's importer refuses
+    // such a row too ("'district' cannot be set directly", `UserData.__setitem__`).
     if let Some(profile) = lists.policy.profile(&draft.profile) {
         for (slug, value) in &profile.fields {
+            let given = sheet
+                .columns
+                .iter()
+                .zip(&row.cells)
+                .find(|(column, _)| matches!(column, Column::Data(s) if s == slug))
+                .map(|(_, cell)| cell.trim())
+                .unwrap_or("");
+            if !given.is_empty() && given != value.trim() {
+                problems.push(
+                    Message::new("bulk.problem.profile_fixes")
+                        .text("column", format!("data: {slug}"))
+                        .text("value", given)
+                        .text("profile", profile.name.as_str())
+                        .text("fixed", value.as_str()),
+                );
+            }
             draft.set_custom(slug, value.clone());
         }
     }
@@ -365,7 +383,9 @@ pub(super) mod tests {
              a1,pw,South,\n\
              a2,pw,,Nurse\n\
              a3,pw,,\n\
-             a4,pw,East,Doctor\n",
+             a4,pw,East,Doctor\n\
+             a5,pw,South,Nurse\n\
+             a6,pw,North,Nurse\n",
             &policy,
             false,
         );
@@ -376,6 +396,13 @@ pub(super) mod tests {
         assert_eq!(sent.user_data.profile, Some(12));
         assert_eq!(sent.user_data.values["district"], "North");
         assert!(!rows[2].is_ready(), "a required field left empty");
+        // A cell the profile fixes otherwise is named, never replaced unseen; the same value
+        // is fine.
+        assert_eq!(
+            problems(&rows[4]),
+            ["data: district is “South”, but the profile “Nurse” sets it to “North”: empty the cell, or choose another profile"]
+        );
+        assert!(rows[5].is_ready(), "{:?}", problems(&rows[5]));
         let fourth = problems(&rows[3]).join(" ");
         assert!(
             fourth.contains("Doctor") && fourth.contains("North, South"),

@@ -270,3 +270,38 @@ async fn a_template_as_a_workbook_and_a_file_that_is_no_workbook() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_cell_a_profile_fixes_otherwise_is_named_never_replaced() {
+    let project = e2e::serde_json::json!({
+        "user_fields": [{"slug": "district", "label": "District", "choices": ["North", "South"]}],
+        "profiles": [{"id": 12, "name": "Nurse", "fields": {"district": "North"}}]
+    });
+    let config = ConfigFile::proxy_with(e2e::serde_json::json!({ "project": project }));
+    with_harness(config, |h| async move {
+        h.open().await;
+        open_bulk_mode(&h).await;
+        let path = std::env::temp_dir().join(format!("profile-{}.csv", std::process::id()));
+        std::fs::write(
+            &path,
+            "username,password,data: district,user_profile\r\n\
+             nurse.south,Pass-2-word-ok,South,Nurse\r\n\
+             nurse.north,Pass-3-word-ok,North,Nurse\r\n",
+        )
+        .unwrap();
+        choose(&h, &path).await;
+        h.wait_for_text("#bulk-summary", |t| t.contains("1 with problems"))
+            .await;
+        let problems = h.text("#rows-with-problems tbody").await;
+        assert!(
+            problems.contains(
+                "data: district is “South”, but the profile “Nurse” sets it to “North”"
+            ),
+            "{problems}"
+        );
+        h.assert_accessible("bulk mode, a cell a profile fixes otherwise").await;
+        h.screenshot("bulk-profile-conflict").await;
+        let _ = std::fs::remove_file(path);
+    })
+    .await;
+}
