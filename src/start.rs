@@ -40,6 +40,7 @@ impl Start {
                 ui_language: None,
                 ui_languages: Vec::new(),
                 project: Default::default(),
+                default_country_code: None,
             }),
             catalogue: Ok(catalogue),
             choice: LanguageChoice::default(),

@@ -107,6 +107,7 @@ mod browser {
         let handover = Handover {
             credentials,
             project,
+            country_code: text(&settings, "country_code"),
         };
         // Only the first `show` mounts; one made while that is under way is applied after.
         let first = MOUNT.with_borrow_mut(|mount| match mount {

@@ -8,6 +8,7 @@ use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::hq::lists::Choice;
 use mobile_worker_form::i18n::Message;
 use mobile_worker_form::worker::password::Verdict;
+use mobile_worker_form::worker::phones::{phone_warning, with_country_code};
 use mobile_worker_form::worker::{
     normalise_username, Checks, Draft, NewMobileWorker, UserDataEntry,
 };
@@ -28,6 +29,9 @@ pub struct Checked {
     pub problems: Vec<Message>,
     /// The password was left empty, and one will be generated for it.
     pub needs_password: bool,
+    /// What is worth a look but does not stop the row: numbers without their country code,
+    /// numbers the country code was put into.
+    pub warnings: Vec<Message>,
 }
 
 impl Checked {
@@ -47,6 +51,9 @@ pub struct Lists<'a> {
     pub strength: &'a dyn Fn(&str, &str) -> Verdict,
     /// The project space the page creates workers in.
     pub domain: &'a str,
+    /// A country calling code to put in place of a trunk 0 in every number, when the operator
+    /// asked for it.
+    pub country_code: Option<&'a str>,
 }
 
 /// The ids of the choices `named` picks.
@@ -106,13 +113,39 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
     }
     let judged = judge(&draft, needs_password || (placeholder && !confirm), lists);
     problems.extend(judged);
+    let warnings = phone_warnings(&mut draft, lists.country_code);
     Checked {
         number: row.number,
         username: draft.username.clone(),
         draft,
         problems,
         needs_password,
+        warnings,
     }
+}
+
+/// The row's numbers that CommCare could not send SMS to, each said with its cell; with a
+/// country code to add, those starting with 0 are rewritten and said so instead.
+fn phone_warnings(draft: &mut Draft, country_code: Option<&str>) -> Vec<Message> {
+    let mut warnings = Vec::new();
+    for number in &mut draft.phone_numbers {
+        let typed = number.clone();
+        if let Some(fixed) = country_code.and_then(|code| with_country_code(&typed, code)) {
+            warnings.push(
+                Message::new("bulk.warning.phone_rewritten")
+                    .text("typed", typed)
+                    .text("number", fixed.as_str()),
+            );
+            *number = fixed;
+        } else if let Some(warning) = phone_warning(&typed) {
+            warnings.push(
+                Message::new("bulk.warning.phone")
+                    .text("typed", typed)
+                    .message("warning", warning),
+            );
+        }
+    }
+    warnings
 }
 
 /// The row as the draft the one-worker form would hold, its group names, site codes and
@@ -285,6 +318,15 @@ pub(super) mod tests {
     }
 
     pub fn checked_with(text: &str, policy: &ProjectPolicy, generate: bool) -> Vec<Checked> {
+        checked_adding(text, policy, generate, None)
+    }
+
+    fn checked_adding(
+        text: &str,
+        policy: &ProjectPolicy,
+        generate: bool,
+        country_code: Option<&str>,
+    ) -> Vec<Checked> {
         let sheet = read(text.as_bytes()).unwrap();
         let (groups, locations) = (groups(), locations());
         check(
@@ -296,6 +338,7 @@ pub(super) mod tests {
                 generate_passwords: generate,
                 strength: &|_, _| Verdict::Strong(4),
                 domain: "demo",
+                country_code,
             },
         )
     }
@@ -419,5 +462,27 @@ pub(super) mod tests {
         let rows = checked_with(&text, &ProjectPolicy::default(), false);
         assert_eq!(rows.len(), 1000);
         assert!(rows.iter().all(Checked::is_ready));
+    }
+
+    #[test]
+    fn numbers_without_their_country_code_are_questioned_and_can_be_given_it() {
+        let text = "username,password,phone-number 1,phone-number 2\n\
+                    amina,pw-Secret-1,0772 987654,256700111222\n\
+                    bo,pw-Secret-1,12345,\n";
+        let rows = checked_with(text, &ProjectPolicy::default(), false);
+        assert!(rows.iter().all(Checked::is_ready), "warnings never block");
+        let said = |c: &Checked| c.warnings.iter().map(english).collect::<Vec<_>>();
+        assert_eq!(
+            said(&rows[0]),
+            ["phone-number “0772 987654”: Starts with 0: CommCare sends SMS only with the country code, e.g. 256772987654"]
+        );
+        assert!(said(&rows[1])[0].starts_with("phone-number “12345”: Only 5 digits"));
+        let rows = checked_adding(text, &ProjectPolicy::default(), false, Some("256"));
+        assert_eq!(
+            said(&rows[0]),
+            ["phone-number “0772 987654” will be sent as +256772987654"]
+        );
+        let sent = body(&rows[0], &ProjectPolicy::default(), None).unwrap();
+        assert_eq!(sent.phone_numbers, ["256772987654", "256700111222"]);
     }
 }

@@ -31,6 +31,8 @@ pub struct Handover {
     pub credentials: Option<Credentials>,
     /// A portal's policies, where `config.json` states none.
     pub project: Option<ProjectPolicy>,
+    /// A portal's country calling code, where `config.json` names none.
+    pub country_code: Option<String>,
 }
 
 /// Bulk mode's controls an error can point at, with element ids of their own: the one-worker
@@ -68,6 +70,8 @@ pub struct BulkState {
     pub generate: RwSignal<bool>,
     /// Rows with problems are left out of the run.
     pub skip: RwSignal<bool>,
+    /// The country calling code is put in place of a trunk 0 in every number.
+    pub add_country_code: RwSignal<bool>,
     pub checked: Memo<Vec<Checked>>,
     /// Each checked row's state in the run.
     /// The run: each row's status, its phase, its pace.
@@ -118,6 +122,7 @@ impl BulkState {
         let groups = RwSignal::new(None::<ListState>);
         let locations = RwSignal::new(None::<ListState>);
         let generate = RwSignal::new(false);
+        let add_country_code = RwSignal::new(false);
         let scores = StoredValue::new(HashMap::<String, Strength>::new());
         let scored = RwSignal::new(0usize);
         let scorer_failed = RwSignal::new(false);
@@ -139,6 +144,9 @@ impl BulkState {
             let (groups, locations) = (loaded(groups), loaded(locations));
             let policy = policy.get();
             let domain = config.with_value(|c| c.domain.clone());
+            let country_code = config
+                .with_value(|c| c.default_country_code.clone())
+                .or_else(|| handover.with(|h| h.country_code.clone()));
             scored.track();
             let failed = scorer_failed.get();
             let strength = |typed: &str, username: &str| {
@@ -155,6 +163,7 @@ impl BulkState {
                     generate_passwords: generate.get(),
                     strength: &strength,
                     domain: &domain,
+                    country_code: country_code.as_deref().filter(|_| add_country_code.get()),
                 },
             )
         });
@@ -170,6 +179,7 @@ impl BulkState {
             list_loads: StoredValue::new(Default::default()),
             generate,
             skip: RwSignal::new(false),
+            add_country_code,
             checked,
             run,
             statuses: Memo::new(move |_| run.with(|r| r.statuses.clone())),
@@ -201,6 +211,14 @@ impl BulkState {
         let auth = self.config.with_value(|c| c.auth);
         self.typed
             .with_untracked(|typed| credentials::for_request(auth, handed_over.as_ref(), typed))
+    }
+
+    /// The country calling code offered to numbers with a trunk 0: `config.json`'s, else a
+    /// portal's.
+    pub fn country_code(&self) -> Option<String> {
+        self.config
+            .with_value(|c| c.default_country_code.clone())
+            .or_else(|| self.handover.with(|h| h.country_code.clone()))
     }
 
     /// The project's policies: `config.json`'s, else a portal's.

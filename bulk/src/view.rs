@@ -3,7 +3,7 @@
 
 use crate::run::{Counts, Phase};
 use crate::sheet::{self, SheetError, MAX_BYTES};
-use crate::state::{BulkState, FILE_ID, KEY_IDS, SKIP_ID};
+use crate::state::{BulkState, FILE_ID, KEY_IDS};
 use crate::workbook::{self, XLSX_TYPE};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
@@ -12,6 +12,9 @@ use mobile_worker_form::components::{
 use mobile_worker_form::form::Problem;
 use mobile_worker_form::i18n::Message;
 use wasm_bindgen::JsCast;
+
+mod preview;
+use preview::Preview;
 
 /// Before the ids of bulk mode's own summary: the one-worker form, hidden, shares the page.
 const PREFIX: &str = "bulk-";
@@ -55,6 +58,28 @@ pub fn BulkPage(
                     checked=state.generate
                     disabled=Signal::derive(running)
                 />
+                {move || {
+                    state
+                        .country_code()
+                        .map(|code| {
+                            let label = Signal::derive(move || {
+                                texts
+                                    .render(
+                                        &Message::new("bulk.add_country_code")
+                                            .text("code", code.as_str()),
+                                    )
+                            });
+                            view! {
+                                <Checkbox
+                                    id="bulk-add-country-code"
+                                    label
+                                    hint=None
+                                    checked=state.add_country_code
+                                    disabled=Signal::derive(running)
+                                />
+                            }
+                        })
+                }}
                 <Show when=file_read>
                     <Preview state counts />
                 </Show>
@@ -247,7 +272,7 @@ fn Templates(
 
 /// A checkbox with its label and hint, GOV.UK style.
 #[component]
-fn Checkbox(
+pub(crate) fn Checkbox(
     /// The input's element id.
     id: &'static str,
     /// What the label says.
@@ -280,147 +305,6 @@ fn Checkbox(
                         </p>
                     }
                 })}
-        </div>
-    }
-}
-
-/// What was read from the chosen file: its name, the sheet, the rows, and the columns set
-/// aside.
-#[component]
-fn FileRead(
-    /// The state it shows.
-    state: BulkState,
-) -> impl IntoView {
-    let texts = use_texts();
-    let file_read = move || {
-        state.file.with(|file| {
-            let file = file.as_ref()?;
-            let sheet = file.sheet.as_ref().ok()?;
-            let read = match &sheet.sheet_name {
-                Some(name) => Message::new("bulk.file_read_sheet").text("sheet", name.as_str()),
-                None => Message::new("bulk.file_read"),
-            };
-            let read = read
-                .count(sheet.rows.len())
-                .text("file", file.name.as_str());
-            let ignored = (!sheet.ignored.is_empty()).then(|| {
-                Message::new("bulk.ignored_columns")
-                    .count(sheet.ignored.len())
-                    .text("columns", crate::sheet::quoted(&sheet.ignored))
-            });
-            Some((texts.render(&read), ignored.map(|m| texts.render(&m))))
-        })
-    };
-    move || {
-        file_read().map(|(read, ignored)| {
-            view! {
-                <p id="bulk-file-read">{read}</p>
-                {ignored.map(|text| view! { <p id="bulk-ignored">{text}</p> })}
-            }
-        })
-    }
-}
-
-/// What the file holds: how many rows can be sent, the lists being loaded, and each row with
-/// problems.
-#[component]
-fn Preview(
-    /// The state it shows.
-    state: BulkState,
-    /// Where the rows stand.
-    counts: Memo<Counts>,
-) -> impl IntoView {
-    let texts = use_texts();
-    let summary = move || {
-        let c = counts.get();
-        texts.render(
-            &Message::new("bulk.summary")
-                .count(c.rows)
-                .message("ready", Message::new("bulk.summary_ready").count(c.waiting))
-                .message(
-                    "problems",
-                    Message::new("bulk.summary_problems").count(c.problems),
-                ),
-        )
-    };
-    let earlier = move || {
-        let c = counts.get();
-        (c.done() > 0 && state.phase.get() == Phase::Preparing)
-            .then(|| texts.render(&Message::new("bulk.earlier").count(c.done())))
-    };
-    let rows_with_problems = move || {
-        state.checked.with(|rows| {
-            rows.iter()
-                .filter(|r| !r.is_ready())
-                .map(|r| {
-                    let problems: Vec<String> =
-                        r.problems.iter().map(|m| texts.render(m)).collect();
-                    (r.number, r.username.clone(), problems)
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <div class="bulk-preview">
-            <FileRead state />
-            <p role="status" id="bulk-summary">
-                {move || {
-                    if state.lists_loading() {
-                        texts.get("bulk.checking")
-                    } else if state.scoring.get() > 0 {
-                        texts.get("bulk.checking_passwords")
-                    } else {
-                        summary()
-                    }
-                }}
-            </p>
-            {move || earlier().map(|text| view! { <p id="bulk-earlier">{text}</p> })}
-            <Show when=move || { counts.get().problems > 0 }>
-                <table class="bulk-rows" id="rows-with-problems">
-                    <caption>{tr("bulk.problems_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr("bulk.column_row")}</th>
-                            <th scope="col">{tr("bulk.column_username")}</th>
-                            <th scope="col">{tr("bulk.column_problems")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            rows_with_problems()
-                                .into_iter()
-                                .map(|(number, username, problems)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{number}</th>
-                                            <td dir="ltr">{username}</td>
-                                            <td>
-                                                <ul>
-                                                    {problems
-                                                        .into_iter()
-                                                        .map(|p| view! { <li>{p}</li> })
-                                                        .collect_view()}
-                                                </ul>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-                <Checkbox
-                    id=SKIP_ID
-                    label=Signal::derive(move || {
-                        texts.render(&Message::new("bulk.skip").count(counts.get().problems))
-                    })
-                    hint=None
-                    checked=state.skip
-                    disabled=Signal::derive(move || {
-                        matches!(state.phase.get(), Phase::Running | Phase::Paused)
-                    })
-                />
-            </Show>
         </div>
     }
 }

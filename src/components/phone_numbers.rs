@@ -1,6 +1,7 @@
 use super::{tr, use_form, use_texts, ListEditor, TextField};
 use crate::form::Control;
 use crate::i18n::Message;
+use crate::worker::phones::{phone_warning, with_country_code};
 use crate::worker::Field;
 use leptos::prelude::*;
 
@@ -18,26 +19,34 @@ pub fn PhoneNumbers() -> impl IntoView {
         };
         let label =
             Signal::derive(move || texts.render(&Message::new(key).number("position", i + 1)));
+        let editing = RwSignal::new(false);
         view! {
-            <TextField
-                id=Field::PhoneNumber(i).id()
-                ltr=true
-                label
-                value=Signal::derive(move || {
-                    numbers.with(|n| n.get(i).cloned().unwrap_or_default())
-                })
-                on_input=move |v| {
-                    numbers
-                        .update(|n| {
-                            if let Some(number) = n.get_mut(i) {
-                                *number = v;
-                            }
-                        })
-                }
-                error=form.error(Field::PhoneNumber(i))
-                input_type="tel"
-                autocomplete="off"
-            />
+            <div
+                class="phone-number"
+                on:focusin=move |_| editing.set(true)
+                on:focusout=move |_| editing.set(false)
+            >
+                <TextField
+                    id=Field::PhoneNumber(i).id()
+                    ltr=true
+                    label
+                    value=Signal::derive(move || {
+                        numbers.with(|n| n.get(i).cloned().unwrap_or_default())
+                    })
+                    on_input=move |v| {
+                        numbers
+                            .update(|n| {
+                                if let Some(number) = n.get_mut(i) {
+                                    *number = v;
+                                }
+                            })
+                    }
+                    error=form.error(Field::PhoneNumber(i))
+                    input_type="tel"
+                    autocomplete="off"
+                />
+                <PhoneWarning i editing />
+            </div>
         }
     };
     view! {
@@ -51,5 +60,68 @@ pub fn PhoneNumbers() -> impl IntoView {
             row
             first_is_default=true
         />
+    }
+}
+
+/// Under phone number `i`, a warning that does not block: CommCare sends SMS only to numbers
+/// with their country code. A number starting with 0 is said at once; one too short only once
+/// the person has left the field. Where the host names a country code, one click puts it in
+/// place of the 0.
+#[component]
+fn PhoneWarning(
+    /// Which number.
+    i: usize,
+    /// Whether the number is being typed.
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let form = use_form();
+    let numbers = form.draft.phone_numbers;
+    let texts = use_texts();
+    let typed = move || numbers.with(|n| n.get(i).cloned().unwrap_or_default());
+    let warning = move || {
+        phone_warning(&typed()).filter(|w| w.key != "warning.phone.short" || !editing.get())
+    };
+    let fixed = move || {
+        form.country_code()
+            .and_then(|code| with_country_code(&typed(), &code))
+    };
+    let use_fixed = move |_| {
+        if let Some(number) = fixed() {
+            numbers.update(|n| {
+                if let Some(slot) = n.get_mut(i) {
+                    *slot = number;
+                }
+            });
+        }
+    };
+    let id = format!("{}-warning", Field::PhoneNumber(i).id());
+    view! {
+        <div class="phone-warning" id=id aria-live="polite">
+            {move || {
+                warning()
+                    .map(|w| {
+                        view! {
+                            <p class="hint">{texts.render(&w)}</p>
+                            {fixed()
+                                .map(|number| {
+                                    let label = texts
+                                        .render(
+                                            &Message::new("phones.use_country_code")
+                                                .text("number", format!("\u{2066}{number}\u{2069}")),
+                                        );
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="secondary use-country-code"
+                                            on:click=use_fixed
+                                        >
+                                            {label}
+                                        </button>
+                                    }
+                                })}
+                        }
+                    })
+            }}
+        </div>
     }
 }

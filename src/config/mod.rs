@@ -43,6 +43,8 @@ pub struct Config {
     pub ui_languages: Vec<Lang>,
     /// The project's own policies for new mobile workers (none when absent).
     pub project: ProjectPolicy,
+    /// The country calling code offered to numbers typed with a trunk 0 (`"256"`), if any.
+    pub default_country_code: Option<String>,
 }
 
 /// Why `config.json` could not be used, shown on the error screen.
@@ -85,6 +87,7 @@ impl Config {
                 "ui_language",
                 "ui_languages",
                 "project",
+                "default_country_code",
             ],
         )?;
         let auth = match raw.required_text("auth")? {
@@ -119,6 +122,17 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             project: ProjectPolicy::read(raw.get("project").unwrap_or(&Json::Null))
                 .map_err(|e| invalid(&format!("project.{}", e.key), e.reason))?,
+            default_country_code: raw
+                .nullable_text("default_country_code")?
+                .map(|code| {
+                    country_code(code).ok_or_else(|| {
+                        invalid(
+                            "default_country_code",
+                            Message::new("config_error.country_code"),
+                        )
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -163,6 +177,16 @@ fn invalid(key: &str, reason: Message) -> ConfigError {
         key: key.to_string(),
         reason,
     }
+}
+
+/// A country calling code as written in `config.json` or a portal's `configure` (`"256"`,
+/// `"+256"`): 1 to 3 digits, the first not 0. `None` for anything else.
+pub fn country_code(written: &str) -> Option<String> {
+    let code = written.trim().strip_prefix('+').unwrap_or(written.trim());
+    let ok = (1..=3).contains(&code.len())
+        && code.chars().all(|c| c.is_ascii_digit())
+        && !code.starts_with('0');
+    ok.then(|| code.to_string())
 }
 
 fn check_ui_language(key: &'static str, code: &str) -> Result<Lang, ConfigError> {
@@ -382,6 +406,35 @@ mod tests {
             err.to_string().contains("\"base_url\" must be text"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_default_country_code_is_a_calling_code() {
+        let with = |code: &str| {
+            Config::parse(&format!(
+                r#"{{"base_url": "", "domain": "demo", "auth": "proxy", "default_country_code": {code}}}"#
+            ))
+        };
+        assert_eq!(
+            with(r#""256""#).unwrap().default_country_code.as_deref(),
+            Some("256")
+        );
+        assert_eq!(
+            with(r#""+1""#).unwrap().default_country_code.as_deref(),
+            Some("1")
+        );
+        assert_eq!(with("null").unwrap().default_country_code, None);
+        for bad in [
+            r#""""#,
+            r#""0256""#,
+            r#""2567""#,
+            r#""+""#,
+            r#""25a""#,
+            "256",
+        ] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(err.contains("default_country_code"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -215,6 +215,14 @@ impl FormState {
         self.portal
     }
 
+    /// The country calling code offered to numbers typed with a trunk 0: `config.json`'s, else
+    /// a portal's.
+    pub fn country_code(&self) -> Option<String> {
+        self.config
+            .with_value(|c| c.default_country_code.clone())
+            .or_else(|| self.portal.and_then(|p| p.country_code.get()))
+    }
+
     /// The message for `field`, if the summary lists one.
     pub fn error(&self, field: Field) -> Signal<Option<Message>> {
         self.error_at(field.id())

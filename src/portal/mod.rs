@@ -32,6 +32,8 @@ pub struct Portal {
     pub project: RwSignal<Option<ProjectPolicy>>,
     /// The same, as the portal wrote them.
     pub project_text: RwSignal<Option<String>>,
+    /// The country calling code the portal offers, where `config.json` names none.
+    pub country_code: RwSignal<Option<String>>,
     on_configure: StoredValue<Option<OnConfigure>>,
 }
 
@@ -44,6 +46,7 @@ impl Portal {
             ui_language: RwSignal::new(None),
             project: RwSignal::new(None),
             project_text: RwSignal::new(None),
+            country_code: RwSignal::new(None),
             on_configure: StoredValue::new(None),
         }
     }
@@ -71,6 +74,11 @@ impl Portal {
         if configure.project.is_some() && configure.project != self.project.get_untracked() {
             self.project.set(configure.project);
             self.project_text.set(configure.project_text);
+        }
+        if configure.default_country_code.is_some()
+            && configure.default_country_code != self.country_code.get_untracked()
+        {
+            self.country_code.set(configure.default_country_code);
         }
         let previous = self.defaults.get_untracked();
         if previous != configure.defaults {

@@ -185,6 +185,9 @@ pub struct Configure {
     /// The same, as the portal wrote them (for bulk creation's module, which reads them
     /// itself).
     pub project_text: Option<String>,
+    /// The country calling code offered to numbers with a trunk 0, used where `config.json`
+    /// names none.
+    pub default_country_code: Option<String>,
 }
 
 impl Configure {
@@ -236,6 +239,8 @@ pub enum Ignored {
     /// portal is told where; the same object in `config.json` shows why on the error screen.
     #[error("configure ignored: \"project.{0}\" is not valid (put the same object in config.json to see why)")]
     BadProject(String),
+    #[error("configure ignored: \"default_country_code\" must be a country calling code of 1 to 3 digits, such as \"256\"")]
+    BadCountryCode,
 }
 
 /// Reads a message from the parent: the text of its JSON.
@@ -262,6 +267,7 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
                 "credentials",
                 "ui_language",
                 "project",
+                "default_country_code",
             ],
         )
         .map_err(|_| Ignored::Malformed)?;
@@ -317,6 +323,11 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
         .map_err(|e| Ignored::BadProject(e.key))?;
     let ui_language = ui_language_text.as_deref().and_then(Lang::from_code);
     let unknown_language = ui_language_text.filter(|_| ui_language.is_none());
+    let default_country_code = fields
+        .nullable_text("default_country_code")
+        .map_err(|_| Ignored::BadCountryCode)?
+        .map(|code| crate::config::country_code(code).ok_or(Ignored::BadCountryCode))
+        .transpose()?;
     Ok(Configure {
         defaults,
         credentials,
@@ -324,6 +335,7 @@ pub fn read_incoming(text: &str) -> Result<Configure, Ignored> {
         unknown_language,
         project,
         project_text: project_json.map(Json::write),
+        default_country_code,
     })
 }
 
@@ -646,5 +658,15 @@ mod tests {
         assert_eq!(read.project, None);
         // Nothing to take out, nothing to say.
         assert_eq!(read.keep_hosts_project(true), None);
+    }
+
+    #[test]
+    fn a_portal_may_offer_a_country_code_written_as_config_json_writes_it() {
+        let read = read_incoming(&configure_text(json!({"default_country_code": "+256"})));
+        assert_eq!(read.unwrap().default_country_code.as_deref(), Some("256"));
+        for bad in [json!("0256"), json!(256), json!("2567")] {
+            let read = read_incoming(&configure_text(json!({ "default_country_code": bad })));
+            assert_eq!(read, Err(Ignored::BadCountryCode), "{bad}");
+        }
     }
 }

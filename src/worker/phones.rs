@@ -40,3 +40,63 @@ pub fn check_phone_number(typed: &str, position: usize) -> Result<Option<String>
     }
     Ok(Some(digits))
 }
+
+/// Fewer digits than this cannot hold a country code and a subscriber's number.
+pub const PHONE_MIN_DIGITS: usize = 8;
+
+/// A number HQ takes but that cannot work for SMS, which CommCare sends only to numbers with
+/// their country code: one starting with 0 (a trunk prefix), or too short to hold the code.
+/// HQ itself accepts both (`validate_phone_number` asks only for digits), so this is said,
+/// never refused. `None` for a number that looks whole, or one the rules refuse anyway.
+pub fn phone_warning(typed: &str) -> Option<Message> {
+    let digits = normalise_phone_number(typed);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if digits.starts_with('0') {
+        Some(Message::new("warning.phone.leading_zero"))
+    } else if digits.len() < PHONE_MIN_DIGITS {
+        Some(Message::new("warning.phone.short").number("count", digits.len()))
+    } else {
+        None
+    }
+}
+
+/// `typed` with `country_code` in place of its trunk 0 (`0772 987654`, `256` →
+/// `+256772987654`); `None` for a number that does not start with 0.
+pub fn with_country_code(typed: &str, country_code: &str) -> Option<String> {
+    let digits = normalise_phone_number(typed);
+    let national = digits.strip_prefix('0')?.trim_start_matches('0');
+    (!national.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("+{country_code}{national}"))
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    #[test]
+    fn a_number_without_its_country_code_is_questioned_not_refused() {
+        let key = |typed| phone_warning(typed).map(|m| m.key.to_string());
+        assert_eq!(
+            key("0772 987654").as_deref(),
+            Some("warning.phone.leading_zero")
+        );
+        assert_eq!(key("+256 772 987654"), None);
+        assert_eq!(key("772 987").as_deref(), Some("warning.phone.short"));
+        assert_eq!(key(""), None);
+        assert_eq!(key("12ab"), None, "the rules refuse it; no warning on top");
+        assert!(check_phone_number("0772 987654", 1).is_ok());
+    }
+
+    #[test]
+    fn the_country_code_takes_the_place_of_the_trunk_zero() {
+        assert_eq!(
+            with_country_code("0772 987-654", "256").as_deref(),
+            Some("+256772987654")
+        );
+        assert_eq!(with_country_code("256772987654", "256"), None);
+        assert_eq!(with_country_code("0", "256"), None);
+        assert_eq!(with_country_code("0x1", "256"), None);
+    }
+}

@@ -19,6 +19,7 @@ fn rows(csv: &str, policy: &ProjectPolicy) -> Vec<Checked> {
             generate_passwords: true,
             strength: &|_, _| Verdict::Strong(4),
             domain: "demo",
+            country_code: None,
         },
     )
 }

@@ -294,12 +294,12 @@ async fn a_cell_a_profile_fixes_otherwise_is_named_never_replaced() {
             .await;
         let problems = h.text("#rows-with-problems tbody").await;
         assert!(
-            problems.contains(
-                "data: district is “South”, but the profile “Nurse” sets it to “North”"
-            ),
+            problems
+                .contains("data: district is “South”, but the profile “Nurse” sets it to “North”"),
             "{problems}"
         );
-        h.assert_accessible("bulk mode, a cell a profile fixes otherwise").await;
+        h.assert_accessible("bulk mode, a cell a profile fixes otherwise")
+            .await;
         h.screenshot("bulk-profile-conflict").await;
         let _ = std::fs::remove_file(path);
     })

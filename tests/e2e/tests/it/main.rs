@@ -12,6 +12,7 @@ mod first_view;
 mod full_form;
 mod languages;
 mod nginx;
+mod phone_warnings;
 mod pickers;
 mod policies;
 mod server_answers;
