@@ -256,8 +256,8 @@ impl Counts {
 }
 
 /// What the run is doing, in words: `held_until` is when a rate limit lets it go on (ms, while
-/// it waits), `now` the time it is.
-pub fn doing(phase: &Phase, held_until: Option<f64>, now: f64) -> Option<Message> {
+/// it waits), `now` the time it is; once it is done, what became of the rows.
+pub fn doing(phase: &Phase, counts: &Counts, held_until: Option<f64>, now: f64) -> Option<Message> {
     Some(match phase {
         Phase::Running => match held_until {
             Some(until) => Message::new("bulk.waiting")
@@ -269,16 +269,25 @@ pub fn doing(phase: &Phase, held_until: Option<f64>, now: f64) -> Option<Message
         Phase::Stopped(Some(why)) => {
             Message::new("bulk.stopped_because").message("why", why.clone())
         }
-        Phase::Finished => Message::new("bulk.finished"),
+        Phase::Finished => Message::new("bulk.finished")
+            .number("created", counts.created)
+            .number("refused", counts.refused)
+            .number("skipped", counts.problems)
+            .number("unsure", counts.unsure),
         Phase::Preparing => return None,
     })
 }
 
 /// What a screen reader hears: the run's state, not each second of a countdown.
-pub fn announced(phase: &Phase, held_until: Option<f64>, now: f64) -> Option<Message> {
+pub fn announced(
+    phase: &Phase,
+    counts: &Counts,
+    held_until: Option<f64>,
+    now: f64,
+) -> Option<Message> {
     match phase {
         Phase::Running if held_until.is_some() => Some(Message::new("bulk.waiting_announced")),
-        _ => doing(phase, held_until, now),
+        _ => doing(phase, counts, held_until, now),
     }
 }
 

@@ -529,12 +529,22 @@ impl BulkState {
 
     /// What the run is doing, in words.
     pub fn doing(&self) -> Option<Message> {
-        run::doing(&self.phase.get(), self.held_until.get(), self.now.get())
+        run::doing(
+            &self.phase.get(),
+            &self.counts(),
+            self.held_until.get(),
+            self.now.get(),
+        )
     }
 
     /// What a screen reader hears of it.
     pub fn announced(&self) -> Option<Message> {
-        run::announced(&self.phase.get(), self.held_until.get(), self.now.get())
+        run::announced(
+            &self.phase.get(),
+            &self.counts(),
+            self.held_until.get(),
+            self.now.get(),
+        )
     }
 
     /// The time the run still needs, while it runs.
@@ -557,7 +567,40 @@ impl BulkState {
 
     /// The results file: every row of the file, what became of it, and the passwords
     /// generated in this page's life.
-    pub fn results(&self) -> String {
+    pub fn results(&self) -> Vec<Vec<String>> {
+        self.unsaved_passwords.set(false);
+        self.tables(|headers, lines| {
+            results::results_table(headers, lines, &|m| self.texts.render(m))
+        })
+    }
+
+    /// The rows to correct and choose again, in the file's own columns.
+    pub fn rows_to_fix(&self) -> Vec<Vec<String>> {
+        self.tables(results::rows_to_fix)
+    }
+
+    /// How the chosen file was written: its separator, and its sheet if it was a workbook.
+    pub fn file_kind(&self) -> (u8, Option<String>) {
+        self.file
+            .with_untracked(|f| {
+                f.as_ref()
+                    .and_then(|f| f.sheet.as_ref().ok())
+                    .map(|s| (s.separator, s.sheet_name.clone()))
+            })
+            .unwrap_or((b',', None))
+    }
+
+    /// `make` over the file's header and each row with what became of it.
+    fn tables(
+        &self,
+        make: impl Fn(&[String], &[ResultLine]) -> Vec<Vec<String>>,
+    ) -> Vec<Vec<String>> {
+        let Some(Ok(sheet)) = self
+            .file
+            .with_untracked(|f| f.as_ref().map(|f| f.sheet.clone()))
+        else {
+            return Vec::new();
+        };
         let checked = self.checked.get_untracked();
         let statuses = self.statuses.get_untracked();
         let passwords = self.passwords.get_value();
@@ -566,42 +609,24 @@ impl BulkState {
             .iter()
             .map(|row| row.problems.iter().map(|m| texts.render(m)).collect())
             .collect();
-        // As HQ made it for a row that could be sent; as written for one that could not.
-        let usernames: Vec<String> = checked
+        let lines: Vec<ResultLine> = sheet
+            .rows
             .iter()
-            .map(|row| match row.is_ready() {
-                true => normalise_username(&row.username),
-                false => row.username.clone(),
-            })
-            .collect();
-        let lines: Vec<ResultLine> = checked
-            .iter()
+            .zip(&checked)
             .zip(&statuses)
             .zip(&problems)
-            .zip(&usernames)
-            .map(|(((row, status), problems), username)| ResultLine {
-                row: row.number,
-                username,
+            .map(|(((row, checked), status), problems)| ResultLine {
+                cells: &row.cells,
                 status,
                 problems,
                 password: passwords
-                    .get(&normalise_username(&row.username))
+                    .get(&normalise_username(&checked.username))
                     .map(String::as_str),
             })
             .collect();
-        let separator = self
-            .file
-            .with_untracked(|f| {
-                f.as_ref()
-                    .and_then(|f| f.sheet.as_ref().ok())
-                    .map(|s| s.separator)
-            })
-            .unwrap_or(b',');
-        self.unsaved_passwords.set(false);
-        results::results_csv(&lines, separator, &|m| texts.render(m))
+        make(&sheet.headers, &lines)
     }
 
-    /// The header of a file for this project.
     /// The header of a file for this project, in HQ's column names and order.
     pub fn template_header(&self) -> Vec<String> {
         let policy = self.policy();

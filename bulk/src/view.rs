@@ -101,20 +101,7 @@ pub fn BulkPage(
             <Show when=started>
                 <Progress state counts />
             </Show>
-            <Show when=file_read>
-                <p>
-                    <button
-                        type="button"
-                        class="secondary"
-                        id="download-results"
-                        on:click=move |_| {
-                            download("mobile-workers-results.csv", &state.results(), CSV_TYPE)
-                        }
-                    >
-                        {tr("bulk.download_results")}
-                    </button>
-                </p>
-            </Show>
+            <Downloads state counts />
         </section>
     }
 }
@@ -267,6 +254,63 @@ fn Templates(
                     }
                 })
         }}
+    }
+}
+
+/// The results file, once a row is created, and the rows to fix, once there are some: each
+/// as the chosen file was written (CSV with its separator, or a workbook).
+#[component]
+fn Downloads(
+    /// The state they come from.
+    state: BulkState,
+    /// Where the rows stand.
+    counts: Memo<Counts>,
+) -> impl IntoView {
+    let save = move |name: &'static str, table: Vec<Vec<String>>| {
+        let (separator, sheet_name) = state.file_kind();
+        match sheet_name {
+            None => download(
+                &format!("{name}.csv"),
+                &crate::results::csv_file(&table, separator),
+                CSV_TYPE,
+            ),
+            Some(sheet_name) => leptos::task::spawn_local(async move {
+                if let Ok(bytes) = workbook::write(&sheet_name, &table).await {
+                    download_bytes(&format!("{name}.xlsx"), &bytes, XLSX_TYPE);
+                }
+            }),
+        }
+    };
+    let any_done = move || counts.get().done() > 0;
+    let to_fix = move || {
+        let c = counts.get();
+        c.refused + c.problems > 0 && state.file.with(|f| f.is_some())
+    };
+    view! {
+        <Show when=any_done>
+            <p>
+                <button
+                    type="button"
+                    class="primary"
+                    id="download-results"
+                    on:click=move |_| save("mobile-workers-results", state.results())
+                >
+                    {tr("bulk.download_results")}
+                </button>
+            </p>
+        </Show>
+        <Show when=to_fix>
+            <p>
+                <button
+                    type="button"
+                    class="secondary"
+                    id="download-rows-to-fix"
+                    on:click=move |_| save("mobile-workers-to-fix", state.rows_to_fix())
+                >
+                    {tr("bulk.download_to_fix")}
+                </button>
+            </p>
+        </Show>
     }
 }
 

@@ -54,7 +54,7 @@ pub fn phone_warning(typed: &str) -> Option<Message> {
         return None;
     }
     if digits.starts_with('0') {
-        Some(Message::new("warning.phone.leading_zero"))
+        Some(Message::new("warning.phone.trunk_prefix"))
     } else if digits.len() < PHONE_MIN_DIGITS {
         Some(Message::new("warning.phone.short").number("count", digits.len()))
     } else {
@@ -80,7 +80,7 @@ mod warning_tests {
         let key = |typed| phone_warning(typed).map(|m| m.key.to_string());
         assert_eq!(
             key("0772 987654").as_deref(),
-            Some("warning.phone.leading_zero")
+            Some("warning.phone.trunk_prefix")
         );
         assert_eq!(key("+256 772 987654"), None);
         assert_eq!(key("772 987").as_deref(), Some("warning.phone.short"));

@@ -255,12 +255,20 @@ fn a_row_needing_a_password_the_page_cannot_make_stops_the_run() {
 fn the_page_says_what_the_run_does_and_hears_no_countdown() {
     let waiting = Some(10_500.0);
     let said = |m: Option<Message>| m.map(|m| english(&m)).unwrap_or_default();
-    assert!(said(doing(&Phase::Running, waiting, 1_000.0)).contains("10 s"));
+    assert!(said(doing(&Phase::Running, &Counts::default(), waiting, 1_000.0)).contains("10 s"));
     assert_eq!(
-        said(announced(&Phase::Running, waiting, 1_000.0)),
+        said(announced(
+            &Phase::Running,
+            &Counts::default(),
+            waiting,
+            1_000.0
+        )),
         english(&Message::new("bulk.waiting_announced"))
     );
-    assert_eq!(doing(&Phase::Preparing, None, 0.0), None);
+    assert_eq!(
+        doing(&Phase::Preparing, &Counts::default(), None, 0.0),
+        None
+    );
     let counts = Counts {
         waiting: 3,
         ..Counts::default()

@@ -265,17 +265,26 @@ fn each_good_row_is_created_once(h: &Harness) -> BTreeMap<String, usize> {
     posts
 }
 
-/// The results file: a line per row, created ones with HQ's ids.
+/// The results file: the file back, a line per row, created ones with HQ's ids.
 async fn the_results_file_has_a_line_per_row(h: &Harness, posts: &BTreeMap<String, usize>) {
     let users = h.stand_in.users();
-    // The results file: a line per row, created ones with HQ's ids.
     catch_saved_files(h).await;
     h.click("#download-results").await;
     let results = saved_file(h).await;
-    let results = results.strip_prefix('\u{feff}').unwrap_or(&results);
-    let lines: Vec<&str> = results.lines().collect();
-    assert_eq!(lines[0], "row,username,status,user_id,message");
-    assert_eq!(lines.len(), 61, "{results}");
+    let results = results
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&results)
+        .to_string();
+    let mut reader = csv::Reader::from_reader(results.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header.join(","),
+        "username,password,first_name,email,group,location_code,status,user_id,message",
+        "the file's own columns, then what became of each row"
+    );
+    let lines: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(lines.len(), 60, "{results}");
+    assert_eq!(&lines[0][2], "Worker, 2", "cells as the file had them");
     let ids: BTreeMap<String, String> = users
         .iter()
         .map(|u| {
@@ -285,31 +294,29 @@ async fn the_results_file_has_a_line_per_row(h: &Harness, posts: &BTreeMap<Strin
             )
         })
         .collect();
-    let (mut created, mut unsure) = (0, 0);
-    for line in &lines[1..] {
-        let cells: Vec<&str> = line.splitn(5, ',').collect();
-        match cells[2] {
+    let (mut created, mut unsure, mut skipped) = (0, 0, 0);
+    for line in &lines {
+        let (username, status, id) = (&line[0], &line[6], &line[7]);
+        match status {
             "created" => {
                 created += 1;
-                assert_eq!(
-                    ids.get(cells[1]).map(String::as_str),
-                    Some(cells[3]),
-                    "{line}"
-                );
+                assert_eq!(ids.get(username).map(String::as_str), Some(id), "{line:?}");
             }
             // The row answered 500 (and one out at the reload, if any): created in fact.
             "may have been created" => {
                 unsure += 1;
-                assert!(ids.contains_key(cells[1]), "{line}");
-                assert_eq!(posts[cells[1]], 1, "never sent again: {line}");
+                assert!(ids.contains_key(username), "{line:?}");
+                assert_eq!(posts[username], 1, "never sent again: {line:?}");
             }
-            "skipped" => {}
-            other => panic!("{other}: {line}"),
+            "skipped" => skipped += 1,
+            other => panic!("{other}: {line:?}"),
         }
     }
     assert_eq!(created + unsure, 55, "{results}");
     assert!((1..=2).contains(&unsure), "{results}");
-    assert_eq!(lines.iter().filter(|l| l.contains(",skipped,")).count(), 5);
+    assert_eq!(skipped, 5);
+    let finished = h.text("#bulk-saying").await;
+    assert!(finished.contains("Skipped: 5"), "{finished}");
 }
 
 #[tokio::test]
@@ -416,13 +423,16 @@ async fn a_projects_policies_hold_for_each_row_and_generated_passwords_are_only_
         let results = saved_file(&h).await;
         // (Blob.text() leaves out the byte order mark the file starts with.)
         let results = results.trim_start_matches('\u{feff}');
-        assert!(results.starts_with("row;username;status;user_id;message;password"));
+        assert!(results.starts_with("username;password;data: district;status;user_id;message\r\n"));
         let line = results.lines().find(|l| l.contains("given.one")).unwrap();
-        assert!(line.ends_with(&format!(";{generated}")), "{line}");
+        assert!(
+            line.starts_with(&format!("given.one;{generated};North;created;")),
+            "the generated password in the file's own password column: {line}"
+        );
         let typed = results.lines().find(|l| l.contains("strong.one")).unwrap();
         assert!(
-            typed.ends_with(';'),
-            "a typed password is never written out: {typed}"
+            typed.starts_with("strong.one;Correct-Horse-Battery-9;South;created;"),
+            "the file's own cells as they were: {typed}"
         );
         let _ = std::fs::remove_file(path);
     })

@@ -3,6 +3,7 @@
 //! understood or set aside with a word; existing workers and hidden passwords are never sent.
 
 use crate::bulk::{catch_saved_files, choose, open_bulk_mode, posts_by_username, wait_for_the_end};
+use e2e::serde_json::Value;
 use e2e::{with_harness, ConfigFile, Harness};
 use mobile_worker_xlsx::Cell;
 use std::path::PathBuf;
@@ -183,6 +184,10 @@ async fn hqs_own_download_as_xlsx_and_as_csv_creates_each_new_worker_once() {
         create_from(&h, &xlsx, "Sheet “users” of “Mobile Workers").await;
         h.assert_accessible("bulk mode, a workbook's run finished")
             .await;
+        h.js("document.getElementById('bulk-saying').scrollIntoView({block: 'center'})")
+            .await;
+        h.screenshot("bulk-finished").await;
+        the_results_come_back_as_a_workbook_and_the_rows_to_fix_round_trip(&h).await;
 
         let csv = write_csv(&rows(&h, "csv"));
         create_from(&h, &csv, "“mobile_workers_").await;
@@ -221,6 +226,74 @@ async fn hqs_own_download_as_xlsx_and_as_csv_creates_each_new_worker_once() {
         let _ = std::fs::remove_file(csv);
     })
     .await;
+}
+
+/// The bytes of the `n`th file the page handed the browser to save.
+async fn saved_bytes(h: &Harness, n: usize) -> Vec<u8> {
+    let bytes: Value = h
+        .js(&format!(
+            "const wait = () => window.savedFiles.length > {n} ? window.savedFiles[{n}].arrayBuffer() \
+             : new Promise(r => setTimeout(r, 50)).then(wait); \
+             return wait().then(b => Array.from(new Uint8Array(b)));"
+        ))
+        .await;
+    bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect()
+}
+
+/// A workbook's results come back as a workbook in its own columns, and its rows to fix can be
+/// chosen again as they are.
+async fn the_results_come_back_as_a_workbook_and_the_rows_to_fix_round_trip(h: &Harness) {
+    catch_saved_files(h).await;
+    h.click("#download-results").await;
+    let results = mobile_worker_xlsx::read(&saved_bytes(h, 0).await, 50, 50).unwrap();
+    assert_eq!(results.sheet, "users");
+    let header = &results.rows[0].1;
+    assert_eq!(header[..HQ_COLUMNS.len()], HQ_COLUMNS.map(String::from));
+    assert_eq!(header[HQ_COLUMNS.len()..], ["status", "user_id", "message"]);
+    let amina = &results
+        .rows
+        .iter()
+        .find(|(_, r)| r[0] == "xl.amina")
+        .unwrap()
+        .1;
+    assert_eq!(
+        amina[1].chars().count(),
+        14,
+        "the generated password in place of ********"
+    );
+    assert_eq!(amina[HQ_COLUMNS.len()], "created");
+    let old = &results
+        .rows
+        .iter()
+        .find(|(_, r)| r[0] == "xl.old")
+        .unwrap()
+        .1;
+    assert_eq!(old[HQ_COLUMNS.len()], "skipped");
+
+    h.click("#download-rows-to-fix").await;
+    let fix = saved_bytes(h, 1).await;
+    let to_fix = mobile_worker_xlsx::read(&fix, 50, 50).unwrap();
+    let usernames: Vec<&str> = to_fix.rows[1..]
+        .iter()
+        .map(|(_, r)| r[0].as_str())
+        .collect();
+    assert_eq!(usernames, ["xl.old", "xl.asleep"]);
+    assert_eq!(
+        to_fix.rows[0].1,
+        HQ_COLUMNS.map(String::from),
+        "the file's own columns"
+    );
+    let path = std::env::temp_dir().join(format!("to-fix-{}.xlsx", std::process::id()));
+    std::fs::write(&path, fix).unwrap();
+    choose(h, &path).await;
+    h.wait_for_text("#bulk-file-read", |t| t.contains("2 rows read"))
+        .await;
+    let _ = std::fs::remove_file(path);
 }
 
 #[tokio::test]
