@@ -13,6 +13,8 @@ pub fn CreatedView(
     generated_password: Option<String>,
     /// "Create another".
     on_another: impl Fn() + 'static,
+    /// "Create another with the same settings".
+    on_another_alike: impl Fn() + 'static,
 ) -> impl IntoView {
     let texts = use_texts();
     // The key of what the copy did, shown in the current language.
@@ -66,9 +68,18 @@ pub fn CreatedView(
                     })}
                 </span>
             </p>
-            <button type="button" class="another" on:click=move |_| on_another()>
-                {tr("created.another")}
-            </button>
+            <p class="actions">
+                <button type="button" class="another" on:click=move |_| on_another()>
+                    {tr("created.another")}
+                </button>
+                <button
+                    type="button"
+                    class="secondary another-alike"
+                    on:click=move |_| on_another_alike()
+                >
+                    {tr("created.another_alike")}
+                </button>
+            </p>
         </div>
     }
 }

@@ -94,7 +94,12 @@ fn Strength() -> impl IntoView {
         Verdict::Weak(score) | Verdict::Strong(score) => score,
         _ => 0,
     };
+    // Nothing is said of a password not yet typed.
+    let typed = move || form.draft.password.with(|p| !p.is_empty());
     let words = move || {
+        if !typed() {
+            return String::new();
+        }
         let verdict = verdict();
         let shown = form.scorer.with(|s| verdict.shown(s.answer.as_ref()));
         let message = match shown {
@@ -129,7 +134,9 @@ fn Strength() -> impl IntoView {
                 <span></span>
             </div>
             <p class="strength-words" aria-live="polite">
-                <span class="visually-hidden">{tr("strength.label")}": "</span>
+                <Show when=typed>
+                    <span class="visually-hidden">{tr("strength.label")}": "</span>
+                </Show>
                 {words}
             </p>
             <p class="strength-advice">{advice}</p>

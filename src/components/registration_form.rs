@@ -55,6 +55,7 @@ pub fn RegistrationForm(
                         full_username
                         generated_password
                         on_another=move || form.start_another()
+                        on_another_alike=move || form.start_another_alike()
                     />
                 }
             }

@@ -29,7 +29,7 @@ use crate::i18n::{Message, Texts};
 use crate::portal::Portal;
 use crate::worker::password::{self, Strength, Verdict};
 use crate::worker::{
-    hq_strip, normalise_username, Checks, Draft, Field, FieldError, NewMobileWorker,
+    check_username, hq_strip, normalise_username, Checks, Draft, Field, FieldError, NewMobileWorker,
 };
 use leptos::prelude::*;
 
@@ -241,16 +241,20 @@ impl FormState {
         needs_typed_key(self.config, self.portal)
     }
 
-    /// "Their login will be …", as HQ will complete what is typed.
+    /// "Their login will be …", as HQ will complete what is typed, for a username that can be
+    /// used; for one that cannot, the reason.
     pub fn login_preview(&self) -> Message {
-        let typed = self.draft.username.with(|u| normalise_username(u));
+        let typed = self.draft.username.get();
         let preview = Message::new("username.preview");
-        if typed.is_empty() {
+        if normalise_username(&typed).is_empty() {
             let sample = Message::new("username.preview_sample")
                 .text("suffix", self.config(|c| c.full_username("")));
-            preview.message("login", sample)
-        } else {
-            preview.text("login", self.config(|c| c.full_username(&typed)))
+            return preview.message("login", sample);
+        }
+        // Only a login that can be used is shown; otherwise why it cannot.
+        match check_username(&typed) {
+            Ok(name) => preview.text("login", self.config(|c| c.full_username(&name))),
+            Err(why) => why,
         }
     }
 

@@ -107,6 +107,23 @@ impl FormState {
         self.focus.set(Some(Focus::Field(Field::Username)));
     }
 
+    /// "Create another with the same settings": a fresh form that keeps what a team shares
+    /// (groups, locations and the primary one, role, language, profile and project fields),
+    /// never what is the worker's own (username, names, email, phones, password).
+    pub fn start_another_alike(&self) {
+        let kept = self.draft.snapshot();
+        self.start_another();
+        self.draft.update(|d| {
+            d.groups = kept.groups;
+            d.locations = kept.locations;
+            d.primary_location = kept.primary_location;
+            d.role = kept.role;
+            d.language = kept.language;
+            d.profile = kept.profile;
+            d.custom = kept.custom;
+        });
+    }
+
     /// Tells the portal the operator gave up; the next visitor starts afresh. Not while a
     /// request is out: its answer decides (created, or an error), and the portal hears that.
     pub fn cancel(&self) {

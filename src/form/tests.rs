@@ -127,6 +127,57 @@ fn success_is_kept_and_another_form_starts_empty() {
     });
 }
 
+#[test]
+fn another_with_the_same_settings_keeps_the_team_never_the_person() {
+    let (owner, state) = form(PROXY);
+    owner.with(|| {
+        fill(&state, "jdoe");
+        state.draft.update(|d| {
+            d.first_name = "Jane".into();
+            d.email = "jane@example.org".into();
+            d.phone_numbers = vec!["256772987654".into()];
+            d.groups = vec!["g1".into()];
+            d.locations = vec!["l1".into(), "l2".into()];
+            d.primary_location = "l2".into();
+            d.role = "Field worker".into();
+            d.language = "fra".into();
+        });
+        let team = untrack(|| state.draft.snapshot());
+        state.start_another_alike();
+        let next = untrack(|| state.draft.snapshot());
+        assert_eq!(
+            (
+                next.groups,
+                next.locations,
+                next.primary_location,
+                next.role,
+                next.language
+            ),
+            (
+                team.groups,
+                team.locations,
+                team.primary_location,
+                team.role,
+                team.language
+            )
+        );
+        assert_eq!(
+            (
+                next.username,
+                next.password,
+                next.first_name,
+                next.email,
+                next.phone_numbers
+            ),
+            Default::default()
+        );
+        assert_eq!(
+            state.focus.get_untracked(),
+            Some(Focus::Field(Field::Username))
+        );
+    });
+}
+
 fn choices(ids: &[&str]) -> Vec<Choice> {
     ids.iter()
         .map(|id| Choice::new(id.to_string(), id.to_uppercase(), String::new()))
@@ -267,5 +318,23 @@ fn cancel_waits_for_a_request_in_flight() {
         state.in_flight.set(false);
         state.cancel();
         assert_eq!(state.draft.username.get_untracked(), "");
+    });
+}
+
+#[test]
+fn the_login_preview_shows_only_a_username_that_can_be_used_else_why() {
+    let (owner, state) = form(PROXY);
+    owner.with(|| {
+        let preview = || state.login_preview().to_string();
+        assert_eq!(preview(), "Their login will be name@demo.commcarehq.org");
+        state.type_username(" Jane Doe ".into());
+        assert_eq!(
+            preview(),
+            "Their login will be jane.doe@demo.commcarehq.org"
+        );
+        state.type_username("jane!".into());
+        let said = preview();
+        assert!(!said.contains("Their login will be"), "{said}");
+        assert!(said.contains('!'), "says why: {said}");
     });
 }

@@ -202,3 +202,38 @@ async fn the_success_view_copies_the_id_and_starts_afresh() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn another_with_the_same_settings_keeps_the_team_and_empties_the_person() {
+    with_harness(ConfigFile::proxy(), |h| async move {
+        let group = h.stand_in.groups("demo")[2].clone();
+        h.open().await;
+        h.type_into("#username", "team.first").await;
+        h.type_into("#password", "Tr1cky-pass").await;
+        h.type_into("#first-name", "Amina").await;
+        h.type_into("#group-search", &group.name).await;
+        h.click(&format!("#group-picker input[value='{}']", group.id))
+            .await;
+        h.type_into("#role", "Field worker").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+        h.assert_accessible("the success view with both ways to create another")
+            .await;
+        h.click("button.another-alike").await;
+        assert_eq!(h.value("#username").await, "");
+        assert_eq!(h.value("#first-name").await, "");
+        assert_eq!(h.value("#role").await, "Field worker");
+        let chosen = h.text("#group-picker .chosen").await;
+        assert!(chosen.contains(&group.name), "{chosen}");
+        h.screenshot("create-another-alike").await;
+        h.type_into("#username", "team.second").await;
+        h.type_into("#password", "Tr1cky-pass").await;
+        h.click("button[type=submit]").await;
+        h.wait_for_text(".created-user-id", |t| !t.is_empty()).await;
+        let second = h.user_posts()[1].json();
+        assert_eq!(second["groups"], json!([group.id]));
+        assert_eq!(second["role"], "Field worker");
+        assert!(second.get("first_name").is_none());
+    })
+    .await;
+}

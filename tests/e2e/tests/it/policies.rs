@@ -139,6 +139,11 @@ async fn a_weak_password_is_refused_a_generated_one_accepted_and_the_scorer_load
         fill_the_required_project_fields(&h).await;
         choose_a_location(&h).await;
         assert!(!scorer_requested(&h), "{:?}", h.served_paths());
+        assert_eq!(
+            h.text("#password-strength").await,
+            "",
+            "the meter says nothing until a password is typed"
+        );
 
         h.type_into("#password", "password1").await;
         h.wait_for_text(".strength-words", |t| t.contains("Too easy to guess"))
