@@ -102,39 +102,12 @@ pub(super) fn Preview(
             </p>
             {move || earlier().map(|text| view! { <p id="bulk-earlier">{text}</p> })}
             <Show when=move || { counts.get().problems > 0 }>
-                <table class="bulk-rows" id="rows-with-problems">
-                    <caption>{tr("bulk.problems_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr("bulk.column_row")}</th>
-                            <th scope="col">{tr("bulk.column_username")}</th>
-                            <th scope="col">{tr("bulk.column_problems")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            rows_with_problems()
-                                .into_iter()
-                                .map(|(number, username, problems)| {
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{number}</th>
-                                            <td dir="ltr">{username}</td>
-                                            <td>
-                                                <ul>
-                                                    {problems
-                                                        .into_iter()
-                                                        .map(|p| view! { <li>{p}</li> })
-                                                        .collect_view()}
-                                                </ul>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
+                <RowsTable
+                    id="rows-with-problems"
+                    caption="bulk.problems_caption"
+                    said="bulk.column_problems"
+                    rows=Signal::derive(rows_with_problems)
+                />
                 <Checkbox
                     id=SKIP_ID
                     label=Signal::derive(move || {
@@ -171,42 +144,66 @@ fn RowsToCheck(
                 .collect::<Vec<_>>()
         })
     };
+    let rows = Signal::derive(rows);
     move || {
-        let rows = rows();
-        (!rows.is_empty()).then(|| {
+        rows.with(|r| !r.is_empty()).then(|| {
             view! {
-                <table class="bulk-rows" id="rows-to-check">
-                    <caption>{tr("bulk.warnings_caption")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{tr("bulk.column_row")}</th>
-                            <th scope="col">{tr("bulk.column_username")}</th>
-                            <th scope="col">{tr("bulk.column_warnings")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|(number, username, said)| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{number}</th>
-                                        <td dir="ltr">{username}</td>
-                                        <td>
-                                            <ul>
-                                                {said
-                                                    .into_iter()
-                                                    .map(|w| view! { <li>{w}</li> })
-                                                    .collect_view()}
-                                            </ul>
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <RowsTable
+                    id="rows-to-check"
+                    caption="bulk.warnings_caption"
+                    said="bulk.column_warnings"
+                    rows
+                />
             }
         })
+    }
+}
+
+/// A table of rows, each with its number, its username and what is said of it.
+#[component]
+fn RowsTable(
+    /// The table's element id.
+    id: &'static str,
+    /// The catalogue key of its caption.
+    caption: &'static str,
+    /// The catalogue key of the third column's heading.
+    said: &'static str,
+    /// Each row's number, username and what is said of it.
+    rows: Signal<Vec<(usize, String, Vec<String>)>>,
+) -> impl IntoView {
+    view! {
+        <table class="bulk-rows" id=id>
+            <caption>{tr(caption)}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{tr("bulk.column_row")}</th>
+                    <th scope="col">{tr("bulk.column_username")}</th>
+                    <th scope="col">{tr(said)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    rows.get()
+                        .into_iter()
+                        .map(|(number, username, said)| {
+                            view! {
+                                <tr>
+                                    <th scope="row">{number}</th>
+                                    <td dir="ltr">{username}</td>
+                                    <td>
+                                        <ul>
+                                            {said
+                                                .into_iter()
+                                                .map(|s| view! { <li>{s}</li> })
+                                                .collect_view()}
+                                        </ul>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
     }
 }
