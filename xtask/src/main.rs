@@ -14,6 +14,7 @@ mod bench;
 mod build;
 #[cfg(test)]
 mod docs;
+mod exports;
 mod minify;
 mod serve;
 mod size;
