@@ -10,6 +10,8 @@ use mobile_worker_form::json::Json;
 use mobile_worker_form::worker::normalise_username;
 use std::collections::BTreeMap;
 
+pub mod elsewhere;
+
 /// A row's state in a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -109,10 +111,14 @@ fn error_from_json(json: &Json) -> Option<CreateError> {
     })
 }
 
-/// What is kept of earlier runs in this project space: each username sent and its status.
+/// What is kept of earlier runs in this project space: each username sent and its status, and
+/// whether the last run generated passwords for rows without one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kept {
     by_username: BTreeMap<String, Status>,
+    /// The run's "Generate a password" choice, so the same file chosen again after a reload
+    /// is checked as it was sent.
+    pub generate: bool,
 }
 
 impl Kept {
@@ -148,6 +154,13 @@ impl Kept {
     /// As kept in sessionStorage. A row sent but not answered when the page went away is kept
     /// as possibly created.
     pub fn to_json(&self) -> Json {
+        Json::object([
+            ("generate", Json::Bool(self.generate)),
+            ("rows", self.rows_to_json()),
+        ])
+    }
+
+    fn rows_to_json(&self) -> Json {
         let entries = self.by_username.iter().map(|(username, status)| {
             let mut fields = vec![("username", Json::from(username.as_str()))];
             match status {
@@ -172,10 +185,15 @@ impl Kept {
         Json::List(entries.collect())
     }
 
-    /// What was kept; entries that cannot be read are left out, never guessed.
+    /// What was kept; entries that cannot be read are left out, never guessed. A bare list
+    /// is how earlier versions of this page kept the rows.
     pub fn from_json(json: &Json) -> Kept {
-        let mut kept = Kept::default();
-        for entry in json.as_list().unwrap_or_default() {
+        let mut kept = Kept {
+            generate: json.get("generate").and_then(Json::as_bool) == Some(true),
+            ..Kept::default()
+        };
+        let rows = json.get("rows").unwrap_or(json);
+        for entry in rows.as_list().unwrap_or_default() {
             let text = |key| entry.get(key).and_then(Json::as_str);
             let answer = || entry.get("answer").and_then(error_from_json);
             let status = match text("status") {
@@ -275,5 +293,21 @@ mod tests {
             &Json::parse(r#"[{"username": "x", "status": "created"}, 5]"#).unwrap(),
         );
         assert_eq!(odd, Kept::default());
+    }
+
+    #[test]
+    fn the_generate_choice_is_kept_with_the_run() {
+        let mut kept = Kept::default();
+        kept.record("amina", &Status::Sending);
+        kept.generate = true;
+        let again = Kept::from_json(&Json::parse(&kept.to_json().write()).unwrap());
+        assert!(again.generate);
+        assert_eq!(again.status("amina"), Some(&Status::Unsure { error: None }));
+        // As earlier versions kept it: the rows alone.
+        let earlier = Kept::from_json(
+            &Json::parse(r#"[{"username": "bo", "status": "created", "id": "i"}]"#).unwrap(),
+        );
+        assert!(!earlier.generate);
+        assert!(earlier.status("bo").is_some());
     }
 }

@@ -3,6 +3,7 @@
 //! through the same rules, and with usernames that repeat within the file refused.
 
 use crate::sheet::{Column, Row, Sheet};
+use cells::{filled, said_of_cell, several_values, suggesting};
 use hq_columns::{hq_columns, is_password_placeholder, names};
 use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::hq::lists::Choice;
@@ -10,10 +11,11 @@ use mobile_worker_form::i18n::Message;
 use mobile_worker_form::worker::password::Verdict;
 use mobile_worker_form::worker::phones::{phone_warning, with_country_code};
 use mobile_worker_form::worker::{
-    normalise_username, Checks, Draft, NewMobileWorker, UserDataEntry,
+    normalise_username, Checks, Draft, FieldError, NewMobileWorker, UserDataEntry,
 };
 use std::collections::HashMap;
 
+mod cells;
 mod hq_columns;
 
 /// A row, checked.
@@ -80,9 +82,12 @@ pub fn check(sheet: &Sheet, lists: &Lists) -> Vec<Checked> {
             let name = normalise_username(&checked.username);
             if !name.is_empty() {
                 match first_row_of.get(&name) {
-                    Some(first) => checked
-                        .problems
-                        .push(Message::new("bulk.problem.username_repeated").number("row", *first)),
+                    Some(first) => checked.problems.push(
+                        Message::new("bulk.problem.username_repeated")
+                            .text("column", sheet.headers[username_column(sheet)].as_str())
+                            .text("value", checked.username.trim())
+                            .number("row", *first),
+                    ),
                     None => {
                         first_row_of.insert(name, row.number);
                     }
@@ -112,7 +117,11 @@ fn check_row(sheet: &Sheet, row: &Row, lists: &Lists) -> Checked {
         );
     }
     let judged = judge(&draft, needs_password || (placeholder && !confirm), lists);
-    problems.extend(judged);
+    problems.extend(
+        judged
+            .into_iter()
+            .map(|error| said_of_cell(error, sheet, row, &draft, lists)),
+    );
     let warnings = phone_warnings(&mut draft, lists.country_code);
     Checked {
         number: row.number,
@@ -148,6 +157,55 @@ fn phone_warnings(draft: &mut Draft, country_code: Option<&str>) -> Vec<Message>
     warnings
 }
 
+/// The ids of the groups and locations the row names, by group name and site code; each one
+/// not found is a problem, with the nearest the project has.
+fn places(
+    sheet: &Sheet,
+    row: &Row,
+    lists: &Lists,
+    problems: &mut Vec<Message>,
+) -> (Vec<String>, Vec<String>) {
+    let mut groups = Vec::new();
+    for cell in filled(sheet, row, &Column::Group) {
+        let said = |key| {
+            Message::new(key)
+                .text("column", cell.column)
+                .text("name", cell.value)
+        };
+        match ids(lists.groups, |g| g.name == cell.value)[..] {
+            [id] => groups.push(id.to_string()),
+            [] => problems.push(several_values(cell, &Column::Group).unwrap_or_else(|| {
+                let names = lists.groups.iter().map(|g| g.name.as_str());
+                suggesting(said("bulk.problem.no_group"), cell.value, names)
+            })),
+            _ => problems.push(said("bulk.problem.group_ambiguous")),
+        }
+    }
+    let mut locations = Vec::new();
+    for cell in filled(sheet, row, &Column::LocationCode) {
+        let said = |key| {
+            Message::new(key)
+                .text("column", cell.column)
+                .text("code", cell.value)
+        };
+        // HQ keeps site codes in lower case.
+        match ids(lists.locations, |l| {
+            l.detail.eq_ignore_ascii_case(cell.value)
+        })[..]
+        {
+            [id] => locations.push(id.to_string()),
+            [] => problems.push(
+                several_values(cell, &Column::LocationCode).unwrap_or_else(|| {
+                    let codes = lists.locations.iter().map(|l| l.detail.as_str());
+                    suggesting(said("bulk.problem.no_location"), cell.value, codes)
+                }),
+            ),
+            _ => problems.push(said("bulk.problem.location_ambiguous")),
+        }
+    }
+    (groups, locations)
+}
+
 /// The row as the draft the one-worker form would hold, its group names, site codes and
 /// profile looked up in the project's lists; each one not found is a problem.
 fn row_draft(sheet: &Sheet, row: &Row, lists: &Lists, problems: &mut Vec<Message>) -> Draft {
@@ -160,33 +218,25 @@ fn row_draft(sheet: &Sheet, row: &Row, lists: &Lists, problems: &mut Vec<Message
             .map(str::to_string)
             .collect()
     };
-    let mut groups = Vec::new();
-    for name in cells(Column::Group) {
-        match ids(lists.groups, |g| g.name == name)[..] {
-            [id] => groups.push(id.to_string()),
-            [] => problems.push(Message::new("bulk.problem.no_group").text("name", name)),
-            _ => problems.push(Message::new("bulk.problem.group_ambiguous").text("name", name)),
-        }
-    }
-    let mut locations = Vec::new();
-    for code in cells(Column::LocationCode) {
-        // HQ keeps site codes in lower case.
-        match ids(lists.locations, |l| l.detail.eq_ignore_ascii_case(&code))[..] {
-            [id] => locations.push(id.to_string()),
-            [] => problems.push(Message::new("bulk.problem.no_location").text("code", code)),
-            _ => problems.push(Message::new("bulk.problem.location_ambiguous").text("code", code)),
-        }
-    }
-    let profile = match cell(Column::Profile).trim() {
-        "" => String::new(),
-        name => match lists.policy.profiles.iter().find(|p| p.name == name) {
+    let (groups, locations) = places(sheet, row, lists, problems);
+    let profiles = &lists.policy.profiles;
+    let profile = match filled(sheet, row, &Column::Profile).first() {
+        None => String::new(),
+        Some(cell) => match profiles.iter().find(|p| p.name == cell.value) {
             Some(profile) => profile.id.to_string(),
             None => {
-                problems.push(Message::new("bulk.problem.no_profile").text("name", name));
+                let said = Message::new("bulk.problem.no_profile")
+                    .text("column", cell.column)
+                    .text("name", cell.value);
+                let names = profiles.iter().map(|p| p.name.as_str());
+                problems.push(suggesting(said, cell.value, names));
                 String::new()
             }
         },
     };
+    for cell in filled(sheet, row, &Column::PhoneNumber) {
+        problems.extend(several_values(cell, &Column::PhoneNumber));
+    }
     let (first_name, last_name) = names(sheet, row, problems);
     let mut draft = Draft {
         username: cell(Column::Username),
@@ -251,9 +301,18 @@ fn user_data(sheet: &Sheet, row: &Row) -> Vec<UserDataEntry> {
         .collect()
 }
 
+/// The column of the usernames (every file has one).
+fn username_column(sheet: &Sheet) -> usize {
+    sheet
+        .columns
+        .iter()
+        .position(|c| *c == Column::Username)
+        .unwrap_or(0)
+}
+
 /// The one-worker form's rules over the row's draft, a password to be generated standing in
 /// for an empty one.
-fn judge(draft: &Draft, needs_password: bool, lists: &Lists) -> Vec<Message> {
+fn judge(draft: &Draft, needs_password: bool, lists: &Lists) -> Vec<FieldError> {
     let judged = Draft {
         password: if needs_password {
             GENERATED_STAND_IN.to_string()
@@ -275,7 +334,7 @@ fn judge(draft: &Draft, needs_password: bool, lists: &Lists) -> Vec<Message> {
     };
     match judged.validate_with(&checks) {
         Ok(_) => Vec::new(),
-        Err(errors) => errors.into_iter().map(|e| e.message).collect(),
+        Err(errors) => errors,
     }
 }
 

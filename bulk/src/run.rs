@@ -5,12 +5,12 @@
 //! signals and HQ (`state.rs`).
 
 use crate::pacing::Pacer;
-use crate::record::Status;
+use crate::record::{Kept, Status};
 use crate::rows::{self, Checked};
 use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::hq::CreateError;
 use mobile_worker_form::i18n::Message;
-use mobile_worker_form::worker::NewMobileWorker;
+use mobile_worker_form::worker::{normalise_username, NewMobileWorker};
 
 /// Where a run stands.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -45,10 +45,6 @@ pub fn after(answer: Result<String, CreateError>) -> (Status, Next) {
     };
     match error {
         CreateError::RateLimited => (Status::Waiting, Next::Again),
-        CreateError::Refused { .. }
-        | CreateError::RefusedSilently
-        | CreateError::NotJson { status: 400..=499 }
-        | CreateError::Rejected { .. } => (Status::Refused { error }, Next::GoOn),
         // Nothing was created, and nothing else will be.
         CreateError::Unauthorized { .. }
         | CreateError::Forbidden
@@ -60,12 +56,9 @@ pub fn after(answer: Result<String, CreateError>) -> (Status, Next) {
             let message = error.message();
             (Status::Unsure { error: Some(error) }, Next::Stop(message))
         }
-        CreateError::ServerFault { .. }
-        | CreateError::CreatedUnreadable { .. }
-        | CreateError::NotJson { .. }
-        | CreateError::Unexpected { .. }
-        | CreateError::Timeout { .. }
-        | CreateError::Network => (Status::Unsure { error: Some(error) }, Next::GoOn),
+        error if error.may_have_created() => (Status::Unsure { error: Some(error) }, Next::GoOn),
+        // A 400 (with or without HQ's reason), another 4xx, a proxy's page for one.
+        error => (Status::Refused { error }, Next::GoOn),
     }
 }
 
@@ -205,6 +198,28 @@ impl Run {
     }
 }
 
+/// Each row's status as `kept` from earlier runs. Only the first row of a username can be the
+/// one that was sent: a later row repeating it stays a row with a problem.
+pub fn kept_statuses(rows: &[Checked], kept: &Kept) -> Vec<Status> {
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .map(|row| {
+            let first = seen.insert(normalise_username(&row.username));
+            match kept.status(&row.username) {
+                Some(status) if first => status.clone(),
+                _ => Status::Waiting,
+            }
+        })
+        .collect()
+}
+
+/// Whether a row's problems hold it back: only a row not sent yet. One an earlier run created
+/// (or may have) counts as such, whatever the file says of it now: a reload that forgot
+/// "Generate a password", say, never turns created rows into problems.
+pub fn held_back(row: &Checked, status: &Status) -> bool {
+    !row.is_ready() && *status == Status::Waiting
+}
+
 /// How many rows stand where.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -225,7 +240,7 @@ impl Counts {
         };
         for (row, status) in rows.iter().zip(statuses) {
             match status {
-                _ if !row.is_ready() => counts.problems += 1,
+                _ if held_back(row, status) => counts.problems += 1,
                 Status::Created { .. } => counts.created += 1,
                 Status::Refused { .. } => counts.refused += 1,
                 Status::Unsure { .. } | Status::Sending => counts.unsure += 1,

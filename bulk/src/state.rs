@@ -6,7 +6,7 @@
 use crate::record::{Kept, Status};
 use crate::results::{self, ResultLine};
 use crate::rows::{self, Checked, Lists};
-use crate::run::{self, Counts, NotCreated, Phase, Run, Step};
+use crate::run::{self, held_back, Counts, NotCreated, Phase, Run, Step};
 use crate::sheet::{self, Column, Sheet, SheetError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,6 +23,8 @@ use mobile_worker_form::worker::normalise_username;
 use mobile_worker_form::worker::password::{self, Question, Strength};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+mod storage;
 
 /// What the page that opened bulk mode hands over, and hands over again when it changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -102,10 +104,13 @@ pub struct BulkState {
     /// The run going on: a loop whose number is not the latest ends at its next step.
     runs: StoredValue<Tickets>,
     kept: StoredValue<Kept>,
-}
-
-fn storage_key(domain: &str) -> String {
-    format!("mobile-worker-form:bulk:{domain}")
+    /// This tab's name in the note of what every tab sent.
+    tab: StoredValue<String>,
+    /// This tab's record was there but could not be read.
+    record_lost: bool,
+    /// Rows of the chosen file this tab has no record of were sent from another tab (or the
+    /// record was lost): HQ is the record of truth for them.
+    pub elsewhere: RwSignal<bool>,
 }
 
 fn now_ms() -> f64 {
@@ -114,14 +119,15 @@ fn now_ms() -> f64 {
 
 impl BulkState {
     pub fn new(config: Config, texts: Texts, handover: Handover) -> Self {
-        let kept = read_kept(&config.domain);
+        let (kept, record_lost) = storage::read_kept(&config.domain);
         let run = RwSignal::new(Run::default());
         let config = StoredValue::new(config);
         let handover = RwSignal::new(handover);
         let file = RwSignal::new(None::<ChosenFile>);
         let groups = RwSignal::new(None::<ListState>);
         let locations = RwSignal::new(None::<ListState>);
-        let generate = RwSignal::new(false);
+        // A reload carries on the run as it was sent.
+        let generate = RwSignal::new(kept.generate);
         let add_country_code = RwSignal::new(false);
         let scores = StoredValue::new(HashMap::<String, Strength>::new());
         let scored = RwSignal::new(0usize);
@@ -197,6 +203,9 @@ impl BulkState {
             in_flight: RwSignal::new(false),
             runs: StoredValue::new(Tickets::default()),
             kept: StoredValue::new(kept),
+            tab: StoredValue::new(storage::tab_id()),
+            record_lost,
+            elsewhere: RwSignal::new(false),
         }
     }
 
@@ -412,15 +421,24 @@ impl BulkState {
     /// Each row's state from what was kept of earlier runs.
     fn refresh_statuses(&self) {
         let kept = self.kept.get_value();
-        let statuses = self.checked.with_untracked(|rows| {
-            rows.iter()
-                .map(|row| match kept.status(&row.username) {
-                    Some(status) => status.clone(),
-                    None => Status::Waiting,
-                })
-                .collect()
-        });
+        let statuses = self
+            .checked
+            .with_untracked(|rows| run::kept_statuses(rows, &kept));
         self.run.update(|r| r.statuses = statuses);
+        let sent = storage::read_sent(&self.config.with_value(|c| c.domain.clone()));
+        let tab = self.tab.get_value();
+        let elsewhere = self.checked.with_untracked(|rows| {
+            rows.iter().any(|row| {
+                kept.status(&row.username).is_none() && sent.sent_elsewhere(&tab, &row.username)
+            })
+        });
+        self.elsewhere
+            .set(elsewhere || (self.record_lost && self.file.with_untracked(Option::is_some)));
+    }
+
+    /// HQ's Mobile Workers list of the project space.
+    pub fn mobile_workers_url(&self) -> String {
+        self.config.with_value(Config::mobile_workers_url)
     }
 
     /// Starts (or resumes) the run, unless something stands in the way. One run at a time: a
@@ -440,6 +458,9 @@ impl BulkState {
         if self.run.try_update(Run::start) != Some(true) {
             return;
         }
+        let generate = self.generate.get_untracked();
+        self.kept.update_value(|kept| kept.generate = generate);
+        self.save_kept();
         let number = self
             .runs
             .try_update_value(|t| t.issue())
@@ -459,12 +480,18 @@ impl BulkState {
     /// Records what became of `username`, kept across reloads (in sessionStorage).
     fn keep(&self, username: &str, status: &Status) {
         self.kept.update_value(|kept| kept.record(username, status));
-        let domain = self.config.with_value(|c| c.domain.clone());
-        let text = self.kept.with_value(|k| k.to_json().write());
-        if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-            // Storage may be full or off; the run goes on, and the results file still tells all.
-            let _ = storage.set_item(&storage_key(&domain), &text);
+        self.save_kept();
+        if *status == Status::Sending {
+            let domain = self.config.with_value(|c| c.domain.clone());
+            self.tab
+                .with_value(|tab| storage::note_sent(&domain, tab, username));
         }
+    }
+
+    fn save_kept(&self) {
+        let domain = self.config.with_value(|c| c.domain.clone());
+        self.kept
+            .with_value(|kept| storage::write_kept(&domain, kept));
     }
 
     /// The password generated for `row`, kept by username for the results file only.
@@ -607,7 +634,11 @@ impl BulkState {
         let texts = self.texts;
         let problems: Vec<Vec<String>> = checked
             .iter()
-            .map(|row| row.problems.iter().map(|m| texts.render(m)).collect())
+            .zip(&statuses)
+            .map(|(row, status)| match held_back(row, status) {
+                true => row.problems.iter().map(|m| texts.render(m)).collect(),
+                false => Vec::new(),
+            })
             .collect();
         let lines: Vec<ResultLine> = sheet
             .rows
@@ -633,15 +664,6 @@ impl BulkState {
         let fields: Vec<String> = policy.user_fields.iter().map(|f| f.slug.clone()).collect();
         sheet::template_header(&fields, !policy.profiles.is_empty())
     }
-}
-
-fn read_kept(domain: &str) -> Kept {
-    let text = web_sys::window()
-        .and_then(|w| w.session_storage().ok().flatten())
-        .and_then(|s| s.get_item(&storage_key(domain)).ok().flatten());
-    text.and_then(|t| mobile_worker_form::json::Json::parse(&t).ok())
-        .map(|json| Kept::from_json(&json))
-        .unwrap_or_default()
 }
 
 async fn sleep(ms: i32) {

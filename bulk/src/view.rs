@@ -14,7 +14,7 @@ use mobile_worker_form::i18n::Message;
 use wasm_bindgen::JsCast;
 
 mod preview;
-use preview::Preview;
+use preview::{MobileWorkersLink, Preview};
 
 /// Before the ids of bulk mode's own summary: the one-worker form, hidden, shares the page.
 const PREFIX: &str = "bulk-";
@@ -367,6 +367,12 @@ fn Progress(
             <RunStatus state counts />
             <RunControls state />
             <NotCreatedRows state />
+            // HQ is the record of truth for every row that may have been created.
+            <Show when=move || { counts.get().unsure > 0 }>
+                <p id="bulk-hq-list">
+                    <MobileWorkersLink href=state.mobile_workers_url() />
+                </p>
+            </Show>
         </div>
     }
 }

@@ -30,14 +30,21 @@ pub fn ErrorSummary(
                         .into_iter()
                         .map(|problem| {
                             let text = say(problem.message);
-                            let item = match problem.target {
-                                Some(id) => {
+                            let to_field = problem.target.map(|id| (format!("#{id}"), Some(id)));
+                            let item = match to_field.or(problem.link.map(|url| (url, None))) {
+                                Some((href, id)) => {
+                                    let url = href.clone();
+                                    // An entry leads to its field; one whose worker may exist, to HQ's
+                                    // list, beside this page, so nothing typed here is lost.
                                     view! {
                                         <a
-                                            href=format!("#{id}")
+                                            href=href
                                             on:click=move |ev| {
                                                 ev.prevent_default();
-                                                focus_element(&id);
+                                                match &id {
+                                                    Some(id) => focus_element(id),
+                                                    None => open_beside(&url),
+                                                }
                                             }
                                         >
                                             {text}
@@ -54,6 +61,11 @@ pub fn ErrorSummary(
             </ul>
         </div>
     }
+}
+
+/// Opens `url` in a new tab, apart from this page (`noopener`).
+fn open_beside(url: &str) {
+    let _ = window().open_with_url_and_target_and_features(url, "_blank", "noopener");
 }
 
 /// Focuses the first of `ids` that is on the page.

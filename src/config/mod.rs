@@ -144,6 +144,16 @@ impl Config {
         )
     }
 
+    /// HQ's Mobile Workers list of the project space: the record of truth when the page cannot
+    /// tell whether a worker was created. Through a same-origin proxy, the proxy sends the
+    /// browser on to CommCare (see the nginx template).
+    pub fn mobile_workers_url(&self) -> String {
+        format!(
+            "{}/a/{}/settings/users/commcare/",
+            self.base_url, self.domain
+        )
+    }
+
     /// The full username HQ makes of a local part: `name@{domain}.commcarehq.org`.
     pub fn full_username(&self, username: &str) -> String {
         format!("{username}@{}.commcarehq.org", self.domain)
@@ -359,6 +369,7 @@ mod tests {
         assert_eq!(c.user_endpoint(), "/a/demo/api/v0.5/user/");
         assert_eq!(c.timeout_seconds, 30);
         assert_eq!(c.full_username("jdoe"), "jdoe@demo.commcarehq.org");
+        assert_eq!(c.mobile_workers_url(), "/a/demo/settings/users/commcare/");
         assert!(!c.is_cross_origin("http://localhost:8080"));
     }
 

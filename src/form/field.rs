@@ -101,6 +101,9 @@ impl KeyIds {
 pub struct Problem {
     pub target: Option<String>,
     pub message: Message,
+    /// A page outside this one that settles it: HQ's Mobile Workers list, where a worker may
+    /// have been created.
+    pub link: Option<String>,
 }
 
 impl Problem {
@@ -109,6 +112,15 @@ impl Problem {
         Problem {
             target: target.map(str::to_string),
             message,
+            link: None,
+        }
+    }
+
+    /// The same problem, with a link to `url`.
+    pub fn linking(self, url: String) -> Self {
+        Problem {
+            link: Some(url),
+            ..self
         }
     }
 

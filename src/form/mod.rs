@@ -180,7 +180,11 @@ impl FormState {
             );
             if let Some(error) = server_error.get() {
                 let at = error.field().map(|f| f.id());
-                problems.push(Problem::at(at.as_deref(), error.message()));
+                let problem = Problem::at(at.as_deref(), error.message());
+                problems.push(match error.may_have_created() {
+                    true => problem.linking(config.with_value(Config::mobile_workers_url)),
+                    false => problem,
+                });
             }
             problems
         });

@@ -86,6 +86,19 @@ impl CreateError {
         }
     }
 
+    /// Whether the worker may exist after all: no clear answer came back.
+    pub fn may_have_created(&self) -> bool {
+        matches!(
+            self,
+            Self::ServerFault { .. }
+                | Self::CreatedUnreadable { .. }
+                | Self::Unexpected { .. }
+                | Self::Timeout { .. }
+                | Self::Network
+                | Self::CrossOrigin { .. }
+        ) || matches!(self, Self::NotJson { status } if !(400..=499).contains(status))
+    }
+
     /// The form field this error belongs next to, if any.
     pub fn field(&self) -> Option<Field> {
         match self {

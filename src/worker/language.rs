@@ -41,9 +41,9 @@ pub fn check_language(typed: &str) -> Result<Option<String>, Message> {
         let lower = code.to_ascii_lowercase().replace('_', "-");
         let message = Message::new("rule.language.shape").text("code", code);
         Err(if lower != code && check_language(&lower).is_ok() {
-            Message::new("rule.language.did_you_mean")
+            Message::new("rule.did_you_mean")
                 .message("problem", message)
-                .text("code", lower)
+                .text("suggestion", lower)
         } else {
             message
         })

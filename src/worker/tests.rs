@@ -143,6 +143,24 @@ fn username_characters_are_named() {
 }
 
 #[test]
+fn an_accented_username_suggests_its_plain_form() {
+    assert_eq!(
+        username_error("Joseph Müller"),
+        "Username can only contain letters a to z, numbers, dots, hyphens and underscores; remove “ü”; did you mean joseph.muller?"
+    );
+    // Decomposed as typed on some keyboards (u and a combining diaeresis).
+    assert!(username_error("jose\u{301}").ends_with("did you mean jose?"));
+    assert!(
+        username_error("Łukasz").ends_with("remove “ł”"),
+        "ł has no plain form"
+    );
+    assert!(
+        username_error("müller@x").ends_with("remove “ü”, “@”"),
+        "@ stays"
+    );
+}
+
+#[test]
 fn reserved_usernames_are_refused_in_any_case() {
     for typed in ["admin", "ADMIN", "Demo_User", "demo_user"] {
         assert!(

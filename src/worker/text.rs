@@ -37,6 +37,21 @@ pub(super) fn is_letter_or_digit(c: char) -> bool {
     }
 }
 
+/// `text` with the accents taken off its letters (`müller` → `muller`): decomposed, then the
+/// combining marks dropped. Letters that do not decompose (`ø`, `ß`) stay. In the browser by
+/// its own `String.normalize`, for the same reason as [`lower_case`].
+pub fn without_accents(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    let decomposed = String::from(js_sys::JsString::from(text).normalize("NFD"));
+    #[cfg(not(target_arch = "wasm32"))]
+    let decomposed: String = unicode_normalization::UnicodeNormalization::nfd(text).collect();
+    let mark = |c: &char| {
+        matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}')
+            || matches!(c, '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
+    };
+    decomposed.chars().filter(|c| !mark(c)).collect()
+}
+
 /// Python's `str.strip()`: what Django's form fields do to every value first.
 pub fn hq_strip(typed: &str) -> &str {
     typed.trim_matches(is_hq_space)

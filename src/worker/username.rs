@@ -1,6 +1,6 @@
 //! The username: HQ's normalisation and its rules.
 
-use super::text::{hq_strip, is_hq_space, lower_case, too_long};
+use super::text::{hq_strip, is_hq_space, lower_case, too_long, without_accents};
 use crate::i18n::Message;
 
 pub const USERNAME_MAX_CHARS: usize = 50;
@@ -40,13 +40,21 @@ pub fn check_username(typed: &str) -> Result<String, Message> {
             len,
         ));
     }
-    let mut bad: Vec<char> = name
-        .chars()
-        .filter(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
-        .collect();
+    let allowed =
+        |c: &char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    let mut bad: Vec<char> = name.chars().filter(|c| !allowed(c)).collect();
     if !bad.is_empty() {
         bad.dedup();
-        return Err(Message::new("rule.username.characters").chars("chars", bad));
+        let refused = Message::new("rule.username.characters").chars("chars", bad);
+        // HQ refuses `müller`; the name most likely meant is the plain one.
+        let plain = without_accents(&name);
+        return Err(if plain.chars().all(|c| allowed(&c)) {
+            Message::new("rule.did_you_mean")
+                .message("problem", refused)
+                .text("suggestion", plain)
+        } else {
+            refused
+        });
     }
     if name.starts_with('.') || name.ends_with('.') {
         return Err(Message::new("rule.username.dot_at_end"));

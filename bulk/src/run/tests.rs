@@ -299,3 +299,60 @@ fn the_rows_not_created_are_listed_with_why() {
     assert!(english(listed[0].why.as_ref().unwrap()).contains("Username taken"));
     assert_eq!(listed[1].outcome, Message::new("bulk.status.unsure"));
 }
+
+#[test]
+fn rows_an_earlier_run_created_are_counted_as_such_before_their_problems() {
+    // The same file after a reload that forgot "Generate a password": its empty passwords
+    // are problems now, but two of its rows were created and one may have been.
+    let rows = rows(
+        "username,password\na,\nb,\nc,\nd,\n",
+        &ProjectPolicy::default(),
+    );
+    let rows: Vec<Checked> = rows
+        .into_iter()
+        .map(|row| Checked {
+            problems: vec![Message::new("bulk.problem.password_missing")],
+            ..row
+        })
+        .collect();
+    let made = |id: &str| Status::Created {
+        user_id: id.to_string(),
+    };
+    let statuses = [
+        made("id-a"),
+        made("id-b"),
+        Status::Unsure { error: None },
+        Status::Waiting,
+    ];
+    let counts = Counts::of(&rows, &statuses);
+    assert_eq!(
+        (
+            counts.created,
+            counts.unsure,
+            counts.problems,
+            counts.waiting
+        ),
+        (2, 1, 1, 0)
+    );
+    assert!(!held_back(&rows[0], &statuses[0]));
+    assert!(held_back(&rows[3], &statuses[3]));
+}
+
+#[test]
+fn a_row_repeating_a_sent_username_is_not_taken_for_the_one_sent() {
+    let rows = rows(
+        "username,password\na,pw-a\nb,pw-b\nA,pw-c\n",
+        &ProjectPolicy::default(),
+    );
+    let mut kept = Kept::default();
+    let made = Status::Created {
+        user_id: "id-a".into(),
+    };
+    kept.record("a", &made);
+    let statuses = kept_statuses(&rows, &kept);
+    assert_eq!(statuses, [made, Status::Waiting, Status::Waiting]);
+    assert!(
+        held_back(&rows[2], &statuses[2]),
+        "the repeat is still a problem"
+    );
+}

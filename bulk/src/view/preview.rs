@@ -2,7 +2,7 @@
 //! problems (which stop the run unless skipped), and the rows worth a look that can still go.
 
 use super::Checkbox;
-use crate::run::{Counts, Phase};
+use crate::run::{held_back, Counts, Phase};
 use crate::state::{BulkState, SKIP_ID};
 use leptos::prelude::*;
 use mobile_worker_form::components::{tr, use_texts};
@@ -75,10 +75,12 @@ pub(super) fn Preview(
             .then(|| texts.render(&Message::new("bulk.earlier").count(c.done())))
     };
     let rows_with_problems = move || {
+        let statuses = state.statuses.get();
         state.checked.with(|rows| {
             rows.iter()
-                .filter(|r| !r.is_ready())
-                .map(|r| {
+                .zip(&statuses)
+                .filter(|(r, status)| held_back(r, status))
+                .map(|(r, _)| {
                     let problems: Vec<String> =
                         r.problems.iter().map(|m| texts.render(m)).collect();
                     (r.number, r.username.clone(), problems)
@@ -101,6 +103,12 @@ pub(super) fn Preview(
                 }}
             </p>
             {move || earlier().map(|text| view! { <p id="bulk-earlier">{text}</p> })}
+            <Show when=move || state.elsewhere.get()>
+                <p id="bulk-elsewhere">
+                    {tr("bulk.record_elsewhere")} " "
+                    <MobileWorkersLink href=state.mobile_workers_url() />
+                </p>
+            </Show>
             <Show when=move || { counts.get().problems > 0 }>
                 <RowsTable
                     id="rows-with-problems"
@@ -205,5 +213,19 @@ fn RowsTable(
                 }}
             </tbody>
         </table>
+    }
+}
+
+/// HQ's Mobile Workers list, the record of truth where a worker may have been created. It
+/// opens beside this page, so the run and the file stay as they are.
+#[component]
+pub(super) fn MobileWorkersLink(
+    /// Where it goes: `Config::mobile_workers_url`.
+    href: String,
+) -> impl IntoView {
+    view! {
+        <a class="hq-link" href=href target="_blank" rel="noopener noreferrer">
+            {tr("bulk.mobile_workers_link")}
+        </a>
     }
 }

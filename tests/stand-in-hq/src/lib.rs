@@ -14,7 +14,7 @@ pub use users::{complete_username, validate_username};
 
 use faults::{add_fault, list_requests, preflight, record_and_fault};
 use lists::{group_name, list_groups, list_locations, seed_locations};
-use users::create_user;
+use users::{create_user, mobile_workers_page};
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -294,6 +294,11 @@ impl StandIn {
         Router::new()
             .route("/_stand-in/faults", post(add_fault))
             .route("/_stand-in/requests", get(list_requests))
+            // HQ's own page, which the form links to where a worker may have been created.
+            .route(
+                "/a/{domain}/settings/users/commcare/",
+                get(mobile_workers_page),
+            )
             .merge(api)
             .with_state(self.clone())
     }

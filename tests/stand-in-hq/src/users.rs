@@ -311,3 +311,28 @@ fn is_hostname(host: &str) -> bool {
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
+
+/// HQ's Mobile Workers list of a project space, as a plain page naming each worker created.
+pub(crate) async fn mobile_workers_page(
+    State(hq): State<StandIn>,
+    Path(domain): Path<String>,
+) -> Response {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let items: String = hq
+        .users()
+        .iter()
+        .filter(|u| u.domain == domain)
+        .map(|u| format!("<li>{}</li>", escape(&u.username)))
+        .collect();
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><title>Mobile Workers</title>\
+         <main><h1>Mobile Workers of {}</h1><ul id=\"mobile-workers\">{items}</ul></main></html>",
+        escape(&domain)
+    );
+    axum::response::Html(page).into_response()
+}

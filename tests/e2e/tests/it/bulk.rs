@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 /// Rows (spreadsheet numbers) that are wrong, and why.
 const BAD_ROWS: [(usize, &str); 5] = [
-    (8, "Username can only contain"),
-    (17, "No group is named"),
-    (26, "No location has the site code"),
-    (35, "Same username as row 3"),
-    (44, "Enter an email address"),
+    (8, "username “bad name!”: Username can only contain"),
+    (17, "is not one of the project's groups; did you mean"),
+    (26, "location_code “nowhere” is not the site code of any"),
+    (35, "username “Bulk.Worker3” is already in row 3"),
+    (44, "email “not-an-email”: Enter an email address"),
 ];
 
 /// A file of 60 workers, 5 of them wrong, with the stand-in's own group and site code.
@@ -27,7 +27,8 @@ fn workers_file(h: &Harness) -> PathBuf {
         let (mut group, mut site_code) = (group.clone(), site_code.clone());
         match row {
             8 => username = "bad name!".into(),
-            17 => group = "No such group".into(),
+            // Mistyped in case: the page names the project's own spelling.
+            17 => group = group.to_uppercase(),
             26 => site_code = "nowhere".into(),
             35 => username = "Bulk.Worker3".into(),
             44 => email = "not-an-email".into(),

@@ -5,6 +5,7 @@
 mod accessibility;
 mod api_key;
 mod bulk;
+mod bulk_carrying_on;
 mod bulk_hq_files;
 mod create_user;
 mod embed;

@@ -196,6 +196,29 @@ async fn other_calls_are_refused(h: &Harness, addr: SocketAddr) {
             .status,
         404
     );
+    // The page's link to HQ's Mobile Workers list sends the browser on to CommCare; nothing
+    // is fetched from it here, with the key or without.
+    let list = raw_request(addr, "GET", "/a/demo/settings/users/commcare/", &[], "").await;
+    assert_eq!(list.status, 302, "{}", list.head);
+    let location = list
+        .head
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .unwrap_or_default();
+    assert!(
+        location.starts_with("http") && location.ends_with("/a/demo/settings/users/commcare/"),
+        "{location}"
+    );
+    for odd in [
+        "/a/other/settings/users/commcare/",
+        "/a/demo/settings/users/commcare/x",
+    ] {
+        assert_eq!(
+            raw_request(addr, "GET", odd, &[], "").await.status,
+            403,
+            "{odd}"
+        );
+    }
     assert!(
         h.stand_in.requests().is_empty(),
         "nothing refused reached CommCare"

@@ -83,6 +83,10 @@ async fn a_taken_username_is_marked_on_the_field_until_it_changes() {
             .wait_for_text("#username-error", |t| t.contains("already taken"))
             .await;
         h.assert_accessible("HQ's refusal on the username").await;
+        assert!(
+            !h.exists(".error-summary a[href*=settings]").await,
+            "a refusal created nothing: no link to HQ's list"
+        );
         assert!(message
             .contains("Username 'jane.doe@demo.commcarehq.org' is already taken or reserved."));
         h.click(".error-summary a[href='#username']").await;
@@ -112,6 +116,17 @@ async fn a_slow_server_times_out_with_a_clear_message() {
             t.contains("CommCare HQ did not answer within 1 second. The mobile worker may have been created")
         })
         .await;
+        assert_kept(&h).await;
+        // The words lead to HQ's Mobile Workers list, the record of truth, in a new tab.
+        let link = ".error-summary a[href='/a/demo/settings/users/commcare/']";
+        assert!(h.text(link).await.contains("may have been created"));
+        h.assert_accessible("an answer that may have created the worker").await;
+        h.click(link).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while h.browser.windows().await.unwrap().len() < 2 {
+            assert!(std::time::Instant::now() < deadline, "no new tab");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
         assert_kept(&h).await;
     })
     .await;
