@@ -5,6 +5,9 @@
 // 'unsafe-inline', hash or nonce.
 "use strict";
 
+/** The portal protocol's name: src/portal/protocol.rs `PROTOCOL` (a test keeps the two equal). */
+const PROTOCOL = "commcare-mobile-worker-form";
+
 /** The interface languages: src/i18n.rs `Lang::ALL` (a test keeps the two equal). */
 const FIRST_VIEW_LANGUAGES = ["en", "fr", "es", "pt", "sw", "hi", "ar"];
 
@@ -198,6 +201,54 @@ function firstViewLanguage(settings, remembered, browser) {
     first?.classList.add("shown");
     (first?.querySelector("h1") ?? document.body.firstChild)?.after(alert);
   };
+  // A fault in the app's own code (a WebAssembly trap, an error nothing caught) leaves it
+  // unable to answer: said in the page once, with a way back, and told to a framing portal.
+  // The draft as last changed is already kept in this tab (src/components/registration_form.rs).
+  let broken = false;
+  const ours = (error, file) =>
+    error instanceof WebAssembly.RuntimeError ||
+    (error instanceof Error && String(file || error.stack).includes(location.origin));
+  const broke = async (error, file) => {
+    if (broken || !ours(error, file)) return;
+    broken = true;
+    pressed = false;
+    const [message, reload, title] = await Promise.all([
+      say("start.broken", "Something went wrong in this page. What you typed is kept in this tab; reload to carry on."),
+      say("start.reload", "Reload"),
+      say("page.heading", "Create a mobile worker"),
+    ]);
+    const page = document.createElement("main");
+    page.className = "page";
+    const heading = document.createElement("h1");
+    heading.textContent = title;
+    const alert = document.createElement("div");
+    alert.className = "config-error start-broken";
+    alert.setAttribute("role", "alert");
+    const text = document.createElement("p");
+    text.textContent = message;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "primary";
+    button.textContent = reload;
+    button.addEventListener("click", () => location.reload());
+    alert.append(text, button);
+    page.append(heading, alert);
+    document.body.replaceChildren(page);
+    button.focus();
+    const origins = (await settings)?.embed?.parent_origins;
+    if (window.parent !== window && Array.isArray(origins)) {
+      for (const origin of origins.filter((o) => typeof o === "string")) {
+        try {
+          window.parent.postMessage({ protocol: PROTOCOL, version: 1, type: "error", message }, origin);
+        } catch {
+          // Not an origin; the others are still told.
+        }
+      }
+    }
+  };
+  addEventListener("error", (event) => broke(event.error, event.filename));
+  addEventListener("unhandledrejection", (event) => broke(event.reason));
+
   Promise.all([Promise.race([settings, late]), parsed])
     .then(([settings]) => show(settings))
     .finally(start);

@@ -113,7 +113,10 @@ fn the_start_scripts_own_words_are_the_catalogues_where_texts_are_missing() {
         assert_eq!(Some(&json!(fallback)), english.get(&key), "{key}");
         said += 1;
     }
-    assert_eq!(said, 2, "start.waiting and start.failed");
+    assert_eq!(
+        said, 5,
+        "start.waiting, start.failed, start.broken, start.reload and page.heading"
+    );
 }
 
 #[test]
@@ -141,4 +144,13 @@ fn the_first_view_knows_the_same_languages_and_remembered_choice() {
             "the app takes its early answers from {name}"
         );
     }
+}
+
+#[test]
+fn the_start_script_speaks_the_portal_protocol_by_its_name() {
+    let name = mobile_worker_form::portal::protocol::PROTOCOL;
+    assert!(
+        SCRIPT.contains(&format!("const PROTOCOL = {name:?};")),
+        "start.js should name the protocol {name}"
+    );
 }

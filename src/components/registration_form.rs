@@ -67,7 +67,9 @@ pub fn RegistrationForm(
 
 /// The Effects of the form: each only carries state out of it.
 fn push_state_out(form: FormState) {
-    // The draft (never the password) survives a reload, until the worker is created.
+    // The draft (never the password) survives a reload, until the worker is created. Kept in
+    // the microtask after each change, before the next event is handled, so the page's fault
+    // handler (src/start.js) always finds the last change kept.
     let domain = form.config(|c| c.domain.clone());
     Effect::new(move || {
         if form.success.with(Option::is_none) {

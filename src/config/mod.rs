@@ -273,12 +273,18 @@ fn check_base_url(value: &str) -> Result<String, ConfigError> {
         .ok_or_else(|| invalid("base_url", Message::new("config_error.base_url_origin")))
 }
 
+/// The longest project space name: it stands as a DNS label in `name@{domain}.commcarehq.org`.
+const DOMAIN_MAX_CHARS: usize = 63;
+
 fn check_domain(value: &str) -> Result<String, ConfigError> {
-    // HQ project space names are lower-case letters, digits and hyphens.
-    let ok = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    // HQ's project space names: lower-case letters and digits, single hyphens between them.
+    let ok = (1..=DOMAIN_MAX_CHARS).contains(&value.len())
+        && value.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if ok {
         Ok(value.to_string())
     } else {
@@ -591,6 +597,23 @@ mod tests {
     }
 
     #[test]
+    fn a_domain_is_a_dns_label() {
+        let with = |domain: &str| {
+            Config::parse(&format!(
+                r#"{{"base_url": "", "domain": "{domain}", "auth": "proxy"}}"#
+            ))
+        };
+        assert!(with("my-project-2").is_ok());
+        assert!(with(&"a".repeat(63)).is_ok());
+        for long in ["a".repeat(64), "a".repeat(100_000)] {
+            match with(&long) {
+                Err(ConfigError::Invalid { key, .. }) => assert_eq!(key, "domain"),
+                other => panic!("{} characters: {other:?}", long.len()),
+            }
+        }
+    }
+
+    #[test]
     fn domain_version_and_timeout_are_checked() {
         for (text, key) in [
             (
@@ -599,6 +622,18 @@ mod tests {
             ),
             (
                 r#"{"base_url": "", "domain": "../x", "auth": "proxy"}"#,
+                "domain",
+            ),
+            (
+                r#"{"base_url": "", "domain": "-demo", "auth": "proxy"}"#,
+                "domain",
+            ),
+            (
+                r#"{"base_url": "", "domain": "demo--2", "auth": "proxy"}"#,
+                "domain",
+            ),
+            (
+                r#"{"base_url": "", "domain": "demo-", "auth": "proxy"}"#,
                 "domain",
             ),
             (

@@ -445,3 +445,46 @@ async fn bulk_creation_inside_the_portal_uses_its_credential_and_tells_it_of_eac
     })
     .await;
 }
+
+/// Presses `key` where the focus is, through Chromium itself, whatever frame the test is in.
+async fn press(h: &Harness, key: &str) {
+    for kind in ["keyDown", "keyUp"] {
+        e2e::chromium::devtools(
+            &h.browser,
+            "Input.dispatchKeyEvent",
+            json!({"type": kind, "key": key, "text": if kind == "keyDown" { key } else { "" }}),
+        )
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_storm_of_configure_messages_never_holds_a_key_back() {
+    let portal = Portal::serve().await;
+    let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
+    with_harness(config, move |h| async move {
+        h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
+        wait_for_message(&h, "ready").await;
+        enter_form(&h).await;
+        h.js("window.keyDelays = []; \
+              addEventListener('keydown', (e) => keyDelays.push(performance.now() - e.timeStamp), true); \
+              document.getElementById('username').focus(); return true")
+            .await;
+        h.browser.enter_parent_frame().await.unwrap();
+        // 3,000 in one task, none equal to the one before it; the last says French.
+        h.js("for (let i = 0; i < 3000; i++) \
+                configure({language: i % 2 ? 'fra' : 'hin', user_data: {district: 'D' + i}}); \
+              return true")
+            .await;
+        press(&h, "s").await;
+        enter_form(&h).await;
+        h.wait_for_value("#username", |v| v == "s").await;
+        let delays = h.js("return window.keyDelays").await;
+        let delay = delays[0].as_f64().unwrap();
+        assert!(delay < 200.0, "the key waited {delay} ms behind the messages");
+        // Every message was still read: the last one's language stands.
+        h.wait_for_value("#language-choice", |v| v == "fra").await;
+    })
+    .await;
+}

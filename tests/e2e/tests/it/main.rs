@@ -9,6 +9,7 @@ mod bulk_carrying_on;
 mod bulk_hq_files;
 mod create_user;
 mod embed;
+mod faults;
 mod first_view;
 mod full_form;
 mod languages;
