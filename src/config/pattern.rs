@@ -12,6 +12,8 @@
 
 use crate::i18n::Message;
 
+mod look_behind;
+
 /// A checked pattern: the regex as HQ holds it, and its ECMAScript translation.
 #[derive(Clone, Debug)]
 pub struct Pattern {
@@ -219,6 +221,15 @@ fn group(chars: &[char], i: usize, out: &mut String) -> Result<usize, Message> {
             .ok_or_else(|| invalid("missing ), unterminated comment"))?;
         return Ok(i + end + 1);
     }
+    if starts("?<=") || starts("?<!") {
+        let end = look_behind::group_end(chars, i + 3);
+        if end
+            .and_then(|end| look_behind::fixed_width(&chars[i + 3..end]))
+            .is_none()
+        {
+            return Err(invalid("look-behind requires fixed-width pattern"));
+        }
+    }
     for same in ["?:", "?=", "?!", "?<=", "?<!"] {
         if starts(same) {
             out.push('(');
@@ -419,6 +430,8 @@ mod tests {
             (r"^a(?#comment)b$", "ab", true),
             (r"^(?:ab)+?$", "abab", true),
             (r"^[^\n]$", "é", true),
+            (r"(?<=ab|cd)x", "cdx", true),
+            (r"(?<!\d{3})x", "12x", true),
         ];
         for &(python, value, python_answer) in cases {
             assert_eq!(
@@ -444,7 +457,18 @@ mod tests {
 
     #[test]
     fn broken_patterns_are_refused_with_the_reason() {
-        for python in [r"(abc", r"[abc", r"\q", r"a)", r"*a", r"\x4", r"\400"] {
+        for python in [
+            r"(abc",
+            r"[abc",
+            r"\q",
+            r"a)",
+            r"*a",
+            r"\x4",
+            r"\400",
+            // Python's look-behinds are of one width.
+            r"(?<=a|bc)x",
+            r"(?<!a+)x",
+        ] {
             let why = refused(python);
             assert!(why.contains("not a valid"), "{python}: {why}");
         }
