@@ -3,7 +3,7 @@
 //! through the same rules, and with usernames that repeat within the file refused.
 
 use crate::sheet::{Column, Row, Sheet};
-use cells::{filled, said_of_cell, several_values, suggesting};
+use cells::{filled, header, said_of_cell, several_values, suggesting};
 use hq_columns::{hq_columns, is_password_placeholder, names};
 use mobile_worker_form::config::project_policy::ProjectPolicy;
 use mobile_worker_form::hq::lists::Choice;
@@ -84,7 +84,7 @@ pub fn check(sheet: &Sheet, lists: &Lists) -> Vec<Checked> {
                 match first_row_of.get(&name) {
                     Some(first) => checked.problems.push(
                         Message::new("bulk.problem.username_repeated")
-                            .text("column", sheet.headers[username_column(sheet)].as_str())
+                            .text("column", header(sheet, &Column::Username))
                             .text("value", checked.username.trim())
                             .number("row", *first),
                     ),
@@ -299,15 +299,6 @@ fn user_data(sheet: &Sheet, row: &Row) -> Vec<UserDataEntry> {
             _ => None,
         })
         .collect()
-}
-
-/// The column of the usernames (every file has one).
-fn username_column(sheet: &Sheet) -> usize {
-    sheet
-        .columns
-        .iter()
-        .position(|c| *c == Column::Username)
-        .unwrap_or(0)
 }
 
 /// The one-worker form's rules over the row's draft, a password to be generated standing in

@@ -33,7 +33,7 @@ pub(super) fn filled<'a>(sheet: &'a Sheet, row: &'a Row, column: &Column) -> Vec
 
 /// The header of `column` as this file writes it (its first, for a repeated one), else as HQ
 /// names it.
-fn header<'a>(sheet: &'a Sheet, column: &Column) -> std::borrow::Cow<'a, str> {
+pub(super) fn header<'a>(sheet: &'a Sheet, column: &Column) -> std::borrow::Cow<'a, str> {
     sheet
         .columns
         .iter()
