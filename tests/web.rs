@@ -354,3 +354,54 @@ fn the_browsers_json_reads_as_the_hosts() {
     );
     assert_eq!(Json::parse(r#""\ud83d\ude00""#).unwrap(), Json::from("😀"));
 }
+
+/// The translation of HQ's Python regexes runs on the browser's own `RegExp` (`v` sets,
+/// modifier groups); the host tests run it on another engine. Answers from Python's `re.search`.
+#[wasm_bindgen_test]
+fn python_regexes_mean_in_the_browser_what_they_mean_in_python() {
+    use mobile_worker_form::config::pattern::Pattern;
+    let cases: &[(&str, &str, bool)] = &[
+        (r"^[^\W\d_]+$", "Amélie", true),
+        (r"^[^\W\d_]+$", "Amélie2", false),
+        (r"^[\s\S]{3}$", "a\nb", true),
+        (r"(?i)^a(?-i:b)c$", "AbC", true),
+        (r"(?i)^a(?-i:b)c$", "ABC", false),
+        (r"^(?s:a.)b.$", "a\nb\n", false),
+        (r"(?i)^istanbul$", "İSTANBUL", true),
+        (r"(?i)^[a-z]+$", "İı", true),
+        (r"^[a&&b|(]+$", "a&&b|(", true),
+        (r"^[a-c-e]+$", "-e", true),
+        (r"(?<=ab|cd)x", "cdx", true),
+        (r"^\d+$", "٠١٢", true),
+    ];
+    for &(python, value, python_answer) in cases {
+        let pattern = Pattern::new(python).unwrap_or_else(|_| panic!("{python} refused"));
+        assert_eq!(
+            pattern.found_in(value),
+            python_answer,
+            "{python} on {value:?}"
+        );
+    }
+}
+
+/// Every character with a case partner, and each partner: the browser matches under `(?i)`
+/// exactly as Python's `re` does (Unicode's simple folding plus Python's `ı`/`İ` pairs).
+#[wasm_bindgen_test]
+fn ignore_case_matches_as_python_on_every_pair() {
+    use mobile_worker_form::config::pattern::Pattern;
+    let pairs = include_str!("data/ignore_case_pairs.txt");
+    let code = |hex: &str| char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap();
+    let mut differ = Vec::new();
+    for line in pairs.lines().filter(|line| !line.starts_with('#')) {
+        let [letter, partner, python] = line.split(' ').collect::<Vec<_>>()[..] else {
+            panic!("{line}");
+        };
+        let (letter, partner) = (code(letter), code(partner));
+        let pattern = Pattern::new(&format!(r"(?i)^\U{:08x}$", letter as u32)).unwrap();
+        if pattern.found_in(&partner.to_string()) != (python == "1") {
+            differ.push(format!("{letter} {partner}"));
+        }
+    }
+    assert_eq!(pairs.lines().count(), 2991);
+    assert!(differ.is_empty(), "differ from Python: {differ:?}");
+}

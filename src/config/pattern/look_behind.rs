@@ -83,7 +83,12 @@ pub(super) fn fixed_width(body: &[char]) -> Option<usize> {
                         let name_end = inner.iter().position(|&c| c == '>')?;
                         fixed_width(&inner[name_end + 1..])?
                     }
-                    ['?', ..] => return None,
+                    // `(?i:…)`, `(?-i:…)`: flags for the group's body (the translation checks
+                    // the flags themselves).
+                    ['?', flags @ ..] => {
+                        let colon = flags.iter().position(|&c| c == ':')?;
+                        fixed_width(&flags[colon + 1..])?
+                    }
                     _ => fixed_width(inner)?,
                 }
             }
@@ -146,10 +151,12 @@ mod tests {
         assert_eq!(width(r"[a-z]\b(?:x|y)"), Some(2));
         assert_eq!(width(r"(?P<n>ab)c"), Some(3));
         assert_eq!(width(r"\x41\u0042"), Some(2));
+        assert_eq!(width(r"(?i:ab)(?-i:c)"), Some(3));
         assert_eq!(width("a|bc"), None);
         assert_eq!(width("a+"), None);
         assert_eq!(width("a{1,2}"), None);
         assert_eq!(width("(?:ab|c)"), None);
         assert_eq!(width(r"(a)\1"), None);
+        assert_eq!(width(r"(?i:a|bc)"), None);
     }
 }
