@@ -3,7 +3,7 @@
 
 use crate::size::compress_dir;
 use crate::tools::{install_release_toolchain, Tools, RELEASE_TOOLCHAIN};
-use crate::{exports, minify, root, run, Result};
+use crate::{exports, minify, root, run, run_without_warnings, Result};
 use std::env;
 use std::path::Path;
 use std::process::Command;
@@ -14,7 +14,7 @@ impl Tools {
     pub fn release_build(&self) -> Result {
         install_release_toolchain()?;
         println!("    trunk build --release, {RELEASE_TOOLCHAIN}, panics as traps");
-        run(self
+        run_without_warnings(self
             .cmd("trunk")
             .env("RUSTUP_TOOLCHAIN", RELEASE_TOOLCHAIN)
             // Its own target folder, so the nightly's wasm never replaces the stable one's

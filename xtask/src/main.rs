@@ -7,6 +7,7 @@
 //! - `test` (`test.rs`): every check, as named steps;
 //! - `size` (`size.rs`): the release page's bytes against the budget;
 //! - `bench` (`bench.rs`): the release page against the plain one under slow 4G;
+//! - `fuzz` (`fuzz.rs`): libFuzzer on each reader of outside input (`fuzz/`);
 //! - `setup` (`tools.rs`): install only;
 //! - `tidy.rs`: rules the tree keeps, checked by the host tests.
 
@@ -15,6 +16,7 @@ mod build;
 #[cfg(test)]
 mod docs;
 mod exports;
+mod fuzz;
 mod minify;
 mod serve;
 mod size;
@@ -37,10 +39,11 @@ fn main() -> ExitCode {
         Some("size") => size::size(),
         Some("build") => tools::setup(false).and_then(|tools| tools.release_build()),
         Some("bench") => bench::bench(args.get(1).map(String::as_str)),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("post-build") => build::post_build(),
         Some("setup") => tools::setup(args.iter().any(|a| a == "--browser")).map(|_| ()),
         _ => Err(
-            "usage: cargo xtask <serve [trunk serve options] | build | test | size | bench [runs] | setup [--browser]>"
+            "usage: cargo xtask <serve [trunk serve options] | build | test | size | bench [runs] | fuzz [reader|all] [seconds] | setup [--browser]>"
                 .into(),
         ),
     };
@@ -67,6 +70,52 @@ fn step(message: &str) {
     let _ = std::io::stdout().flush();
 }
 
+/// Runs a build, showing its output as it comes; `Err` when it fails or prints a warning, since
+/// a clean build prints none (trunk's ` WARN ` lines, such as its minifier's "Failed to minify
+/// JS", and cargo's and rustc's `warning:`).
+fn run_without_warnings(cmd: &mut Command) -> Result {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    let warnings = |out: Box<dyn std::io::Read + Send>, to_stderr: bool| {
+        std::thread::spawn(move || {
+            let mut warnings = Vec::new();
+            for line in BufReader::new(out).lines().map_while(|l| l.ok()) {
+                if to_stderr {
+                    eprintln!("{line}");
+                } else {
+                    println!("{line}");
+                }
+                if is_warning(&line) {
+                    warnings.push(line);
+                }
+            }
+            warnings
+        })
+    };
+    let stdout = warnings(Box::new(child.stdout.take().expect("piped")), false);
+    let stderr = warnings(Box::new(child.stderr.take().expect("piped")), true);
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let mut warned = stdout.join().unwrap_or_default();
+    warned.extend(stderr.join().unwrap_or_default());
+    if !status.success() {
+        return Err(format!("{shown} failed ({status})"));
+    }
+    if !warned.is_empty() {
+        return Err(format!("{shown} printed warnings:\n{}", warned.join("\n")));
+    }
+    Ok(())
+}
+
+fn is_warning(line: &str) -> bool {
+    line.contains(" WARN ") || line.trim_start().starts_with("warning:")
+}
+
 /// Runs `cmd`; `Err` names it when it cannot start or fails.
 fn run(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
@@ -77,5 +126,21 @@ fn run(cmd: &mut Command) -> Result {
         Ok(())
     } else {
         Err(format!("{shown} failed ({status})"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_warning;
+
+    #[test]
+    fn warnings_of_trunk_and_cargo_are_told_apart_from_other_lines() {
+        assert!(is_warning(
+            "2026-12-06T18:35:19.38Z  WARN Failed to minify JS: Syntax error"
+        ));
+        assert!(is_warning("warning: unused variable: `x`"));
+        assert!(is_warning("   warning: field `a` is never read"));
+        assert!(!is_warning("2026-12-06T18:35:19.38Z  INFO ✅ success"));
+        assert!(!is_warning("   Compiling warnings v0.1.0"));
     }
 }

@@ -5,7 +5,7 @@ use crate::serve::{KillOnDrop, STAND_IN_PORT};
 use crate::size::{measure, size_table};
 use crate::tidy::{check_budget, read_budget};
 use crate::tools::{install_axe, plain_path, setup, Tools};
-use crate::{root, run, step, Result};
+use crate::{root, run, run_without_warnings, step, Result};
 use std::env;
 use std::fs;
 use std::io::Write;
@@ -112,11 +112,13 @@ fn browser_tests(tools: &Tools) -> Result {
 
 /// As a new shell would run it: only the system's and cargo's folders on PATH.
 fn plain_release_build(_: &Tools) -> Result {
-    run(Command::new("trunk")
-        .current_dir(root())
-        .env("PATH", plain_path())
-        .env_remove("TRUNK_SKIP_VERSION_CHECK")
-        .args(["build", "--release"]))
+    run_without_warnings(
+        Command::new("trunk")
+            .current_dir(root())
+            .env("PATH", plain_path())
+            .env_remove("TRUNK_SKIP_VERSION_CHECK")
+            .args(["build", "--release"]),
+    )
 }
 
 fn size_budget(_: &Tools) -> Result {
