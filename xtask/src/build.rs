@@ -3,7 +3,7 @@
 
 use crate::size::compress_dir;
 use crate::tools::{install_release_toolchain, Tools, RELEASE_TOOLCHAIN};
-use crate::{exports, minify, root, run, run_without_warnings, Result};
+use crate::{exports, minify, root, run, run_without_warnings, unused, Result};
 use std::env;
 use std::path::Path;
 use std::process::Command;
@@ -32,7 +32,8 @@ impl Tools {
 
 /// Run by trunk after each build (a hook in Trunk.toml). In a release build: the first view
 /// written into `index.html` (rendered by the app's components on the host, `first-view/`),
-/// wasm-bindgen's long export names shortened, the page minified, then a `.br` and a `.gz` beside each file of the page, for a server to
+/// wasm-streams' unused classes dropped (`unused.rs`), wasm-bindgen's long export names
+/// shortened, the page minified, then a `.br` and a `.gz` beside each file of the page, for a server to
 /// send as they are (nginx's `brotli_static` and `gzip_static`; not beside `config.json`,
 /// which operators replace). A development build (`trunk serve`) is left as it is: the app
 /// draws the whole page there.
@@ -51,6 +52,7 @@ pub fn post_build() -> Result {
             "--",
         ])
         .arg(&dir))?;
+    unused::drop_dir(Path::new(&dir))?;
     exports::shorten_dir(Path::new(&dir))?;
     minify::page(Path::new(&dir))?;
     compress_dir(Path::new(&dir))

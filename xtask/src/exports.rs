@@ -32,7 +32,7 @@ pub fn shorten_dir(dir: &Path) -> Result {
     Ok(())
 }
 
-fn read_leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
+pub(crate) fn read_leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
     let (mut value, mut shift) = (0u32, 0);
     loop {
         let byte = *bytes.get(*at).ok_or("truncated")?;
@@ -47,7 +47,7 @@ fn read_leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
     }
 }
 
-fn write_leb(mut value: u32, out: &mut Vec<u8>) {
+pub(crate) fn write_leb(mut value: u32, out: &mut Vec<u8>) {
     loop {
         let byte = (value & 0x7f) as u8;
         value >>= 7;

@@ -23,6 +23,7 @@ mod size;
 mod test;
 mod tidy;
 mod tools;
+mod unused;
 
 use std::env;
 use std::io::Write;
