@@ -17,7 +17,7 @@ window.received = [];
 // instead of one typed in the form: {api_key: {email, key}} or {bearer_token}; null takes
 // back the one handed over before; leaving it out keeps it. Sent only to the form's origin;
 // the form keeps it in memory only.
-function configure(defaults, credentials, uiLanguage, project) {
+function configure(defaults, credentials, uiLanguage, project, handover) {
   const message = { protocol: PROTOCOL, version: 1, type: "configure", defaults };
   if (credentials !== undefined) message.credentials = credentials;
   // The language the form speaks to the operator (en, fr, es, pt, sw, hi or ar).
@@ -25,6 +25,9 @@ function configure(defaults, credentials, uiLanguage, project) {
   // The project's policies (custom user fields, profiles, strong passwords, …), as in
   // config.json's "project"; they replace config.json's.
   if (project !== undefined) message.project = project;
+  // What the handover slips say of the app ({app_name, install_url, note}), as in config.json's
+  // "handover"; used where config.json states none.
+  if (handover !== undefined) message.handover = handover;
   frame.contentWindow.postMessage(message, FORM_ORIGIN);
 }
 window.configure = configure;

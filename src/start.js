@@ -253,21 +253,26 @@ function firstViewLanguage(settings, remembered, browser) {
     .then(([settings]) => show(settings))
     .finally(start);
 
-  // Bulk creation is a module of its own, fetched the first time "Many from a file" is opened;
-  // the app calls this with what the module needs (bulk/src/lib.rs, `show`).
-  let bulk = null;
-  window.mobileWorkerFormBulk = (settings) => {
-    bulk ??= import("./mobile-worker-bulk.js").then(async (module) => {
-      await module.default();
-      return module;
-    });
-    return bulk
-      .then((module) => module.show(settings))
-      .catch((error) => {
-        bulk = null;
-        throw error;
+  // Modules of their own, fetched the first time they are needed, each shown by its `show`:
+  // bulk creation when "Many from a file" is opened (bulk/src/lib.rs), the handover slips when
+  // slips are asked for (handover/src/sheet.rs). The app calls these with what they need.
+  const lazily = (file) => {
+    let loaded = null;
+    return (...args) => {
+      loaded ??= import(file).then(async (module) => {
+        await module.default();
+        return module;
       });
+      return loaded
+        .then((module) => module.show(...args))
+        .catch((error) => {
+          loaded = null;
+          throw error;
+        });
+    };
   };
+  window.mobileWorkerFormBulk = lazily("./mobile-worker-bulk.js");
+  window.mobileWorkerFormSlips = lazily("./mobile-worker-handover.js");
 
   const changed = (control) =>
     control.type === "checkbox" || control.type === "radio"

@@ -41,6 +41,7 @@ impl Start {
                 ui_languages: Vec::new(),
                 project: Default::default(),
                 default_country_code: None,
+                handover: None,
             }),
             catalogue: Ok(catalogue),
             choice: LanguageChoice::default(),

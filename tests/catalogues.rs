@@ -1,7 +1,8 @@
 //! Every language speaks every message: the same keys as English, the same placeholders, and
 //! the plural forms its own CLDR rules need. Every key the code uses is in the catalogue, and
 //! every key in the catalogue is used. Bulk creation's texts are a catalogue of their own
-//! (`locales/bulk/`), downloaded with its module: the page's code uses none of them.
+//! (`locales/bulk/`), downloaded with its module: the page's code uses none of them; so are
+//! the handover slips' (`locales/slips/`).
 #![cfg(not(target_arch = "wasm32"))]
 
 use mobile_worker_form::i18n::{
@@ -67,8 +68,8 @@ fn source_literals(dir: &str) -> BTreeSet<String> {
     out
 }
 
-/// The page's catalogues, then bulk creation's.
-const FOLDERS: [&str; 2] = ["locales", "locales/bulk"];
+/// The page's catalogues, then bulk creation's, then the handover slips'.
+const FOLDERS: [&str; 3] = ["locales", "locales/bulk", "locales/slips"];
 
 #[test]
 fn every_language_has_every_message_with_the_same_placeholders() {
@@ -193,6 +194,25 @@ fn every_key_the_code_uses_is_in_the_catalogue_and_every_key_is_used() {
         unused.is_empty(),
         "in locales/bulk/en.json but never used by bulk/src/: {unused:?}"
     );
+}
+
+/// The handover module (`handover/`) asks for its texts by the part after `slips.`.
+#[test]
+fn every_text_of_the_slips_is_used_by_the_handover_module() {
+    let slips = messages(&bundled_from("locales/slips", Lang::En));
+    let page = messages(&bundled(Lang::En));
+    let sheet = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("handover/src/sheet.rs"),
+    )
+    .unwrap();
+    for key in slips.keys() {
+        assert!(!page.contains_key(key), "{key} is in both catalogues");
+        let part = key.strip_prefix("slips.").unwrap();
+        assert!(
+            sheet.contains(&format!("\"{part}\"")),
+            "{key} is never used"
+        );
+    }
 }
 
 #[test]

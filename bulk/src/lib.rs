@@ -83,9 +83,9 @@ mod browser {
     }
 
     /// Shows bulk mode in the page's `#bulk-mode`. `settings` is JSON text:
-    /// `{"lang", "credentials", "project"}`, `credentials` being `{email, key}`, `{token}` or
+    /// `{"lang", "credentials", "project", "country_code", "handover"}`, `credentials` being `{email, key}`, `{token}` or
     /// `null` (in memory only, as the page holds it), and `project` a portal's policies as JSON
-    /// text, or `null`.
+    /// text, or `null`; `handover` a portal's, as JSON text, or `null`.
     #[wasm_bindgen]
     pub async fn show(settings: String) -> Result<(), JsValue> {
         let settings = Json::parse(&settings).unwrap_or(Json::Null);
@@ -108,6 +108,10 @@ mod browser {
             credentials,
             project,
             country_code: text(&settings, "country_code"),
+            slips: text(&settings, "handover").filter(|text| {
+                Json::parse(text)
+                    .is_ok_and(|json| mobile_worker_form::config::handover::check(&json).is_ok())
+            }),
         };
         // Only the first `show` mounts; one made while that is under way is applied after.
         let first = MOUNT.with_borrow_mut(|mount| match mount {

@@ -24,6 +24,7 @@ use mobile_worker_form::worker::password::{self, Question, Strength};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+mod slips;
 mod storage;
 
 /// What the page that opened bulk mode hands over, and hands over again when it changes.
@@ -35,6 +36,8 @@ pub struct Handover {
     pub project: Option<ProjectPolicy>,
     /// A portal's country calling code, where `config.json` names none.
     pub country_code: Option<String>,
+    /// What a portal's handover slips say of the app, where `config.json` states none.
+    pub slips: Option<String>,
 }
 
 /// Bulk mode's controls an error can point at, with element ids of their own: the one-worker

@@ -7,10 +7,12 @@ use crate::state::{BulkState, FILE_ID, KEY_IDS};
 use crate::workbook::{self, XLSX_TYPE};
 use leptos::prelude::*;
 use mobile_worker_form::components::{
-    described_by, focus_element, tr, use_texts, CredentialFields, ErrorSummary, FieldShell,
+    described_by, focus_element, open_slips, tr, use_texts, CredentialFields, ErrorSummary,
+    FieldShell,
 };
 use mobile_worker_form::form::Problem;
 use mobile_worker_form::i18n::Message;
+use mobile_worker_form::worker::slip::sheet_json;
 use wasm_bindgen::JsCast;
 
 mod preview;
@@ -282,9 +284,33 @@ fn Downloads(
         }
     };
     let any_done = move || counts.get().done() > 0;
+    let created = move || counts.get().created;
+    let any_created = move || created() > 0;
     let to_fix = move || {
         let c = counts.get();
         c.refused + c.problems > 0 && state.file.with(|f| f.is_some())
+    };
+    let slips_host = NodeRef::<leptos::html::Div>::new();
+    let slips_failed = RwSignal::new(false);
+    let print_slips = move |_| {
+        let Some(host) = slips_host.get() else {
+            return;
+        };
+        let slip_app = state.slip_app();
+        let domain = state.config.with_value(|c| c.domain.clone());
+        let sheet = sheet_json(
+            state.texts.lang(),
+            &domain,
+            &state.slips(),
+            slip_app.as_deref(),
+        );
+        slips_failed.set(false);
+        leptos::task::spawn_local(async move {
+            let back = || focus_element("print-slips");
+            if !open_slips(host.into(), sheet, back).await {
+                slips_failed.set(true);
+            }
+        });
     };
     view! {
         <Show when=any_done>
@@ -299,6 +325,25 @@ fn Downloads(
                 </button>
             </p>
         </Show>
+        <Show when=any_created>
+            <p>
+                <button type="button" class="secondary" id="print-slips" on:click=print_slips>
+                    {move || state.texts.render(&Message::new("slips.print_many").count(created()))}
+                </button>
+            </p>
+            {move || {
+                slips_failed
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="error-message" role="alert">
+                                {state.texts.get("slips.failed")}
+                            </p>
+                        }
+                    })
+            }}
+        </Show>
+        <div class="slips-host" node_ref=slips_host></div>
         <Show when=to_fix>
             <p>
                 <button

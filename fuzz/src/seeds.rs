@@ -26,7 +26,8 @@ const CONFIGURE: &str = r#"{"protocol": "commcare-mobile-worker-form", "version"
   "type": "configure", "ui_language": "fr", "default_country_code": "256",
   "defaults": {"language": "fr", "groups": ["g1", "g2"],
                "user_data": {"district": "North", "team": "B"}},
-  "credentials": {"api_key": {"email": "admin@example.org", "key": "0123456789abcdef"}}}"#;
+  "credentials": {"api_key": {"email": "admin@example.org", "key": "0123456789abcdef"}},
+  "handover": {"app_name": "CHW App", "install_url": "https://hq.example:8443/i?a=1#b"}}"#;
 
 const HQ_GROUPS: &str = r#"{"meta": {"limit": 2, "next": "?limit=2&offset=2", "offset": 0,
   "previous": null, "total_count": 3}, "objects": [{"id": "g1", "name": "Gulu CHWs",
@@ -43,7 +44,9 @@ fn config_with(project: &str) -> String {
     format!(
         r#"{{"base_url": "", "domain": "demo", "auth": "proxy", "timeout_seconds": 30,
   "ui_language": null, "ui_languages": ["en", "fr", "ar"], "default_country_code": "256",
-  "embed": {{"parent_origins": ["https://portal.example"]}}, "project": {project}}}"#
+  "embed": {{"parent_origins": ["https://portal.example"]}}, "project": {project},
+  "handover": {{"app_name": "CHW App", "install_url": "https://www.commcarehq.org/a/demo/app/d/1/",
+                "note": "Call Grace"}}}}"#
     )
 }
 

@@ -2,7 +2,7 @@ use super::{say, tr, use_mode, use_texts, BulkMode, ModeSwitch, RegistrationForm
 use crate::config::{Config, ConfigError};
 use crate::i18n::{self, Catalogue, CatalogueError, Lang, LanguageChoice, Texts};
 use crate::portal::browser as portal_frame;
-use crate::portal::protocol::Outgoing;
+use crate::portal::protocol::{HostStates, Outgoing};
 use crate::portal::Portal;
 use leptos::html;
 use leptos::prelude::*;
@@ -150,10 +150,13 @@ fn form(
 ) -> AnyView {
     if framed {
         let portal = Portal::new(config.parent_origins.clone());
-        let host_states_project = config.project != Default::default();
+        let host_states = HostStates {
+            project: config.project != Default::default(),
+            handover: config.handover.is_some(),
+        };
         portal_frame::listen(
             config.parent_origins.clone(),
-            host_states_project,
+            host_states,
             move |configure| portal.configure(configure),
         );
         let origins = config.parent_origins.clone();

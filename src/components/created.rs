@@ -1,4 +1,5 @@
-use super::{tr, use_texts};
+use super::{open_slips, tr, use_form, use_texts};
+use crate::form::FormState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,14 +18,15 @@ pub fn CreatedView(
     on_another_alike: impl Fn() + 'static,
 ) -> impl IntoView {
     let texts = use_texts();
-    // The key of what the copy did, shown in the current language.
-    let copy_status = RwSignal::new(None::<&'static str>);
+    // The key of what the copy did, or that the slips could not be opened, shown in the current
+    // language.
+    let status = RwSignal::new(None::<&'static str>);
     let copy = {
         let user_id = user_id.clone();
         move |_| {
             let promise = window().navigator().clipboard().write_text(&user_id);
             spawn_local(async move {
-                copy_status.set(Some(
+                status.set(Some(
                     match wasm_bindgen_futures::JsFuture::from(promise).await {
                         Ok(_) => "created.copied",
                         Err(_) => "created.copy_failed",
@@ -33,7 +35,11 @@ pub fn CreatedView(
             });
         }
     };
-    view! {
+    // The sheet of slips opens here; the page forgets the password once it is closed.
+    let slips_host = NodeRef::<leptos::html::Div>::new();
+    let form = use_form();
+    let print_slip = move |_| print_slip(form, slips_host, status);
+    let created = view! {
         <div class="created" role="status">
             <h2 id="created-title" tabindex="-1">
                 {tr("created.title")}
@@ -62,9 +68,12 @@ pub fn CreatedView(
                 <button type="button" class="secondary copy" on:click=copy>
                     {tr("created.copy")}
                 </button>
+                <button type="button" class="secondary print-slip" on:click=print_slip>
+                    {tr("slips.print_this_worker")}
+                </button>
                 <span class="copy-status" aria-live="polite">
                     {Signal::derive(move || {
-                        copy_status.get().map(|key| texts.get(key)).unwrap_or_default()
+                        status.get().map(|key| texts.get(key)).unwrap_or_default()
                     })}
                 </span>
             </p>
@@ -81,5 +90,27 @@ pub fn CreatedView(
                 </button>
             </p>
         </div>
-    }
+    };
+    (
+        created,
+        view! { <div class="slips-host" node_ref=slips_host></div> },
+    )
+}
+
+/// Opens the worker's handover slip in `host`; says in `status` if it could not be opened.
+fn print_slip(
+    form: FormState,
+    host: NodeRef<leptos::html::Div>,
+    status: RwSignal<Option<&'static str>>,
+) {
+    let Some(host) = host.get() else {
+        return;
+    };
+    let sheet = form.slip_sheet();
+    status.set(None);
+    spawn_local(async move {
+        if !open_slips(host.into(), sheet, move || form.forget_password()).await {
+            status.set(Some("slips.failed"));
+        }
+    });
 }

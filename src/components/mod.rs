@@ -25,6 +25,7 @@ mod picker;
 mod project_fields;
 mod registration_form;
 mod select_field;
+mod slips;
 mod text_field;
 mod user_data;
 
@@ -42,6 +43,7 @@ pub use picker::Picker;
 pub use project_fields::ProjectFields;
 pub use registration_form::RegistrationForm;
 pub use select_field::SelectField;
+pub use slips::open_slips;
 pub use text_field::{described_by, FieldShell, InlineError, TextField};
 pub use user_data::UserDataRows;
 

@@ -90,6 +90,12 @@ pub fn BulkMode(
                     .and_then(|p| p.country_code.get())
                     .map_or(Json::Null, Json::from),
             ),
+            (
+                "handover",
+                portal
+                    .and_then(|p| p.handover_text.get())
+                    .map_or(Json::Null, Json::from),
+            ),
         ]);
         leptos::task::spawn_local(async move {
             let shown = show(&settings.write()).await;

@@ -41,23 +41,19 @@ pub fn RegistrationForm(
         <Show
             when=move || form.success.with(Option::is_none)
             fallback=move || {
-                let Success { user_id, full_username, generated_password } = form
-                    .success
+                form.success
                     .get()
-                    .unwrap_or(Success {
-                        user_id: String::new(),
-                        full_username: String::new(),
-                        generated_password: None,
-                    });
-                view! {
-                    <CreatedView
-                        user_id
-                        full_username
-                        generated_password
-                        on_another=move || form.start_another()
-                        on_another_alike=move || form.start_another_alike()
-                    />
-                }
+                    .map(|Success { user_id, full_username, generated_password, .. }| {
+                        view! {
+                            <CreatedView
+                                user_id
+                                full_username
+                                generated_password
+                                on_another=move || form.start_another()
+                                on_another_alike=move || form.start_another_alike()
+                            />
+                        }
+                    })
             }
         >
             <Form first_view />

@@ -8,6 +8,7 @@
 //!
 //! May import: `i18n`, `json`. Nothing here knows the draft, the page or the network.
 
+pub mod handover;
 pub mod pattern;
 pub mod project_policy;
 
@@ -45,6 +46,9 @@ pub struct Config {
     pub project: ProjectPolicy,
     /// The country calling code offered to numbers typed with a trunk 0 (`"256"`), if any.
     pub default_country_code: Option<String>,
+    /// What the handover slips say of the app to install, checked, as JSON text (none when
+    /// absent).
+    pub handover: Option<String>,
 }
 
 /// Why `config.json` could not be used, shown on the error screen.
@@ -88,6 +92,7 @@ impl Config {
                 "ui_languages",
                 "project",
                 "default_country_code",
+                "handover",
             ],
         )?;
         let auth = match raw.required_text("auth")? {
@@ -133,6 +138,14 @@ impl Config {
                     })
                 })
                 .transpose()?,
+            handover: match raw.get("handover") {
+                None | Some(Json::Null) => None,
+                Some(handover) => {
+                    handover::check(handover)
+                        .map_err(|e| invalid(&format!("handover.{}", e.key), e.reason))?;
+                    Some(handover.write())
+                }
+            },
         })
     }
 

@@ -177,13 +177,20 @@ fn repeated(key: String, value: String) -> PolicyError {
     }
 }
 
-/// `text` trimmed, if it is not empty and not too long.
-fn text(key: impl Fn() -> String, value: &str) -> Result<String, PolicyError> {
+/// `text` trimmed, if it is not empty and not longer than `max` characters.
+pub(super) fn text(
+    key: &dyn Fn() -> String,
+    value: &str,
+    max: usize,
+) -> Result<String, PolicyError> {
     let value = value.trim();
     if value.is_empty() {
         Err(error(key(), "policy_error.empty"))
-    } else if value.chars().count() > MAX_TEXT {
-        Err(error(key(), "policy_error.too_long"))
+    } else if value.chars().count() > max {
+        Err(PolicyError {
+            key: key(),
+            reason: Message::new("policy_error.too_long").number("max", max),
+        })
     } else {
         Ok(value.to_string())
     }
@@ -241,7 +248,7 @@ impl From<Wrong> for PolicyError {
 fn texts(fields: &Fields, key: &str) -> Result<Vec<String>, PolicyError> {
     let mut checked: Vec<String> = Vec::new();
     for (place, item) in fields.texts(key, MAX_ITEMS)? {
-        let value = text(|| place.clone(), item)?;
+        let value = text(&|| place.clone(), item, MAX_TEXT)?;
         if checked.contains(&value) {
             return Err(repeated(place, value));
         }
@@ -315,7 +322,11 @@ fn read_user_field(
         at,
         &["slug", "label", "required", "choices", "regex", "regex_msg"],
     )?;
-    let slug = text(|| key("slug"), field.text("slug")?.unwrap_or_default())?;
+    let slug = text(
+        &|| key("slug"),
+        field.text("slug")?.unwrap_or_default(),
+        MAX_TEXT,
+    )?;
     check_user_data_key(&slug).map_err(|reason| PolicyError {
         key: key("slug"),
         reason,
@@ -325,7 +336,7 @@ fn read_user_field(
         return Err(repeated(key("slug"), slug));
     }
     let label = match field.text("label")? {
-        Some(label) => text(|| key("label"), label)?,
+        Some(label) => text(&|| key("label"), label, MAX_TEXT)?,
         None => slug.clone(),
     };
     let choices = texts(&field, "choices")?;
@@ -348,15 +359,18 @@ fn read_pattern(
     let key = |part: &str| join(at, part);
     match (field.text("regex")?, field.text("regex_msg")?) {
         (Some(_), _) if has_choices => Err(error(key("regex"), "policy_error.choices_and_regex")),
-        (Some(regex), _) if regex.chars().count() > MAX_TEXT => {
-            Err(error(key("regex"), "policy_error.too_long"))
-        }
+        (Some(regex), _) if regex.chars().count() > MAX_TEXT => Err(PolicyError {
+            key: key("regex"),
+            reason: Message::new("policy_error.too_long").number("max", MAX_TEXT),
+        }),
         (Some(regex), message) => {
             let pattern = Pattern::new(regex).map_err(|reason| PolicyError {
                 key: key("regex"),
                 reason,
             })?;
-            let message = message.map(|m| text(|| key("regex_msg"), m)).transpose()?;
+            let message = message
+                .map(|m| text(&|| key("regex_msg"), m, MAX_TEXT))
+                .transpose()?;
             Ok(Some((pattern, message)))
         }
         (None, Some(_)) => Err(error(
@@ -381,7 +395,11 @@ fn read_profile(
         .get("id")
         .and_then(Json::as_whole)
         .ok_or_else(|| error(key("id"), "policy_error.not_id"))?;
-    let name = text(|| key("name"), profile.text("name")?.unwrap_or_default())?;
+    let name = text(
+        &|| key("name"),
+        profile.text("name")?.unwrap_or_default(),
+        MAX_TEXT,
+    )?;
     if earlier.iter().any(|p| p.id == id) {
         return Err(repeated(key("id"), id.to_string()));
     }
@@ -422,7 +440,7 @@ fn read_fixed_value(
     let value = value
         .as_str()
         .ok_or_else(|| error(at.to_string(), "policy_error.not_text"))?;
-    let value = text(|| at.to_string(), value)?;
+    let value = text(&|| at.to_string(), value, MAX_TEXT)?;
     field.check(&value).map_err(|reason| PolicyError {
         key: at.to_string(),
         reason: Message::new("policy_error.fixed_value")

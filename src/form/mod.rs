@@ -28,6 +28,7 @@ use crate::hq::{CreateError, Tickets};
 use crate::i18n::{Message, Texts};
 use crate::portal::Portal;
 use crate::worker::password::{self, Strength, Verdict};
+use crate::worker::slip::Slip;
 use crate::worker::{
     check_username, hq_strip, normalise_username, Checks, Draft, Field, FieldError, NewMobileWorker,
 };
@@ -40,6 +41,9 @@ pub struct Success {
     pub full_username: String,
     /// A password generated here, shown this once so the operator can hand it over.
     pub generated_password: Option<String>,
+    /// The worker's handover slip, with the password sent (typed or generated) until the
+    /// operator closes the slip's preview.
+    pub slip: Slip,
 }
 
 /// The password scorer, as the form sees it.

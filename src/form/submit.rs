@@ -6,6 +6,7 @@ use crate::form::session;
 use crate::hq::credentials::Credentials;
 use crate::hq::{self, CreateError, Created};
 use crate::portal::protocol::{Defaults, Outgoing};
+use crate::worker::slip::{sheet_json, Slip};
 use crate::worker::{Draft, Field, NewMobileWorker};
 use leptos::prelude::*;
 
@@ -62,10 +63,17 @@ impl FormState {
                     });
                 }
                 let generated = self.scorer.with_untracked(|s| s.generated.clone());
+                let slip = Slip::new(
+                    &body.username,
+                    full_username.clone(),
+                    [body.first_name.as_deref(), body.last_name.as_deref()],
+                    body.password.clone(),
+                );
                 self.success.set(Some(Success {
                     user_id: created.user_id,
                     full_username,
                     generated_password: generated.filter(|g| body.password.as_ref() == Some(g)),
+                    slip,
                 }));
                 // The form is gone; the news takes focus.
                 self.focus.set(Some(Focus::Created));
@@ -80,6 +88,29 @@ impl FormState {
                 self.focus.set(Some(Focus::Summary));
             }
         }
+    }
+
+    /// Closing the slip's preview: the page forgets the worker's password.
+    pub fn forget_password(&self) {
+        self.success.update(|success| {
+            if let Some(success) = success {
+                success.slip.password = None;
+                success.generated_password = None;
+            }
+        });
+        self.focus.set(Some(Focus::Created));
+    }
+
+    /// What the handover module is handed to show the created worker's slip, in the page's
+    /// language: the app is `config.json`'s, else the portal's.
+    pub fn slip_sheet(&self) -> String {
+        let handover = self
+            .config(|c| c.handover.clone())
+            .or_else(|| self.portal?.handover_text.get_untracked());
+        self.success.with_untracked(|success| {
+            let slips: Vec<Slip> = success.iter().map(|s| s.slip.clone()).collect();
+            self.config(|c| sheet_json(self.texts.lang(), &c.domain, &slips, handover.as_deref()))
+        })
     }
 
     /// An empty form with the portal's latest defaults.

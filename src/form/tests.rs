@@ -111,8 +111,20 @@ fn success_is_kept_and_another_form_starts_empty() {
                 user_id: "abc".into(),
                 full_username: "jdoe@demo.commcarehq.org".into(),
                 generated_password: None,
+                slip: crate::worker::slip::Slip::new(
+                    "jdoe",
+                    "jdoe@demo.commcarehq.org".into(),
+                    [None, None],
+                    body.password.clone(),
+                ),
             })
         );
+        assert!(body.password.is_some(), "the slip holds the password sent");
+        // Closing the slip's preview forgets it.
+        state.forget_password();
+        let forgotten = state.success.get_untracked().unwrap();
+        assert_eq!(forgotten.slip.password, None);
+        assert_eq!(forgotten.slip.username, "jdoe");
         state.start_another();
         assert_eq!(state.success.get_untracked(), None);
         assert_eq!(untrack(|| state.draft.snapshot()), Draft::default());

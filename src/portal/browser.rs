@@ -1,6 +1,6 @@
 //! Browser side: posting to the parent and listening to it.
 
-use super::protocol::{self, read_incoming, Configure, Outgoing};
+use super::protocol::{self, read_incoming, Configure, HostStates, Outgoing};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -40,7 +40,7 @@ struct Reader {
     waiting: RefCell<Vec<(String, String)>>,
     booked: Cell<bool>,
     allowed: Vec<String>,
-    host_states_project: bool,
+    host_states: HostStates,
     on_configure: Box<dyn Fn(Configure)>,
 }
 
@@ -48,7 +48,7 @@ struct Reader {
 const TURN_MS: f64 = 8.0;
 
 /// Calls `on_configure` for each valid `configure` from an allowed parent; ignores and logs
-/// (without content) anything else. `host_states_project`: `config.json` states the
+/// (without content) anything else. `host_states`: what `config.json` states, the
 /// project's policies, which a portal's then cannot replace.
 ///
 /// A portal that posts thousands of messages at once (a loop gone wrong) costs a queue push
@@ -57,7 +57,7 @@ const TURN_MS: f64 = 8.0;
 /// `configure` again changes nothing).
 pub fn listen(
     allowed: Vec<String>,
-    host_states_project: bool,
+    host_states: HostStates,
     on_configure: impl Fn(Configure) + 'static,
 ) {
     let Some(window) = web_sys::window() else {
@@ -68,7 +68,7 @@ pub fn listen(
         waiting: RefCell::new(Vec::new()),
         booked: Cell::new(false),
         allowed,
-        host_states_project,
+        host_states,
         on_configure: Box::new(on_configure),
     });
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
@@ -119,7 +119,7 @@ fn read_turn(reader: Rc<Reader>) {
             &origin,
             &data,
             &reader.allowed,
-            reader.host_states_project,
+            reader.host_states,
             &reader.on_configure,
         );
         if js_sys::Date::now() - start > TURN_MS {
@@ -142,7 +142,7 @@ fn read_message(
     origin: &str,
     data: &str,
     allowed: &[String],
-    host_states_project: bool,
+    host_states: HostStates,
     on_configure: &dyn Fn(Configure),
 ) {
     match read_incoming(data) {
@@ -150,7 +150,8 @@ fn read_message(
             // What was left aside is applied without it, and the portal told.
             let complaints = [
                 configure.language_complaint(),
-                configure.keep_hosts_project(host_states_project),
+                configure.keep_hosts_project(host_states.project),
+                configure.keep_hosts_handover(host_states.handover),
             ];
             for complaint in complaints.into_iter().flatten() {
                 web_sys::console::warn_1(&complaint.clone().into());
@@ -163,7 +164,10 @@ fn read_message(
                 &format!("mobile worker form: ignored a message from {origin}: {why}").into(),
             );
             // A portal that sends an unusable credential needs to hear why.
-            if let protocol::Ignored::BadCredential(_) | protocol::Ignored::BadProject(_) = why {
+            if let protocol::Ignored::BadCredential(_)
+            | protocol::Ignored::BadProject(_)
+            | protocol::Ignored::BadHandover(_) = why
+            {
                 post(
                     &Outgoing::Error {
                         message: why.to_string(),

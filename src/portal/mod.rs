@@ -34,6 +34,9 @@ pub struct Portal {
     pub project_text: RwSignal<Option<String>>,
     /// The country calling code the portal offers, where `config.json` names none.
     pub country_code: RwSignal<Option<String>>,
+    /// What the handover slips say of the app, where `config.json` states none: checked, and
+    /// kept as `config.json` writes it (bulk creation's module is handed the same text).
+    pub handover_text: RwSignal<Option<String>>,
     on_configure: StoredValue<Option<OnConfigure>>,
 }
 
@@ -47,6 +50,7 @@ impl Portal {
             project: RwSignal::new(None),
             project_text: RwSignal::new(None),
             country_code: RwSignal::new(None),
+            handover_text: RwSignal::new(None),
             on_configure: StoredValue::new(None),
         }
     }
@@ -79,6 +83,10 @@ impl Portal {
             && configure.default_country_code != self.country_code.get_untracked()
         {
             self.country_code.set(configure.default_country_code);
+        }
+        if configure.handover.is_some() && configure.handover != self.handover_text.get_untracked()
+        {
+            self.handover_text.set(configure.handover);
         }
         let previous = self.defaults.get_untracked();
         if previous != configure.defaults {

@@ -24,6 +24,7 @@ pub mod password;
 pub mod phones;
 pub mod places;
 pub mod request;
+pub mod slip;
 pub mod text;
 pub mod username;
 pub mod validate;

@@ -56,11 +56,14 @@ pub const KINDS: [&str; 6] = ["wasm", "js", "css", "html", "json", "locale"];
 /// Raw, gzip (-9) and brotli (q 11) bytes of each kind of file in `dist`, as a page costs on
 /// first load; the precompressed `.br` and `.gz` copies are not counted twice.
 /// Files of `dist/` the page loads only when they are used (the password scorer's worker,
-/// bulk creation's module, its Excel reader), which are no part of the initial download.
-pub const LOADED_WHEN_USED: [&str; 3] = [
+/// bulk creation's module, its Excel reader, the handover slips' module and styles), which
+/// are no part of the initial download.
+pub const LOADED_WHEN_USED: [&str; 5] = [
     "mobile-worker-scorer",
     "mobile-worker-bulk",
     "mobile-worker-xlsx",
+    "mobile-worker-handover",
+    "slips.css",
 ];
 
 pub fn loaded_when_used(path: &Path) -> bool {

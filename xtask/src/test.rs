@@ -79,6 +79,8 @@ fn lints(tools: &Tools) -> Result {
         "mobile-worker-bulk",
         "-p",
         "mobile-worker-xlsx",
+        "-p",
+        "mobile-worker-handover",
     ];
     for which in [&["--workspace"][..], &wasm[..]] {
         run(tools.cmd("cargo").arg("clippy").args(which).args([

@@ -12,6 +12,7 @@ mod embed;
 mod faults;
 mod first_view;
 mod full_form;
+mod handover;
 mod languages;
 mod nginx;
 mod phone_warnings;
