@@ -1,6 +1,7 @@
-//! Every reader on its seeds, on hostile inputs (nesting 20,000 deep, 10 MB texts, NUL, lone
-//! surrogates) spliced into them, and on seeded mutations of both: the same inputs on every
-//! run, so a failure here is a failure on every machine. A panic fails the test; the reader
+//! Every reader on what the fuzzers once found (`fuzz/regressions/<reader>/`), on its seeds, on
+//! hostile inputs (nesting 20,000 deep, 10 MB texts, NUL, lone surrogates) spliced into them,
+//! and on seeded mutations of both: the same inputs on every run, so a failure here is a
+//! failure on every machine. A panic fails the test; the reader
 //! and the input's file in `target/fuzz-failures/` are named. `FUZZ_ROUNDS` and `FUZZ_SEED`
 //! run it longer or otherwise; libFuzzer (`cargo xtask fuzz`) searches far wider.
 
@@ -166,6 +167,13 @@ fn no_reader_panics_on_seeds_hostile_inputs_or_their_mutations() {
         .unwrap_or(0x5eed);
     let hostile = hostile();
     for reader in READERS {
+        let found = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("regressions")
+            .join(reader.name);
+        for file in std::fs::read_dir(found).into_iter().flatten().flatten() {
+            let input = std::fs::read(file.path()).unwrap();
+            run(reader, &input, &file.file_name().to_string_lossy());
+        }
         let seeds = seeds(reader.name);
         assert!(!seeds.is_empty(), "{} has no seeds", reader.name);
         for (n, input) in seeds.iter().chain(&hostile).enumerate() {

@@ -1,7 +1,7 @@
 //! `cargo xtask fuzz <reader | all> [seconds]`: libFuzzer on the page's readers of outside
 //! input (`fuzz/`), for as long as asked (600 seconds each unless told). Built with the pinned
 //! nightly (the release build's), coverage instrumentation as `cargo fuzz` adds it, and
-//! overflow checks on, so a silent wrap is found too. Inputs that made a reader fail are kept in
+//! overflow checks and debug assertions on, so a silent wrap is found too. Inputs that made a reader fail are kept in
 //! `target/fuzz/artifacts/<reader>/`; the corpus grows in `target/fuzz/corpus/<reader>/`,
 //! starting from the reader's seeds.
 
@@ -12,7 +12,7 @@ use std::process::Command;
 const INSTRUMENTED: &str = "-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
     -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
     -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares \
-    -Cdebug-assertions -Coverflow-checks --cfg fuzzing";
+    --cfg fuzzing";
 
 const HOST: &str = "x86_64-unknown-linux-gnu";
 
@@ -33,7 +33,15 @@ pub fn fuzz(args: &[String]) -> Result {
             .current_dir(root())
             .env("RUSTUP_TOOLCHAIN", RELEASE_TOOLCHAIN)
             .env("CARGO_TARGET_DIR", &target)
-            .env("RUSTFLAGS", INSTRUMENTED);
+            .env("RUSTFLAGS", INSTRUMENTED)
+            // The page's release profile links everything into one module (LTO), where the
+            // coverage pass never sees the crates' code: fuzz with plain, fast code instead.
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+            // Through the profile, so that a package's own setting still holds (Cargo.toml).
+            .env("CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS", "true")
+            .env("CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS", "true");
         cargo
     };
     run(cargo().args([
