@@ -281,3 +281,31 @@ async fn a_portal_may_name_the_app_where_config_json_names_none() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bulk_slips_in_arabic_read_right_to_left_and_scan() {
+    let config = ConfigFile::proxy_with(json!({ "handover": handover() }));
+    with_harness_speaking(config, "ar", |h| async move {
+        h.open().await;
+        open_bulk_mode(&h).await;
+        let path = std::env::temp_dir().join(format!("slips-ar-{}.csv", std::process::id()));
+        std::fs::write(&path, "username,password,first_name\r\nar.one,Pass-1-wordy,أمينة\r\nar.two,Pass-2-wordy,يوسف\r\n").unwrap();
+        choose(&h, &path).await;
+        h.find("#start-run").await;
+        h.click("#start-run").await;
+        // Arabic's own form for two.
+        h.wait_for_text("#print-slips", |t| t == "طباعة ورقتي العاملَين اللذين أُنشئا")
+            .await;
+        h.click("#print-slips").await;
+        h.find(".slip-qr path").await;
+        let direction = "return getComputedStyle(document.querySelector('.slip')).direction";
+        assert_eq!(h.js(direction).await, json!("rtl"));
+        assert_eq!(h.text(".slip:nth-child(2) .slip-name").await, "يوسف");
+        assert_eq!(h.text(".slip:nth-child(2) .slip-password").await, "Pass-2-wordy");
+        assert!(h.text(".slip-steps").await.contains("ثبّت التطبيق"));
+        h.assert_accessible("bulk creation's slip sheet in Arabic").await;
+        as_printed(&h, 4).await;
+        assert_eq!(scan(&h, ".slip:nth-child(2) .slip-qr").await.0, INSTALL_URL);
+    })
+    .await;
+}
