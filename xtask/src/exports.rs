@@ -12,9 +12,19 @@ type Result<T = ()> = std::result::Result<T, String>;
 /// and the app's (`start`) are shorter and stay as they are.
 const LONG: usize = 40;
 
-/// Shortens the long export names of every `*_bg.wasm` in `dir` and of its glue (the `.js` of
-/// the same name without `_bg`).
+/// Shortens the long export names of every `*_bg.wasm` in `dir` and of its glue.
 pub fn shorten_dir(dir: &Path) -> Result {
+    each_module(dir, |wasm, glue| shorten(wasm, glue).map(Some)).map(|_| ())
+}
+
+/// Runs `change` on every `*_bg.wasm` of `dir` with its glue (the `.js` of the same name
+/// without `_bg`), and writes back what it returns (`None`: left as it is). The paths of the
+/// modules changed.
+pub(crate) fn each_module(
+    dir: &Path,
+    mut change: impl FnMut(&[u8], &str) -> Result<Option<(Vec<u8>, String)>>,
+) -> Result<Vec<std::path::PathBuf>> {
+    let mut changed = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(stem) = name.strip_suffix("_bg.wasm") else {
@@ -25,11 +35,45 @@ pub fn shorten_dir(dir: &Path) -> Result {
             continue;
         };
         let wasm = fs::read(entry.path()).map_err(|e| e.to_string())?;
-        let (wasm, glue) = shorten(&wasm, &glue).map_err(|e| format!("{name}: {e}"))?;
+        let Some((wasm, glue)) = change(&wasm, &glue).map_err(|e| format!("{name}: {e}"))? else {
+            continue;
+        };
         fs::write(entry.path(), wasm).map_err(|e| e.to_string())?;
         fs::write(&glue_path, glue).map_err(|e| e.to_string())?;
+        changed.push(entry.path());
     }
-    Ok(())
+    Ok(changed)
+}
+
+/// `wasm` with its export section's body replaced by what `exports` makes of it.
+pub(crate) fn map_exports(
+    wasm: &[u8],
+    mut exports: impl FnMut(&[u8]) -> Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
+        return Err("not a wasm module".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        at += 1;
+        let size = read_leb(wasm, &mut at)? as usize;
+        let body = wasm.get(at..at + size).ok_or("truncated section")?;
+        at += size;
+        let body = if id == 7 {
+            exports(body)?
+        } else {
+            body.to_vec()
+        };
+        out.push(id);
+        write_leb(
+            u32::try_from(body.len()).map_err(|e| e.to_string())?,
+            &mut out,
+        );
+        out.extend(body);
+    }
+    Ok(out)
 }
 
 pub(crate) fn read_leb(bytes: &[u8], at: &mut usize) -> Result<u32> {
@@ -61,30 +105,8 @@ pub(crate) fn write_leb(mut value: u32, out: &mut Vec<u8>) {
 
 /// `wasm` and `glue` with each long export the glue names renamed `__x0`, `__x1`, ….
 pub fn shorten(wasm: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module".into());
-    }
-    let mut out = wasm[..8].to_vec();
     let mut renamed: Vec<(String, String)> = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = read_leb(wasm, &mut at)? as usize;
-        let body = wasm.get(at..at + size).ok_or("truncated section")?;
-        at += size;
-        let body = if id == 7 {
-            exports(body, glue, &mut renamed)?
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        write_leb(
-            u32::try_from(body.len()).map_err(|e| e.to_string())?,
-            &mut out,
-        );
-        out.extend(body);
-    }
+    let out = map_exports(wasm, |body| exports(body, glue, &mut renamed))?;
     // Longest first: one name may begin another (`…_true_`, `…_true__1_`).
     renamed.sort_by_key(|(long, _)| std::cmp::Reverse(long.len()));
     let mut glue = glue.to_string();

@@ -6,8 +6,7 @@
 //! wasm-opt remove what nothing reaches any more: about 1.7 KB brotli less of the first
 //! download, and as much of bulk creation's module.
 
-use crate::exports::{read_leb, write_leb};
-use std::fs;
+use crate::exports::{each_module, map_exports, read_leb, write_leb};
 use std::path::Path;
 use std::process::Command;
 
@@ -33,29 +32,20 @@ const FEATURES: [&str; 6] = [
 
 /// Drops the classes from every `*_bg.wasm` of `dir` whose glue has them all.
 pub fn drop_dir(dir: &Path) -> Result {
-    for entry in fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(stem) = name.strip_suffix("_bg.wasm") else {
-            continue;
+    let changed = each_module(dir, |wasm, glue| {
+        let Some(glue) = without_classes(glue) else {
+            return Ok(None);
         };
-        let glue_path = dir.join(format!("{stem}.js"));
-        let Ok(glue) = fs::read_to_string(&glue_path) else {
-            continue;
-        };
-        let Some(glue) = without_classes(&glue) else {
-            continue;
-        };
-        let wasm = fs::read(entry.path()).map_err(|e| e.to_string())?;
-        let wasm = without_exports(&wasm).map_err(|e| format!("{name}: {e}"))?;
-        fs::write(entry.path(), wasm).map_err(|e| e.to_string())?;
-        fs::write(&glue_path, glue).map_err(|e| e.to_string())?;
+        Ok(Some((map_exports(wasm, kept_exports)?, glue)))
+    })?;
+    for wasm in changed {
         crate::run(
             Command::new("wasm-opt")
                 .args(FEATURES)
                 .arg("--remove-unused-module-elements")
-                .arg(entry.path())
+                .arg(&wasm)
                 .arg("-o")
-                .arg(entry.path()),
+                .arg(&wasm),
         )?;
     }
     Ok(())
@@ -91,34 +81,6 @@ fn without_classes(glue: &str) -> Option<String> {
         .iter()
         .any(|class| lower.contains(&class.to_ascii_lowercase()));
     (!named).then_some(glue)
-}
-
-/// `wasm` without the classes' exports.
-fn without_exports(wasm: &[u8]) -> Result<Vec<u8>> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
-        return Err("not a wasm module".into());
-    }
-    let mut out = wasm[..8].to_vec();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = read_leb(wasm, &mut at)? as usize;
-        let body = wasm.get(at..at + size).ok_or("truncated section")?;
-        at += size;
-        let body = if id == 7 {
-            kept_exports(body)?
-        } else {
-            body.to_vec()
-        };
-        out.push(id);
-        write_leb(
-            u32::try_from(body.len()).map_err(|e| e.to_string())?,
-            &mut out,
-        );
-        out.extend(body);
-    }
-    Ok(out)
 }
 
 fn kept_exports(body: &[u8]) -> Result<Vec<u8>> {
@@ -186,7 +148,7 @@ mod tests {
             "__wbg_intounderlyingsource_free",
             "memory",
         ]);
-        let kept = without_exports(&all).unwrap();
+        let kept = map_exports(&all, kept_exports).unwrap();
         let expected = {
             // The same entries, function indices as they were.
             let mut section = Vec::new();
