@@ -293,7 +293,8 @@ fn rules(bytes: &[u8]) {
 }
 
 /// A project's regex and a value, split at the first U+001F (unit separator): the pattern
-/// translated, then searched as HQ would.
+/// translated, then searched as HQ would. A pattern whose search could take too long is
+/// refused with the translation (`pattern::cost`): the fuzzer's time limit checks that bound.
 /// Longer regexes and values are refused before they reach the translation (the `config`
 /// and `rules` readers run into that refusal).
 fn regex(bytes: &[u8]) {

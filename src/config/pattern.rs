@@ -8,17 +8,23 @@
 //! a quantifier, groups are named `(?P<name>…)`, flags may hold for one group (`(?i:…)`), and
 //! under `(?i)` the letters `i`, `I`, `ı` and `İ` are one. What has no ECMAScript equivalent
 //! (verbose mode, atomic groups, possessive quantifiers, conditionals) is refused when the
-//! configuration is read, so no regex can mean something else here than in HQ. Off the browser
-//! (host tests) the translation runs on `regress`, an ECMAScript engine.
+//! configuration is read, so no regex can mean something else here than in HQ; so is a regex
+//! whose search could backtrack for minutes (`cost`). Off the browser (host tests) the
+//! translation runs on `regress`, an ECMAScript engine.
 
 use crate::i18n::Message;
 
+mod cost;
 mod escape;
 mod look_behind;
 #[cfg(test)]
 mod tests;
 
+use cost::{Chars, Token};
 use escape::{escape, literal, Escaped};
+
+/// The longest value a project's regex is searched in: no field the page fills holds more.
+pub const SEARCHED_MAX_CHARS: usize = 1000;
 
 /// A checked pattern: the regex as HQ holds it, and its ECMAScript translation.
 #[derive(Clone, Debug)]
@@ -42,9 +48,14 @@ impl Eq for Pattern {}
 impl Pattern {
     /// Translates and compiles `python`; the message says what is wrong with it.
     pub fn new(python: &str) -> Result<Self, Message> {
-        let (source, flags) = translate(python)?;
+        let (source, flags, tokens) = translate(python)?;
         engine::compile(&source, &flags)
             .map_err(|why| Message::new("config_error.regex_invalid").text("why", why.as_str()))?;
+        // The rules search a value on every change: a search that could backtrack for minutes
+        // would hold the page (HQ's dialog, on Python's `re`, would hang the same way).
+        if !cost::bounded(&tokens) {
+            return Err(Message::new("config_error.regex_slow"));
+        }
         Ok(Pattern {
             python: python.to_string(),
             source,
@@ -151,8 +162,9 @@ fn inline_flags(rest: &[char]) -> Result<InlineFlags<'_>, Message> {
 }
 
 /// Python's pattern as ECMAScript source and flags (`v`, and `i` if the whole is ignoring
-/// case: `^`, `$` and `.` are written out, so `m` and `s` are never needed).
-fn translate(python: &str) -> Result<(String, String), Message> {
+/// case: `^`, `$` and `.` are written out, so `m` and `s` are never needed), and its shape for
+/// the cost bound.
+fn translate(python: &str) -> Result<(String, String, Vec<Token>), Message> {
     let chars: Vec<char> = python.chars().collect();
     let mut translation = Translation {
         chars: &chars,
@@ -160,6 +172,7 @@ fn translate(python: &str) -> Result<(String, String), Message> {
         out: String::with_capacity(python.len() + 16),
         flags: Flags::default(),
         groups: Vec::new(),
+        tokens: Vec::new(),
     };
     // Global flags may only stand at the very start in Python 3.11 and later.
     while chars[translation.i..].starts_with(&['(', '?'])
@@ -180,7 +193,7 @@ fn translate(python: &str) -> Result<(String, String), Message> {
         "v"
     };
     translation.run()?;
-    Ok((translation.out, flags.to_string()))
+    Ok((translation.out, flags.to_string(), translation.tokens))
 }
 
 struct Translation<'a> {
@@ -190,6 +203,8 @@ struct Translation<'a> {
     flags: Flags,
     /// The flags to restore at each open group's `)`.
     groups: Vec<Flags>,
+    /// The pattern's shape as it is read, for the cost bound.
+    tokens: Vec<Token>,
 }
 
 impl Translation<'_> {
@@ -201,61 +216,123 @@ impl Translation<'_> {
             let c = chars[self.i];
             self.i += 1;
             let was_quantifier = std::mem::take(&mut after_quantifier);
+            let ignore_case = self.flags.ignore_case;
             let out = &mut self.out;
-            match c {
-                '\\' => {
-                    let (escaped, next) = escape(chars, self.i, false)?;
+            let token = match c {
+                '\\' => self.escaped()?,
+                '[' => {
+                    let (next, holds) = escape::set(chars, self.i, ignore_case, out)?;
                     self.i = next;
-                    match escaped {
-                        Escaped::Char(code) => literal(code, self.flags.ignore_case, out),
-                        Escaped::Class(class) => {
-                            out.push('[');
-                            out.push_str(&class);
-                            out.push(']');
-                        }
-                        Escaped::Assertion(assertion) => out.push_str(&assertion),
-                    }
+                    Token::Chars(holds)
                 }
-                '[' => self.i = escape::set(chars, self.i, self.flags.ignore_case, out)?,
-                ']' | '}' => literal(c as u32, false, out),
+                ']' | '}' => {
+                    literal(c as u32, false, out);
+                    Token::Chars(Chars::range(c as u32, c as u32, false))
+                }
                 '{' => match quantifier(&chars[self.i..]) {
-                    Some((written, len)) if !was_quantifier => {
+                    Some((written, len, repeat)) if !was_quantifier => {
                         out.push_str(&written);
                         self.i += len;
                         after_quantifier = true;
+                        repeat
                     }
                     Some(_) => return Err(invalid("multiple repeat")),
-                    None => literal('{' as u32, false, out),
+                    None => {
+                        literal('{' as u32, false, out);
+                        Token::Chars(Chars::range('{' as u32, '{' as u32, false))
+                    }
                 },
                 // After a quantifier, `?` makes it lazy; `+` would make it possessive.
-                '?' if was_quantifier => out.push('?'),
+                '?' if was_quantifier => {
+                    out.push('?');
+                    continue;
+                }
                 '+' if was_quantifier => return Err(unsupported("*+ ++ ?+ {}+")),
                 '*' | '?' | '+' => {
                     out.push(c);
                     after_quantifier = true;
+                    Token::Repeat {
+                        min: u32::from(c == '+'),
+                        max: (c == '?').then_some(1),
+                    }
                 }
-                '.' if self.flags.dot_all => out.push_str(r"[\s\S]"),
-                '.' => out.push_str(r"[^\n]"),
-                '$' if self.flags.multiline => out.push_str(r"(?=\n|(?![\s\S]))"),
-                '$' => out.push_str(r"(?=\n?(?![\s\S]))"),
-                '^' if self.flags.multiline => out.push_str(r"(?<=\n|(?<![\s\S]))"),
-                '^' => out.push_str(r"(?<![\s\S])"),
-                '|' => out.push('|'),
-                '(' => self.group()?,
+                '.' => {
+                    out.push_str(if self.flags.dot_all {
+                        r"[\s\S]"
+                    } else {
+                        r"[^\n]"
+                    });
+                    Token::Chars(Chars::any(self.flags.dot_all))
+                }
+                '$' | '^' => self.anchor(c),
+                '|' => {
+                    out.push('|');
+                    Token::Alt
+                }
+                '(' => match self.group()? {
+                    Some(token) => token,
+                    None => continue,
+                },
                 ')' => {
                     if let Some(flags) = self.groups.pop() {
                         self.flags = flags;
                     }
                     out.push(')');
+                    Token::Close
                 }
-                _ => literal(c as u32, self.flags.ignore_case, out),
-            }
+                _ => {
+                    literal(c as u32, ignore_case, out);
+                    Token::Chars(Chars::range(c as u32, c as u32, ignore_case))
+                }
+            };
+            self.tokens.push(token);
         }
         Ok(())
     }
 
-    /// A group's opening after `(`: Python's forms written as ECMAScript's.
-    fn group(&mut self) -> Result<(), Message> {
+    /// The escape after a `\\`.
+    fn escaped(&mut self) -> Result<Token, Message> {
+        let (escaped, next) = escape(self.chars, self.i, false)?;
+        let letter = self.chars[self.i];
+        self.i = next;
+        let ignore_case = self.flags.ignore_case;
+        Ok(match escaped {
+            Escaped::Char(code) => {
+                literal(code, ignore_case, &mut self.out);
+                Token::Chars(Chars::range(code, code, ignore_case))
+            }
+            Escaped::Class(class, holds) => {
+                self.out.push('[');
+                self.out.push_str(&class);
+                self.out.push(']');
+                Token::Chars(holds)
+            }
+            Escaped::Assertion(assertion) => {
+                self.out.push_str(&assertion);
+                Token::Assert {
+                    start: letter == 'A',
+                }
+            }
+        })
+    }
+
+    /// `$` or `^`, as `(?m)` has them or not.
+    fn anchor(&mut self, c: char) -> Token {
+        let multiline = self.flags.multiline;
+        self.out.push_str(match (c, multiline) {
+            ('$', true) => r"(?=\n|(?![\s\S]))",
+            ('$', false) => r"(?=\n?(?![\s\S]))",
+            (_, true) => r"(?<=\n|(?<![\s\S]))",
+            (_, false) => r"(?<![\s\S])",
+        });
+        Token::Assert {
+            start: c == '^' && !multiline,
+        }
+    }
+
+    /// A group's opening after `(`: Python's forms written as ECMAScript's; its token (none
+    /// for a comment).
+    fn group(&mut self) -> Result<Option<Token>, Message> {
         let (chars, i) = (self.chars, self.i);
         let rest = &chars[i..];
         let starts = |s: &str| {
@@ -268,17 +345,17 @@ impl Translation<'_> {
                 .position(|&c| c == ')')
                 .ok_or_else(|| invalid("missing ), unterminated comment"))?;
             self.i += end + 1;
-            return Ok(());
+            return Ok(None);
         }
         self.groups.push(self.flags);
         if !starts("?") {
             self.out.push('(');
-            return Ok(());
+            return Ok(Some(Token::Open { look: false }));
         }
         if starts("?P<") {
             self.out.push_str("(?<");
             self.i += 3;
-            return Ok(());
+            return Ok(Some(Token::Open { look: false }));
         }
         if starts("?P=") {
             // A reference to a group that took no part fails in Python and matches the empty
@@ -299,11 +376,14 @@ impl Translation<'_> {
                 self.out.push('(');
                 self.out.push_str(same);
                 self.i += same.len();
-                return Ok(());
+                return Ok(Some(Token::Open { look: same != "?:" }));
             }
         }
         match rest.get(1) {
-            Some(&c) if FLAG_LETTERS.contains(c) || c == '-' => self.scoped_flags(),
+            Some(&c) if FLAG_LETTERS.contains(c) || c == '-' => {
+                self.scoped_flags()?;
+                Ok(Some(Token::Open { look: false }))
+            }
             Some('>') => Err(unsupported("(?>…)")),
             Some('(') => Err(unsupported("(?(…)…)")),
             _ => Err(invalid("unknown extension ?")),
@@ -331,9 +411,9 @@ impl Translation<'_> {
 }
 
 /// `{m}`, `{m,}`, `{,n}`, `{m,n}` at the start of `rest` (after the `{`): the quantifier as
-/// ECMAScript writes it (`{,n}` is `{0,n}`) and its length up to and with the `}`. Anything
-/// else makes the `{` a literal, as in Python.
-fn quantifier(rest: &[char]) -> Option<(String, usize)> {
+/// ECMAScript writes it (`{,n}` is `{0,n}`), its length up to and with the `}`, and its token.
+/// Anything else makes the `{` a literal, as in Python.
+fn quantifier(rest: &[char]) -> Option<(String, usize, Token)> {
     // Only digits and a comma can stand before the `}`: looking no further keeps a long run of
     // `{` linear.
     let end = rest
@@ -342,14 +422,22 @@ fn quantifier(rest: &[char]) -> Option<(String, usize)> {
         .filter(|&end| rest[end] == '}')?;
     let inside: String = rest[..end].iter().collect();
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    let written = match inside.split_once(',') {
-        Some((min, max)) if digits(min) && digits(max) => {
-            format!("{{{},{max}}}", if min.is_empty() { "0" } else { min })
-        }
-        None if !inside.is_empty() && digits(&inside) => format!("{{{inside}}}"),
+    // Counts beyond what a value holds all mean "as many as there are".
+    let count = |s: &str| s.parse::<u32>().unwrap_or(u32::MAX);
+    let (written, min, max) = match inside.split_once(',') {
+        Some((min, max)) if digits(min) && digits(max) => (
+            format!("{{{},{max}}}", if min.is_empty() { "0" } else { min }),
+            if min.is_empty() { 0 } else { count(min) },
+            (!max.is_empty()).then(|| count(max)),
+        ),
+        None if !inside.is_empty() && digits(&inside) => (
+            format!("{{{inside}}}"),
+            count(&inside),
+            Some(count(&inside)),
+        ),
         _ => return None,
     };
-    Some((written, end + 1))
+    Some((written, end + 1, Token::Repeat { min, max }))
 }
 
 #[cfg(target_arch = "wasm32")]

@@ -511,7 +511,7 @@ mod tests {
 
     /// Each mistake a project's policies can hold: the JSON, the place named, and words of
     /// the reason.
-    const MISTAKES: [(&str, &str, &str); 24] = [
+    const MISTAKES: [(&str, &str, &str); 25] = [
         (r#"{"colour": 1}"#, "colour", "not a key"),
         (
             r#"{"user_fields": [{"slug": "x", "lable": "X"}]}"#,
@@ -554,6 +554,11 @@ mod tests {
             r#"{"user_fields": [{"slug": "x", "regex": "a++"}]}"#,
             "user_fields[0].regex",
             "++",
+        ),
+        (
+            r#"{"user_fields": [{"slug": "x", "regex": "^(a|a)*$"}]}"#,
+            "user_fields[0].regex",
+            "too long to check",
         ),
         (
             r#"{"user_fields": [{"slug": "x", "regex_msg": "m"}]}"#,

@@ -28,7 +28,7 @@ pub struct Checks<'a> {
 
 /// A project field's value: HQ sets no limit, but nothing a worker's field holds is longer,
 /// and a project's regex is not run over pages of text.
-pub const CUSTOM_VALUE_MAX_CHARS: usize = 1000;
+pub const CUSTOM_VALUE_MAX_CHARS: usize = crate::config::pattern::SEARCHED_MAX_CHARS;
 
 /// What the rules refused so far, in the order they ran.
 #[derive(Default)]

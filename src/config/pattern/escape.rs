@@ -4,6 +4,7 @@
 //! character wherever it stands in ECMAScript, so no Python literal can become ECMAScript syntax
 //! (`v` sets reserve `&&`, `--`, `(`, `|` and more).
 
+use super::cost::Chars;
 use super::{invalid, unsupported};
 use crate::i18n::Message;
 
@@ -19,8 +20,8 @@ const DOTTED_AND_DOTLESS: [u32; 4] = ['I' as u32, 'i' as u32, 0x130, 0x131];
 pub(super) enum Escaped {
     /// One character, by its code (a lone surrogate has no `char`).
     Char(u32),
-    /// A class, as a member of a `v` set: `\p{Nd}`, `[^…]`.
-    Class(String),
+    /// A class, as a member of a `v` set (`\p{Nd}`, `[^…]`), and what it holds.
+    Class(String, Chars),
     /// A zero-width assertion, written whole (outside sets only).
     Assertion(String),
 }
@@ -47,14 +48,14 @@ pub(super) fn escape(chars: &[char], i: usize, in_set: bool) -> Result<(Escaped,
         return Err(invalid("bad escape (end of pattern)"));
     };
     let mut next = i + 1;
-    let class = |class: &str| Escaped::Class(class.to_string());
+    let class = |class: &str, chars: Chars| Escaped::Class(class.to_string(), chars);
     let escaped = match c {
-        'd' => class(r"\p{Nd}"),
-        'D' => class(r"\P{Nd}"),
-        'w' => class(WORD),
-        's' => class(SPACE),
-        'W' => Escaped::Class(format!("[^{WORD}]")),
-        'S' => Escaped::Class(format!("[^{SPACE}]")),
+        'd' => class(r"\p{Nd}", Chars::DIGIT),
+        'D' => class(r"\P{Nd}", Chars::DIGIT.not()),
+        'w' => class(WORD, Chars::WORD),
+        's' => class(SPACE, Chars::SPACE),
+        'W' => Escaped::Class(format!("[^{WORD}]"), Chars::WORD.not()),
+        'S' => Escaped::Class(format!("[^{SPACE}]"), Chars::SPACE.not()),
         'b' if in_set => Escaped::Char(8),
         'b' => Escaped::Assertion(format!(
             "(?:(?<=[{WORD}])(?![{WORD}])|(?<![{WORD}])(?=[{WORD}]))"
@@ -122,19 +123,21 @@ pub(super) fn escape(chars: &[char], i: usize, in_set: bool) -> Result<(Escaped,
 
 /// The set whose `[` stands just before `i`, read item by item as Python's parser reads it (a
 /// `]` first is a literal, `-` makes a range only between two characters); returns where the
-/// pattern goes on.
+/// pattern goes on, and what the set holds.
 pub(super) fn set(
     chars: &[char],
     mut i: usize,
     ignore_case: bool,
     out: &mut String,
-) -> Result<usize, Message> {
+) -> Result<(usize, Chars), Message> {
     let unterminated = || invalid("unterminated character set");
     out.push('[');
-    if chars.get(i) == Some(&'^') {
+    let negated = chars.get(i) == Some(&'^');
+    if negated {
         out.push('^');
         i += 1;
     }
+    let mut holds = Chars::NONE;
     let first = i;
     // Whether the set holds one of `i`, `I`, `ı`, `İ`, which `(?i)` then makes all four.
     let mut dotted_or_dotless = false;
@@ -158,6 +161,7 @@ pub(super) fn set(
                     return Err(invalid("bad character range"));
                 }
                 dotted_or_dotless |= DOTTED_AND_DOTLESS.iter().any(|c| (low..=high).contains(c));
+                holds = holds.or(Chars::range(low, high, ignore_case));
                 push_char(low, out);
                 out.push('-');
                 push_char(high, out);
@@ -166,9 +170,13 @@ pub(super) fn set(
             (_, Some(_)) => return Err(invalid("bad character range")),
             (Escaped::Char(code), None) => {
                 dotted_or_dotless |= DOTTED_AND_DOTLESS.contains(&code);
+                holds = holds.or(Chars::range(code, code, ignore_case));
                 push_char(code, out);
             }
-            (Escaped::Class(class), None) => out.push_str(&class),
+            (Escaped::Class(class, chars), None) => {
+                holds = holds.or(chars);
+                out.push_str(&class);
+            }
             (Escaped::Assertion(_), None) => return Err(invalid("bad escape")),
         }
     }
@@ -176,5 +184,5 @@ pub(super) fn set(
         out.push_str(r"i\u{130}\u{131}");
     }
     out.push(']');
-    Ok(i + 1)
+    Ok((i + 1, if negated { holds.not() } else { holds }))
 }
