@@ -36,7 +36,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         Some("serve") => serve::serve(&args[1..]),
-        Some("test") => test::test(),
+        Some("test") => test::test(&args[1..]),
         Some("size") => size::size(),
         Some("build") => tools::setup(false).and_then(|tools| tools.release_build()),
         Some("bench") => bench::bench(args.get(1).map(String::as_str)),

@@ -54,14 +54,17 @@ const STEPS: [Step; 8] = [
     },
 ];
 
-pub fn test() -> Result {
+/// Every step, or with words, only the steps whose heading holds them all
+/// (`cargo xtask test run command`).
+pub fn test(words: &[String]) -> Result {
     // One clean run gains nothing from incremental compilation's caches, which take gigabytes
     // of the disk it runs on; a caller's own setting stands.
     if env::var_os("CARGO_INCREMENTAL").is_none() {
         env::set_var("CARGO_INCREMENTAL", "0");
     }
     let tools = setup(true)?;
-    for Step { name, run } in STEPS {
+    let chosen = |name: &str| words.iter().all(|word| name.contains(word.as_str()));
+    for Step { name, run } in STEPS.into_iter().filter(|s| chosen(s.name)) {
         step(name);
         run(&tools).map_err(|why| format!("{name}: {why}"))?;
     }
@@ -193,10 +196,12 @@ pub fn check_serve() -> Result {
     let log = root().join("target/xtask-serve.log");
     let out = fs::File::create(&log).map_err(|e| e.to_string())?;
     let err = out.try_clone().map_err(|e| e.to_string())?;
-    let exe = env::current_exe().map_err(|e| e.to_string())?;
+    // The README's command itself, not this binary again: the test run's builds may have
+    // replaced this binary on disk. On Unix `cargo run` becomes the program it runs, so the
+    // signal below reaches serve.
     let mut serve = KillOnDrop(
-        Command::new(exe)
-            .arg("serve")
+        Command::new("cargo")
+            .args(["xtask", "serve"])
             .current_dir(root())
             .stdout(out)
             .stderr(err)
