@@ -131,8 +131,14 @@ pub(super) enum Token {
     },
 }
 
-enum Node {
-    Chars(Chars),
+/// A part of the pattern, with what the bound asks of it.
+struct Node {
+    kind: Kind,
+    head: Head,
+}
+
+enum Kind {
+    Chars,
     Assert { start: bool },
     Look(Box<Node>),
     Seq(Vec<Node>),
@@ -140,10 +146,105 @@ enum Node {
     Repeat(Box<Node>, u32, Option<u32>),
 }
 
+/// How a part begins: whether it can match nothing, the characters it can start with, and
+/// whether a look-ahead or look-behind may be tried before it takes one. For what follows a
+/// part, `nullable` means the pattern can end there.
+#[derive(Clone, Copy)]
+struct Head {
+    nullable: bool,
+    first: Chars,
+    looks: bool,
+}
+
+impl Head {
+    const EMPTY: Head = Head {
+        nullable: true,
+        first: Chars::NONE,
+        looks: false,
+    };
+
+    /// This, then `next`.
+    fn then(self, next: Head) -> Head {
+        if !self.nullable {
+            return self;
+        }
+        Head {
+            nullable: next.nullable,
+            first: self.first.or(next.first),
+            looks: self.looks || next.looks,
+        }
+    }
+
+    /// This or `other`.
+    fn or(self, other: Head) -> Head {
+        Head {
+            nullable: self.nullable || other.nullable,
+            first: self.first.or(other.first),
+            looks: self.looks || other.looks,
+        }
+    }
+
+    /// Whether, before `next`, the next character alone decides between taking this part and
+    /// going on.
+    fn decided_before(self, next: Head) -> bool {
+        !self.nullable && !self.first.meets(next.first) && !next.looks
+    }
+}
+
+impl Node {
+    fn new(kind: Kind) -> Node {
+        let head = match &kind {
+            Kind::Chars | Kind::Assert { .. } => Head::EMPTY,
+            Kind::Look(_) => Head {
+                looks: true,
+                ..Head::EMPTY
+            },
+            Kind::Seq(items) => items
+                .iter()
+                .rev()
+                .fold(Head::EMPTY, |next, item| item.head.then(next)),
+            Kind::Alt(branches) => branches.iter().fold(
+                Head {
+                    nullable: false,
+                    ..Head::EMPTY
+                },
+                |head, branch| head.or(branch.head),
+            ),
+            Kind::Repeat(_, _, Some(0)) => Head::EMPTY,
+            Kind::Repeat(body, min, _) => Head {
+                nullable: *min == 0 || body.head.nullable,
+                ..body.head
+            },
+        };
+        Node { kind, head }
+    }
+
+    fn chars(chars: Chars) -> Node {
+        Node {
+            kind: Kind::Chars,
+            head: Head {
+                nullable: false,
+                first: chars,
+                looks: false,
+            },
+        }
+    }
+
+    /// Whether every match starts at the value's start.
+    fn anchored(&self) -> bool {
+        match &self.kind {
+            Kind::Assert { start } => *start,
+            Kind::Seq(items) => items.first().is_some_and(Node::anchored),
+            Kind::Alt(branches) => branches.iter().all(Node::anchored),
+            _ => false,
+        }
+    }
+}
+
 /// Whether searching the pattern read as `tokens` stays within the budget whatever the value.
 pub(super) fn bounded(tokens: &[Token]) -> bool {
     let root = parse(&mut tokens.iter());
-    let Some(cost) = seq(&items(&root), Follow::END) else {
+    let Some(cost) = one(&root, Head::EMPTY) else {
         return false;
     };
     let starts = if root.anchored() { 1.0 } else { COUNTS };
@@ -155,144 +256,31 @@ fn parse(tokens: &mut std::slice::Iter<Token>) -> Node {
     let (mut branches, mut seq) = (Vec::new(), Vec::new());
     while let Some(token) = tokens.next() {
         match *token {
-            Token::Chars(chars) => seq.push(Node::Chars(chars)),
-            Token::Assert { start } => seq.push(Node::Assert { start }),
+            Token::Chars(chars) => seq.push(Node::chars(chars)),
+            Token::Assert { start } => seq.push(Node::new(Kind::Assert { start })),
             Token::Open { look } => {
                 let inside = parse(tokens);
                 seq.push(if look {
-                    Node::Look(Box::new(inside))
+                    Node::new(Kind::Look(Box::new(inside)))
                 } else {
                     inside
                 });
             }
             Token::Close => break,
-            Token::Alt => branches.push(Node::Seq(std::mem::take(&mut seq))),
+            Token::Alt => branches.push(Node::new(Kind::Seq(std::mem::take(&mut seq)))),
             Token::Repeat { min, max } => {
                 if let Some(last) = seq.pop() {
-                    seq.push(Node::Repeat(Box::new(last), min, max));
+                    seq.push(Node::new(Kind::Repeat(Box::new(last), min, max)));
                 }
             }
         }
     }
+    let seq = Node::new(Kind::Seq(seq));
     if branches.is_empty() {
-        Node::Seq(seq)
+        seq
     } else {
-        branches.push(Node::Seq(seq));
-        Node::Alt(branches)
-    }
-}
-
-impl Node {
-    fn nullable(&self) -> bool {
-        match self {
-            Node::Chars(_) => false,
-            Node::Assert { .. } | Node::Look(_) => true,
-            Node::Seq(items) => items.iter().all(Node::nullable),
-            Node::Alt(branches) => branches.iter().any(Node::nullable),
-            Node::Repeat(body, min, _) => *min == 0 || body.nullable(),
-        }
-    }
-
-    /// What the node's first character can be.
-    fn first(&self) -> Chars {
-        match self {
-            Node::Chars(chars) => *chars,
-            Node::Assert { .. } | Node::Look(_) | Node::Repeat(_, _, Some(0)) => Chars::NONE,
-            Node::Seq(items) => {
-                let mut first = Chars::NONE;
-                for item in items {
-                    first = first.or(item.first());
-                    if !item.nullable() {
-                        break;
-                    }
-                }
-                first
-            }
-            Node::Alt(branches) => branches
-                .iter()
-                .fold(Chars::NONE, |first, b| first.or(b.first())),
-            Node::Repeat(body, _, _) => body.first(),
-        }
-    }
-
-    /// Whether a look-ahead or look-behind may be tried before the node takes a character.
-    fn looks_first(&self) -> bool {
-        match self {
-            Node::Look(_) => true,
-            Node::Chars(_) | Node::Assert { .. } | Node::Repeat(_, _, Some(0)) => false,
-            Node::Seq(items) => {
-                for item in items {
-                    if item.looks_first() {
-                        return true;
-                    }
-                    if !item.nullable() {
-                        return false;
-                    }
-                }
-                false
-            }
-            Node::Alt(branches) => branches.iter().any(Node::looks_first),
-            Node::Repeat(body, _, _) => body.looks_first(),
-        }
-    }
-
-    /// Whether every match starts at the value's start.
-    fn anchored(&self) -> bool {
-        match self {
-            Node::Assert { start } => *start,
-            Node::Seq(items) => items.first().is_some_and(Node::anchored),
-            Node::Alt(branches) => branches.iter().all(Node::anchored),
-            _ => false,
-        }
-    }
-}
-
-/// A group without a quantifier is its parts.
-fn items(node: &Node) -> Vec<&Node> {
-    fn add<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
-        match node {
-            Node::Seq(items) => items.iter().for_each(|item| add(item, out)),
-            Node::Alt(branches) if branches.len() == 1 => add(&branches[0], out),
-            _ => out.push(node),
-        }
-    }
-    let mut out = Vec::new();
-    add(node, &mut out);
-    out
-}
-
-/// What comes after a part: the characters it can start with (none at the pattern's end), and
-/// whether a look-around is tried before them.
-#[derive(Clone, Copy)]
-struct Follow {
-    first: Chars,
-    look: bool,
-}
-
-impl Follow {
-    const END: Follow = Follow {
-        first: Chars::NONE,
-        look: false,
-    };
-
-    /// `node`, then this.
-    fn after(self, node: &Node) -> Follow {
-        if node.nullable() {
-            Follow {
-                first: node.first().or(self.first),
-                look: node.looks_first() || self.look,
-            }
-        } else {
-            Follow {
-                first: node.first(),
-                look: node.looks_first(),
-            }
-        }
-    }
-
-    /// Whether the next character alone decides between taking `node` and going on to this.
-    fn decides(self, node: &Node) -> bool {
-        !node.nullable() && !node.first().meets(self.first) && !self.look
+        branches.push(seq);
+        Node::new(Kind::Alt(branches))
     }
 }
 
@@ -308,19 +296,15 @@ const STEP: Cost = Cost {
     ways: 1.0,
 };
 
-/// Parts one after another: each is reached once per way out of the ones before it.
-fn seq(items: &[&Node], after: Follow) -> Option<Cost> {
-    let mut follows = vec![after; items.len()];
-    let mut next = after;
-    for (k, item) in items.iter().enumerate().rev() {
-        follows[k] = next;
-        next = next.after(item);
-    }
-    let (mut work, mut ways) = (0.0, 1.0);
-    for (item, follow) in items.iter().zip(follows) {
-        let cost = one(item, follow)?;
-        work += ways * cost.work;
+/// Parts one after another: each is reached once per way out of the ones before it. Read from
+/// the last, so that what follows each part is at hand.
+fn seq(items: &[Node], after: Head) -> Option<Cost> {
+    let (mut work, mut ways, mut next) = (0.0, 1.0, after);
+    for item in items.iter().rev() {
+        let cost = one(item, next)?;
+        work = cost.work + cost.ways * work;
         ways *= cost.ways;
+        next = item.head.then(next);
         if work > BUDGET || ways > BUDGET {
             return None;
         }
@@ -328,57 +312,64 @@ fn seq(items: &[&Node], after: Follow) -> Option<Cost> {
     Some(Cost { work, ways })
 }
 
-fn one(node: &Node, follow: Follow) -> Option<Cost> {
-    match node {
-        Node::Chars(_) | Node::Assert { .. } => Some(STEP),
+fn one(node: &Node, follow: Head) -> Option<Cost> {
+    match &node.kind {
+        Kind::Chars | Kind::Assert { .. } => Some(STEP),
         // Tried whole at each arrival; the search never goes back into it.
-        Node::Look(inside) => {
-            let cost = seq(&items(inside), Follow::END)?;
+        Kind::Look(inside) => {
+            let cost = one(inside, Head::EMPTY)?;
             Some(Cost {
                 work: cost.work + cost.ways,
                 ways: 1.0,
             })
         }
-        Node::Seq(_) => seq(&items(node), follow),
-        Node::Alt(branches) => {
-            let mut costs = Vec::with_capacity(branches.len());
-            for branch in branches {
-                costs.push(seq(&items(branch), follow)?);
-            }
-            let work = costs.iter().map(|c| c.work).sum();
+        Kind::Seq(items) => seq(items, follow),
+        Kind::Alt(branches) => {
             // Branches that start with different characters: one at most goes past its first.
             let apart = branches.iter().enumerate().all(|(k, b)| {
-                !b.nullable() && branches[..k].iter().all(|a| !a.first().meets(b.first()))
+                !b.head.nullable
+                    && branches[..k]
+                        .iter()
+                        .all(|a| !a.head.first.meets(b.head.first))
             });
-            let ways = if apart {
-                costs.iter().map(|c| c.ways).fold(1.0, f64::max)
-            } else {
-                costs.iter().map(|c| c.ways).sum()
-            };
+            let (mut work, mut sum, mut most) = (0.0, 0.0, 1.0_f64);
+            for branch in branches {
+                let cost = one(branch, follow)?;
+                work += cost.work;
+                sum += cost.ways;
+                most = most.max(cost.ways);
+            }
+            let ways = if apart { most } else { sum };
             Some(Cost { work, ways })
         }
-        Node::Repeat(body, min, max) => repeat(body, *min, *max, follow),
+        Kind::Repeat(body, min, max) => repeat(body, *min, *max, follow),
     }
 }
 
-fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Follow) -> Option<Cost> {
+fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Head) -> Option<Cost> {
     if max == Some(0) {
         return Some(STEP);
     }
     // Inside, each pass is followed by another pass or by what follows the repeat.
-    let inside = Follow {
-        first: body.first().or(follow.first),
-        look: body.looks_first() || follow.look,
-    };
-    let once = seq(&items(body), inside)?;
-    let decided = follow.decides(body);
+    let once = one(body, body.head.or(follow))?;
+    let decided = body.head.decided_before(follow);
     let (min, max) = (
         f64::from(min).min(COUNTS),
         max.map_or(COUNTS, |max| f64::from(max).min(COUNTS)),
     );
     if max == min {
-        let ways = once.ways.powf(min);
-        return (ways <= BUDGET).then_some(Cost {
+        // `once.ways` to the power `min`, by hand: `powf` would add its code to the download.
+        let mut ways = 1.0;
+        for _ in 0..min as u32 {
+            if once.ways == 1.0 {
+                break;
+            }
+            ways *= once.ways;
+            if ways > BUDGET {
+                return None;
+            }
+        }
+        return Some(Cost {
             work: once.work * min * ways,
             ways,
         });
@@ -390,7 +381,7 @@ fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Follow) -> Option<Cos
         });
     }
     // A pass that can go more than one way, or take nothing: exponentially many ways.
-    if once.ways > 1.0 || body.nullable() {
+    if once.ways > 1.0 || body.head.nullable {
         return None;
     }
     Some(Cost {
