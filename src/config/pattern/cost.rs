@@ -424,6 +424,7 @@ mod tests {
             r"a.*b",
             r"(?<=ab|cd)x",
             r"^(?P<area>\d{3})-\d{4}$",
+            r"(?i)^[^\W\d_]+(?:[ '-](?-i:[A-Z])[^\W\d_]*)*$",
         ] {
             assert!(taken(python), "{python} is refused");
         }
