@@ -22,7 +22,9 @@ use mobile_worker_form::worker::{draft::Draft, password};
 use std::sync::OnceLock;
 
 mod seeds;
+mod shapes;
 pub use seeds::seeds;
+pub use shapes::shape;
 
 /// A reader: its name (for `cargo xtask fuzz <name>`) and what it does with the bytes.
 pub struct Reader {
@@ -70,6 +72,10 @@ pub const READERS: &[Reader] = &[
     Reader {
         name: "regex",
         read: regex,
+    },
+    Reader {
+        name: "regex_shapes",
+        read: shapes::regex_shapes,
     },
 ];
 

@@ -166,6 +166,12 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
         ],
         "xlsx" => vec![workbook()],
         "regex" => texts(REGEXES),
+        // Bytes the shapes' grammar reads: `(a|a)*`-like and `\d+,`-like starts.
+        "regex_shapes" => vec![
+            vec![1, 12, 0, 3, 2, 0, 1, 0, 2, 1, 0, 0, 7],
+            vec![0, 2, 3, 2, 1, 4, 3, 6, 9, 0, 1, 2, 3],
+            (0..64).collect(),
+        ],
         _ => Vec::new(),
     }
 }
