@@ -24,9 +24,9 @@ use super::SEARCHED_MAX_CHARS;
 /// The value's length, and one: a repeat can take from none to all of it.
 const COUNTS: f64 = (SEARCHED_MAX_CHARS + 1) as f64;
 
-/// The most steps a search may take: a fraction of a second in a browser. The bound errs
-/// high, often by the value's length, so the patterns projects use stay far below it.
-const BUDGET: f64 = 1e8;
+/// The most steps a search may take: a fraction of a second on a slow phone. The bound errs
+/// high, often by the value's length; the patterns projects use stay below a few million.
+const BUDGET: f64 = 1e7;
 
 /// What one character of the pattern can take, as far as the bound needs it: each ASCII
 /// character, and whether any other.
