@@ -231,6 +231,19 @@ async fn a_location_is_required_and_a_broken_policy_is_a_configuration_error() {
         assert!(reason.contains("(?x)"), "{reason}");
     })
     .await;
+    // What the fuzzers found: searching it would hold the page (and HQ's dialog) for hours.
+    let slow = ConfigFile::proxy_with(json!({"project": {
+        "user_fields": [{"slug": "chw_id", "regex": "((||||||||)\\0)+=a$"}]
+    }}));
+    with_harness(slow, |h| async move {
+        h.open().await;
+        let reason = h.text(".config-error-reason").await;
+        assert!(reason.contains("project.user_fields[0].regex"), "{reason}");
+        assert!(reason.contains("too long to check"), "{reason}");
+        h.assert_accessible("a regex refused as too slow to search")
+            .await;
+    })
+    .await;
 }
 
 #[tokio::test]
