@@ -17,7 +17,7 @@
 //!   that is the shape of every exponential case.
 //!
 //! A search costs that over every start, or one start where the pattern is anchored by `^` or
-//! `\A`. The fuzzers search what this bound accepts (`cargo xtask fuzz regex`).
+//! `\A`. The fuzzers search what this bound accepts (`cargo xtask fuzz regex_shapes`, `regex`).
 
 use super::SEARCHED_MAX_CHARS;
 
