@@ -146,14 +146,16 @@ enum Kind {
     Repeat(Box<Node>, u32, Option<u32>),
 }
 
-/// How a part begins: whether it can match nothing, the characters it can start with, and
-/// whether a look-ahead or look-behind may be tried before it takes one. For what follows a
-/// part, `nullable` means the pattern can end there.
+/// How a part begins: whether it can match nothing, the characters it can start with,
+/// whether a look-ahead or look-behind may be tried before it takes one, and the steps its
+/// other zero-width parts (`\b`, `$`, repeats of them) take first. For what follows a part,
+/// `nullable` means the pattern can end there.
 #[derive(Clone, Copy)]
 struct Head {
     nullable: bool,
     first: Chars,
     looks: bool,
+    lead: f64,
 }
 
 impl Head {
@@ -161,6 +163,7 @@ impl Head {
         nullable: true,
         first: Chars::NONE,
         looks: false,
+        lead: 0.0,
     };
 
     /// This, then `next`.
@@ -172,6 +175,7 @@ impl Head {
             nullable: next.nullable,
             first: self.first.or(next.first),
             looks: self.looks || next.looks,
+            lead: self.lead + next.lead,
         }
     }
 
@@ -181,6 +185,7 @@ impl Head {
             nullable: self.nullable || other.nullable,
             first: self.first.or(other.first),
             looks: self.looks || other.looks,
+            lead: self.lead + other.lead,
         }
     }
 
@@ -194,9 +199,14 @@ impl Head {
 impl Node {
     fn new(kind: Kind) -> Node {
         let head = match &kind {
-            Kind::Chars | Kind::Assert { .. } => Head::EMPTY,
+            Kind::Chars => Head::EMPTY,
+            Kind::Assert { .. } => Head {
+                lead: 1.0,
+                ..Head::EMPTY
+            },
             Kind::Look(_) => Head {
                 looks: true,
+                lead: 1.0,
                 ..Head::EMPTY
             },
             Kind::Seq(items) => items
@@ -211,8 +221,14 @@ impl Node {
                 |head, branch| head.or(branch.head),
             ),
             Kind::Repeat(_, _, Some(0)) => Head::EMPTY,
-            Kind::Repeat(body, min, _) => Head {
+            Kind::Repeat(body, min, max) => Head {
                 nullable: *min == 0 || body.head.nullable,
+                // A part that never takes a character repeats whole before anything is taken.
+                lead: if body.head.first == Chars::NONE {
+                    body.head.lead * f64::from(max.unwrap_or(u32::MAX))
+                } else {
+                    body.head.lead
+                },
                 ..body.head
             },
         };
@@ -226,6 +242,7 @@ impl Node {
                 nullable: false,
                 first: chars,
                 looks: false,
+                lead: 0.0,
             },
         }
     }
@@ -353,10 +370,20 @@ fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Head) -> Option<Cost>
     // Inside, each pass is followed by another pass or by what follows the repeat.
     let once = one(body, body.head.or(follow))?;
     let decided = body.head.decided_before(follow);
+    // Each pass takes a character, so no more passes than the value has; a part that can match
+    // nothing may pass as often as the count says.
+    let most = if body.head.nullable {
+        f64::INFINITY
+    } else {
+        COUNTS
+    };
     let (min, max) = (
-        f64::from(min).min(COUNTS),
-        max.map_or(COUNTS, |max| f64::from(max).min(COUNTS)),
+        f64::from(min).min(most),
+        max.map_or(most, |max| f64::from(max).min(most)),
     );
+    // A decided repeat gives back one pass at a time, and what follows runs its zero-width
+    // parts each time before it fails on the character.
+    let giving_back = follow.lead * max.min(COUNTS);
     if max == min {
         // `once.ways` to the power `min`, by hand: `powf` would add its code to the download.
         let mut ways = 1.0;
@@ -376,7 +403,7 @@ fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Head) -> Option<Cost>
     }
     if max == 1.0 {
         return Some(Cost {
-            work: once.work + 1.0,
+            work: once.work + 1.0 + giving_back,
             ways: once.ways + if decided { 0.0 } else { 1.0 },
         });
     }
@@ -385,7 +412,7 @@ fn repeat(body: &Node, min: u32, max: Option<u32>, follow: Head) -> Option<Cost>
         return None;
     }
     Some(Cost {
-        work: once.work * max,
+        work: once.work * max + if decided { giving_back } else { 0.0 },
         ways: if decided { 1.0 } else { max - min + 1.0 },
     })
 }
@@ -448,6 +475,12 @@ mod tests {
             r"(.*a){12}",
             r"^(a?){30}a{30}$",
             r"(?=(a|a)*$)",
+            // A part that matches nothing, repeated more times than the value is long.
+            r"(?:\B){1000000}x",
+            r"^(?:(?:\B){10000}){10000}x",
+            // Zero-width parts after a repeat run again for every character it gives back.
+            r"a+(?:\B){1001}b",
+            r"\w+(?:\B){1001}-",
         ] {
             assert!(!taken(python), "{python} is taken");
         }
