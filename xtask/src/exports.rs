@@ -153,25 +153,32 @@ fn exports(body: &[u8], glue: &str, renamed: &mut Vec<(String, String)>) -> Resu
     Ok(out)
 }
 
+/// A module of only an export section: each name exports the function of its index.
+#[cfg(test)]
+pub(crate) fn export_section_module(entries: &[(&str, u32)]) -> Vec<u8> {
+    let mut section = Vec::new();
+    write_leb(entries.len() as u32, &mut section);
+    for (name, index) in entries {
+        write_leb(name.len() as u32, &mut section);
+        section.extend(name.as_bytes());
+        section.push(0);
+        write_leb(*index, &mut section);
+    }
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.push(7);
+    write_leb(section.len() as u32, &mut wasm);
+    wasm.extend(section);
+    wasm
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A module of only an export section naming `names` (functions 0, 1, …).
     fn module(names: &[&str]) -> Vec<u8> {
-        let mut section = Vec::new();
-        write_leb(names.len() as u32, &mut section);
-        for (i, name) in names.iter().enumerate() {
-            write_leb(name.len() as u32, &mut section);
-            section.extend(name.as_bytes());
-            section.push(0);
-            write_leb(i as u32, &mut section);
-        }
-        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-        wasm.push(7);
-        write_leb(section.len() as u32, &mut wasm);
-        wasm.extend(section);
-        wasm
+        let entries: Vec<(&str, u32)> = names.iter().zip(0..).map(|(n, i)| (*n, i)).collect();
+        export_section_module(&entries)
     }
 
     #[test]

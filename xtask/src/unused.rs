@@ -109,6 +109,7 @@ fn kept_exports(body: &[u8]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exports::export_section_module;
 
     const GLUE: &str = "import { a } from './a.js';\n\nexport class IntoUnderlyingByteSource {\n    free() {}\n}\nif (Symbol.dispose) IntoUnderlyingByteSource.prototype[Symbol.dispose] = IntoUnderlyingByteSource.prototype.free;\n\nexport class IntoUnderlyingSink {\n}\nif (Symbol.dispose) IntoUnderlyingSink.prototype[Symbol.dispose] = IntoUnderlyingSink.prototype.free;\n\nexport class IntoUnderlyingSource {\n}\nif (Symbol.dispose) IntoUnderlyingSource.prototype[Symbol.dispose] = IntoUnderlyingSource.prototype.free;\n\nexport function start() { wasm.start(); }\nconst IntoUnderlyingByteSourceFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingbytesource_free(ptr, 1));\nconst IntoUnderlyingSinkFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingsink_free(ptr, 1));\nconst IntoUnderlyingSourceFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_intounderlyingsource_free(ptr, 1));\nlet wasm;\n";
 
@@ -127,44 +128,15 @@ mod tests {
 
     #[test]
     fn the_classes_exports_leave_the_module() {
-        let module = |names: &[&str]| {
-            let mut section = Vec::new();
-            write_leb(names.len() as u32, &mut section);
-            for (i, name) in names.iter().enumerate() {
-                write_leb(name.len() as u32, &mut section);
-                section.extend(name.as_bytes());
-                section.push(0);
-                write_leb(i as u32 + 200, &mut section);
-            }
-            let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-            wasm.push(7);
-            write_leb(section.len() as u32, &mut wasm);
-            wasm.extend(section);
-            wasm
-        };
-        let all = module(&[
-            "start",
-            "intounderlyingsink_write",
-            "__wbg_intounderlyingsource_free",
-            "memory",
+        let all = export_section_module(&[
+            ("start", 200),
+            ("intounderlyingsink_write", 201),
+            ("__wbg_intounderlyingsource_free", 202),
+            ("memory", 203),
         ]);
         let kept = map_exports(&all, kept_exports).unwrap();
-        let expected = {
-            // The same entries, function indices as they were.
-            let mut section = Vec::new();
-            write_leb(2, &mut section);
-            for (name, index) in [("start", 200), ("memory", 203)] {
-                write_leb(name.len() as u32, &mut section);
-                section.extend(name.as_bytes());
-                section.push(0);
-                write_leb(index, &mut section);
-            }
-            let mut wasm = b"\0asm\x01\0\0\0".to_vec();
-            wasm.push(7);
-            write_leb(section.len() as u32, &mut wasm);
-            wasm.extend(section);
-            wasm
-        };
+        // The same entries, function indices as they were.
+        let expected = export_section_module(&[("start", 200), ("memory", 203)]);
         assert_eq!(kept, expected);
     }
 }
