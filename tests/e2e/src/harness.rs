@@ -264,6 +264,23 @@ impl Harness {
         self.browser.execute(script, vec![]).await.unwrap()
     }
 
+    /// Runs `script` until it returns something other than `null` or `false`, and returns
+    /// that; fails naming `what` if it never does.
+    pub async fn js_until(&self, what: &str, script: &str) -> Value {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let value = self.js(script).await;
+            if !value.is_null() && value != Value::Bool(false) {
+                return value;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what} never happened"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Runs axe-core's WCAG 2.0–2.2 A and AA rules on the page as it is now (in the frame the
     /// browser is in) and fails with every violation, naming `state`.
     pub async fn assert_accessible(&self, state: &str) {

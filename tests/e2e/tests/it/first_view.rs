@@ -8,8 +8,8 @@ use e2e::fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use e2e::fantoccini::Locator;
 use e2e::nginx::Site;
 use e2e::serde_json::{json, Value};
-use e2e::{with_harness_using, with_nginx_using, Browser, ConfigFile, Harness, PATIENCE};
-use std::time::{Duration, Instant};
+use e2e::{with_harness_using, with_nginx_using, Browser, ConfigFile, Harness};
+use std::time::Duration;
 
 /// Each control, label, legend, button, heading and link of `root`, in page order, with its
 /// id, words and the attributes that make a control what it is: what must not differ between
@@ -66,18 +66,6 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn until(h: &Harness, what: &str, script: &str) -> Value {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        let value = h.js(script).await;
-        if !value.is_null() && value != json!(false) {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "{what} never happened");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn the_first_view_is_the_form_the_app_draws_and_passes_axe() {
     with_harness_using(
@@ -119,7 +107,9 @@ async fn the_first_view_is_the_form_the_app_draws_and_passes_axe() {
             );
 
             h.release_the_app();
-            let taken = until(&h, "the take-over", "return window.taken || null").await;
+            let taken = h
+                .js_until("the take-over", "return window.taken || null")
+                .await;
             // The app's form is the first view with the later fields (groups to language) under
             // the phone numbers: everything the first view shows, the same and in the same order.
             let (first, taken) = (strings(&first), strings(&taken));
@@ -204,7 +194,8 @@ async fn what_was_done_before_the_app_ran_is_kept_focus_caret_and_scroll_too() {
             assert_eq!(before[0], json!(140), "the page scrolls: {before}");
 
             h.release_the_app();
-            until(&h, "the take-over", "return window.taken || null").await;
+            h.js_until("the take-over", "return window.taken || null")
+                .await;
             let after = h
                 .js("const f = document.activeElement;
                  return [f.id, f.value, f.selectionStart, f.selectionEnd, f.selectionDirection,
@@ -459,7 +450,9 @@ async fn first_paint(config: ConfigFile, languages: &'static str) -> Value {
             .unwrap();
         h.hold_the_app();
         h.browser.goto(&h.app_url).await.unwrap();
-        let seen = until(&h, "the first paint", "return window.firstPaint || null").await;
+        let seen = h
+            .js_until("the first paint", "return window.firstPaint || null")
+            .await;
         let _ = sender.send(seen);
     })
     .await;
@@ -606,8 +599,7 @@ async fn in_a_portals_frame_ready_comes_only_once_the_app_listens() {
                 .await;
             assert_eq!(heard, json!([]), "nothing is said before the app listens");
             h.release_the_app();
-            until(
-                &h,
+            h.js_until(
                 "ready",
                 "return (window.received || []).some(m => m.type === 'ready')",
             )
@@ -823,7 +815,7 @@ async fn a_word_being_composed_is_finished_before_the_app_takes_over() {
         chromium::devtools(&h.browser, "Input.insertText", json!({"text": "नमन"}))
             .await
             .unwrap();
-        until(&h, "the take-over", "return window.taken || null").await;
+        h.js_until( "the take-over", "return window.taken || null").await;
         assert_eq!(h.value("#first-name").await, "नमन");
         assert_eq!(h.js("return document.activeElement.id").await, json!("first-name"));
     })

@@ -254,15 +254,11 @@ async fn a_portal_may_name_the_app_where_config_json_names_none() {
     let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
-        let ready = "return (window.received || []).some(m => m.type === 'ready')";
-        let deadline = std::time::Instant::now() + e2e::PATIENCE;
-        while h.js(ready).await != json!(true) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the form never said ready"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        h.js_until(
+            "the form saying ready",
+            "return (window.received || []).some(m => m.type === 'ready')",
+        )
+        .await;
         h.js(&format!(
             "configure({{}}, undefined, undefined, undefined, {}); return true",
             json!({"app_name": "Portal App", "install_url": INSTALL_URL})

@@ -3,7 +3,6 @@
 
 use e2e::serde_json::{json, Value};
 use e2e::{with_harness, ConfigFile, Harness, Portal};
-use std::time::{Duration, Instant};
 
 fn project() -> Value {
     json!({
@@ -252,15 +251,11 @@ async fn a_portal_can_state_the_projects_policies() {
     let config = ConfigFile::proxy_with(json!({"embed": {"parent_origins": [portal.origin]}}));
     with_harness(config, move |h| async move {
         h.browser.goto(&portal.page(&h.app_url)).await.unwrap();
-        let deadline = Instant::now() + e2e::PATIENCE;
-        while h
-            .js("return (window.received || []).some(m => m.type === 'ready')")
-            .await
-            != json!(true)
-        {
-            assert!(Instant::now() < deadline, "the form never said ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        h.js_until(
+            "the form saying ready",
+            "return (window.received || []).some(m => m.type === 'ready')",
+        )
+        .await;
         h.js(&format!(
             "configure({{}}, undefined, undefined, {}); return true",
             project()
