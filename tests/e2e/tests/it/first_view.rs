@@ -46,6 +46,12 @@ const WATCH_FIRST_PAINT: &str = "(() => {
   requestAnimationFrame(look);
 })();";
 
+/// Waits for the app to take over the first view; what it found there.
+async fn taken_over(h: &Harness) -> Value {
+    h.js_until("the take-over", "return window.taken || null")
+        .await
+}
+
 async fn watch(h: &Harness) {
     chromium::at_every_start(&h.browser, &format!("{SHAPE}\n{WATCH_TAKE_OVER}"))
         .await
@@ -107,9 +113,7 @@ async fn the_first_view_is_the_form_the_app_draws_and_passes_axe() {
             );
 
             h.release_the_app();
-            let taken = h
-                .js_until("the take-over", "return window.taken || null")
-                .await;
+            let taken = taken_over(&h).await;
             // The app's form is the first view with the later fields (groups to language) under
             // the phone numbers: everything the first view shows, the same and in the same order.
             let (first, taken) = (strings(&first), strings(&taken));
@@ -194,8 +198,7 @@ async fn what_was_done_before_the_app_ran_is_kept_focus_caret_and_scroll_too() {
             assert_eq!(before[0], json!(140), "the page scrolls: {before}");
 
             h.release_the_app();
-            h.js_until("the take-over", "return window.taken || null")
-                .await;
+            taken_over(&h).await;
             let after = h
                 .js("const f = document.activeElement;
                  return [f.id, f.value, f.selectionStart, f.selectionEnd, f.selectionDirection,
@@ -815,7 +818,7 @@ async fn a_word_being_composed_is_finished_before_the_app_takes_over() {
         chromium::devtools(&h.browser, "Input.insertText", json!({"text": "नमन"}))
             .await
             .unwrap();
-        h.js_until( "the take-over", "return window.taken || null").await;
+        taken_over(&h).await;
         assert_eq!(h.value("#first-name").await, "नमन");
         assert_eq!(h.js("return document.activeElement.id").await, json!("first-name"));
     })
